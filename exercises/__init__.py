@@ -1,0 +1,1 @@
+"""The stubs a learner starts from, one file per level (shipped as `dunderquest.exercises`)."""

@@ -1,0 +1,1 @@
+"""The reference solutions, one file per level (shipped as `dunderquest.solutions`)."""

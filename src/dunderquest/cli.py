@@ -1,0 +1,258 @@
+"""The `dunderquest` command. Exit codes: 0 when all is well (every check passed), 1 when a check
+failed or an action could not be done, 2 for a usage error (an unknown level, a missing workspace)."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .core.catalog import Level, UnknownLevel, default_catalog
+from .core.workspace import NoWorkspace, Workspace, resolve_workspace
+
+OK, FAILED, USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _workspace(args: argparse.Namespace) -> Workspace:
+    try:
+        resolved = resolve_workspace(Path(args.workspace) if args.workspace else None)
+    except NoWorkspace as err:
+        raise UsageError(str(err)) from None
+    if resolved.note:
+        print(resolved.note, file=sys.stderr)
+    warning = resolved.workspace.progress.warning
+    if warning:
+        print(warning, file=sys.stderr)
+    return resolved.workspace
+
+
+def _level(name: str) -> Level:
+    try:
+        return default_catalog().get(name)
+    except UnknownLevel as err:
+        raise UsageError(str(err)) from None
+
+
+# -- commands ----------------------------------------------------------------------------------------
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    workspace = _workspace(args)
+    from .tui.app import run_game
+
+    return run_game(workspace)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    root = Path(args.dir)
+    existed = Workspace.find(root) is not None and Workspace.find(root).root == root.resolve()
+    workspace = Workspace.create(root)
+    added = [level.exercise_path for level in workspace.catalog
+             if workspace.exercise(level).exists()]
+    verb = "Updated" if existed else "Created"
+    print(f"{verb} the workspace {workspace.root}")
+    print(f"Your exercises: {', '.join(added)}")
+    print(f"Next: cd {args.dir} && dunderquest play   (or: dunderquest check 1)")
+    return OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    workspace = _workspace(args)
+    progress = workspace.progress
+    state = progress.load()
+    rows = [{"id": level.id, "title": level.title, "status": progress.status(level, state),
+             "file": level.exercise_path} for level in workspace.catalog]
+    if args.format == "json":
+        print(json.dumps(rows))
+        return OK
+    marks = {"passed": "passed  ", "unlocked": "unlocked", "locked": "locked  "}
+    for level, row in zip(workspace.catalog, rows, strict=True):
+        print(f"{level.number:>2}  {marks[row['status']]}  {level.title} ({level.class_name})  {row['file']}")
+    passed = sum(row["status"] == "passed" for row in rows)
+    print(f"\n{passed}/{len(rows)} passed. Workspace: {workspace.root}")
+    return OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    level = _level(args.level)
+    workspace = _workspace(args)
+    progress = workspace.progress
+    was_locked = progress.status(level) == "locked"
+    from .grader.runner import grade
+
+    result = grade(level, workspace.exercise(level))
+    unlocked = None
+    if result.passed:
+        before = {other.id: progress.status(other) for other in workspace.catalog}
+        progress.record_pass(level)
+        after = workspace.catalog.after(level)
+        if after and before[after.id] == "locked" and progress.status(after) == "unlocked":
+            unlocked = after
+        tries = 0
+    else:
+        tries = progress.record_failure(level)
+
+    if args.format == "json":
+        print(json.dumps(result.to_json()))
+        return OK if result.passed else FAILED
+
+    print(f"Level {level.number}: {level.title} ({level.class_name})  {level.exercise_path}")
+    if was_locked:
+        print(f"This level is locked (pass the levels before it first); it was checked anyway.")
+    print(f"Data: {result.data}\n")
+    for check in result.checks:
+        mark = "PASS" if check.passed else "FAIL"
+        print(f"  {mark}  {check.name}")
+        if not check.passed and check.message:
+            for line in check.message.splitlines():
+                print(f"        {line}")
+    passed = sum(c.passed for c in result.checks)
+    print(f"\n{passed}/{len(result.checks)} checks passed in {result.seconds:.1f} s.")
+    if result.passed:
+        if unlocked:
+            print(f"Level {level.number} passed. Level {unlocked.number} ({unlocked.title}) is now unlocked: "
+                  f"{unlocked.exercise_path}")
+        elif workspace.catalog.after(level) is None:
+            print(f"Level {level.number} passed. That was the last level: well done!")
+        else:
+            print(f"Level {level.number} passed.")
+        print(f"Compare with the reference solution: dunderquest solution {level.number}")
+    elif tries and tries % 3 == 0:
+        print(f"Stuck? `dunderquest hint {level.number}` shows a hint.")
+    return OK if result.passed else FAILED
+
+
+def cmd_hint(args: argparse.Namespace) -> int:
+    level = _level(args.level)
+    workspace = _workspace(args)
+    hints = level.hints()
+    shown = workspace.progress.next_hint(level)
+    if shown is None:
+        print(f"Level {level.number} has {len(hints)} hints and you have seen them all. The last one:\n")
+        print(hints[-1])
+        return OK
+    number, text = shown
+    print(f"Hint {number} of {len(hints)} for level {level.number} ({level.class_name}):\n")
+    print(text)
+    return OK
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    level = _level(args.level)
+    workspace = _workspace(args)
+    backup = workspace.reset(level)
+    print(f"{level.exercise_path} is back to its starting stub.")
+    if backup:
+        print(f"Your previous file was kept as {backup.relative_to(workspace.root)}")
+    return OK
+
+
+def cmd_solution(args: argparse.Namespace) -> int:
+    level = _level(args.level)
+    workspace = _workspace(args)
+    if workspace.progress.status(level) != "passed":
+        print(f"The solution to level {level.number} opens once you pass it: dunderquest check "
+              f"{level.number}", file=sys.stderr)
+        return FAILED
+    print(solution_diff(workspace, level))
+    return OK
+
+
+def solution_diff(workspace: Workspace, level: Level) -> str:
+    path = workspace.exercise(level)
+    mine = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+    reference = level.solution()
+    if mine.strip() == reference.strip():
+        return f"Your {level.exercise_path} is the same as the reference solution.\n\n{reference}"
+    diff = difflib.unified_diff(mine.splitlines(keepends=True), reference.splitlines(keepends=True),
+                                f"yours: {level.exercise_path}", "reference solution")
+    return ("Lines starting with - are yours only; lines with + are the reference's only.\n\n"
+            + "".join(diff))
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    from .core import data
+
+    if args.action == "download":
+        try:
+            source = data.download_full()
+        except data.DownloadFailed as err:
+            print(str(err), file=sys.stderr)
+            return FAILED
+        except KeyboardInterrupt:
+            print("Download stopped. The embedded sample stays in use.", file=sys.stderr)
+            return FAILED
+        print(f"Now using {source.description}, in {source.raw_folder}")
+        return OK
+    source = data.current_source()
+    print(f"Using: {source.description}")
+    print(f"Folder: {source.raw_folder}")
+    if source.kind == "sample":
+        print("The full MNIST set (60,000 + 10,000) is not downloaded. Get it with: dunderquest data download")
+    return OK
+
+
+# -- parsing -----------------------------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--workspace", metavar="DIR", default=argparse.SUPPRESS,
+                        help="the workspace to use (default: the one containing the current folder, "
+                             "else your default workspace)")
+    top = argparse.ArgumentParser(
+        prog="dunderquest", parents=[common],
+        description="A terminal game that teaches the Python magic behind PyTorch: write small classes "
+                    "(__call__, __len__, __getitem__, __iter__, __next__) and a grader runs them against "
+                    "the real DataLoader, TensorDataset and torchvision MNIST.",
+        epilog="Start with: dunderquest play. Levels can be named 3, level3 or numbers.",
+    )
+    top.add_argument("--version", action="version", version=f"dunderquest {__version__}")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, func, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help, description=help)
+        p.set_defaults(func=func)
+        return p
+
+    command("play", cmd_play, "play the game in the terminal")
+    p = command("init", cmd_init, "create a workspace in DIR with fresh exercise files")
+    p.add_argument("dir", metavar="DIR")
+    p = command("check", cmd_check, "run a level's checks against your file (exit 0 when all pass)")
+    p.add_argument("level", metavar="LEVEL", help="3, level3 or numbers")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p = command("list", cmd_list, "list the levels and your progress")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p = command("hint", cmd_hint, "show the next hint for a level")
+    p.add_argument("level", metavar="LEVEL")
+    p = command("reset", cmd_reset, "restore a level's starting file (yours is kept as a backup)")
+    p.add_argument("level", metavar="LEVEL")
+    p = command("solution", cmd_solution, "after you pass a level: your file and the reference, as a diff")
+    p.add_argument("level", metavar="LEVEL")
+    p = command("data", cmd_data, "say which MNIST is used, or download the full set")
+    p.add_argument("action", nargs="?", choices=["download"], help="download the full MNIST set")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    top = parser()
+    args = top.parse_args(argv)
+    if not hasattr(args, "workspace"):
+        args.workspace = None
+    if args.command is None:
+        top.print_help()
+        return OK
+    try:
+        return args.func(args)
+    except UsageError as err:
+        print(f"dunderquest: {err}", file=sys.stderr)
+        return USAGE
+    except KeyboardInterrupt:
+        return 130

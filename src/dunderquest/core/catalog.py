@@ -1,0 +1,115 @@
+"""The levels, in order. Each level is one folder under `dunderquest/levels/`, plus one stub in
+`exercises/` and one reference solution in `solutions/`, all named after the folder."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+LEVELS_DIR = Path(__file__).resolve().parent.parent / "levels"
+_FOLDER = re.compile(r"^level(?P<number>\d+)_(?P<slug>[a-z0-9_]+)$")
+
+
+@dataclass(frozen=True)
+class Level:
+    number: int
+    slug: str  # "double", "example_loader"
+    title: str
+    class_name: str  # what the learner writes: "Double"
+    summary: str  # one line: what the learner is asked to build
+    mnist_panel: bool  # show the MNIST panel in the game (levels whose class returns digits)
+    folder: Path
+
+    @property
+    def id(self) -> str:
+        return f"level{self.number}"
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.folder.name}.py"
+
+    @property
+    def exercise_path(self) -> str:
+        """Where the learner's file sits, relative to the workspace."""
+        return f"exercises/{self.file_name}"
+
+    @property
+    def checks_path(self) -> Path:
+        return self.folder / "checks.py"
+
+    def lesson(self) -> str:
+        return (self.folder / "lesson.md").read_text(encoding="utf-8")
+
+    def hints(self) -> list[str]:
+        """The hints, from a nudge to almost the answer: sections of hints.md split on `## ` headings."""
+        text = (self.folder / "hints.md").read_text(encoding="utf-8")
+        parts = re.split(r"^## .*$", text, flags=re.MULTILINE)
+        return [part.strip() for part in parts[1:] if part.strip()]
+
+    def stub(self) -> str:
+        return resources.files("dunderquest.exercises").joinpath(self.file_name).read_text(encoding="utf-8")
+
+    def solution(self) -> str:
+        return resources.files("dunderquest.solutions").joinpath(self.file_name).read_text(encoding="utf-8")
+
+
+class UnknownLevel(LookupError):
+    def __init__(self, name: str, catalog: Catalog):
+        known = ", ".join(f"{level.number} ({level.slug})" for level in catalog)
+        super().__init__(f"There is no level called {name!r}. The levels are: {known}.")
+
+
+class Catalog:
+    """All levels in play order. Found by scanning `levels/`: adding a folder adds a level."""
+
+    def __init__(self, levels: list[Level]):
+        self.levels = sorted(levels, key=lambda level: level.number)
+
+    def __iter__(self):
+        return iter(self.levels)
+
+    def __len__(self) -> int:
+        return len(self.levels)
+
+    def get(self, name: str) -> Level:
+        """Accepts `level3`, `3`, `numbers`, the class name `Numbers`, or the folder name."""
+        key = str(name).strip().lower().replace("-", "_")
+        for level in self.levels:
+            names = {level.id, str(level.number), level.slug, level.slug.replace("_", ""),
+                     level.class_name.lower(), level.folder.name}
+            if key in names:
+                return level
+        raise UnknownLevel(str(name), self)
+
+    def before(self, level: Level) -> list[Level]:
+        return [other for other in self.levels if other.number < level.number]
+
+    def after(self, level: Level) -> Level | None:
+        later = [other for other in self.levels if other.number > level.number]
+        return later[0] if later else None
+
+
+def load_level(folder: Path) -> Level:
+    match = _FOLDER.match(folder.name)
+    if match is None:
+        raise ValueError(f"level folder {folder.name!r} is not named like level<N>_<name>")
+    meta = tomllib.loads((folder / "level.toml").read_text(encoding="utf-8"))
+    return Level(
+        number=int(match["number"]),
+        slug=match["slug"],
+        title=meta["title"],
+        class_name=meta["class"],
+        summary=meta["summary"],
+        mnist_panel=bool(meta.get("mnist_panel", False)),
+        folder=folder,
+    )
+
+
+@cache
+def default_catalog() -> Catalog:
+    folders = [p for p in LEVELS_DIR.iterdir() if p.is_dir() and _FOLDER.match(p.name)]
+    return Catalog([load_level(folder) for folder in folders])

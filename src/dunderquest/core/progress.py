@@ -1,0 +1,139 @@
+"""What a learner has done: passed levels, hints seen, failed tries. One small JSON file, always
+written atomically (temp file, fsync, rename), so a crash or a kill never leaves half a file."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import Catalog, Level
+
+VERSION = 1
+
+
+@dataclass
+class State:
+    passed: dict[str, str] = field(default_factory=dict)  # level id -> when it first passed
+    hints_seen: dict[str, int] = field(default_factory=dict)
+    failed_tries: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"version": VERSION, "passed": self.passed, "hints_seen": self.hints_seen,
+             "failed_tries": self.failed_tries},
+            indent=2, sort_keys=True,
+        ) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> State:
+        raw = json.loads(text)
+        if not isinstance(raw, dict):
+            raise ValueError("the top level is not a JSON object")
+
+        def table(key: str, kind: type) -> dict:
+            value = raw.get(key, {})
+            if not isinstance(value, dict) or not all(isinstance(v, kind) for v in value.values()):
+                raise ValueError(f"{key!r} is not a table of {kind.__name__}")
+            return {str(k): v for k, v in value.items()}
+
+        return cls(table("passed", str), table("hints_seen", int), table("failed_tries", int))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """The one way the project replaces a state file: readers see the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+class Progress:
+    """The progress file of one workspace. Every change is a locked read-modify-write, so the game
+    and the CLI can both record passes at the same time without losing one."""
+
+    def __init__(self, path: Path, catalog: Catalog):
+        self.path = path
+        self.catalog = catalog
+        self.warning: str | None = None  # set when a damaged file had to be set aside
+
+    def load(self) -> State:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return State()
+        try:
+            return State.from_json(text)
+        except (ValueError, UnicodeDecodeError) as err:
+            kept = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+            os.replace(self.path, kept)
+            self.warning = (
+                f"The progress file {self.path} could not be read ({err}). It was kept as {kept.name} "
+                "and progress starts afresh; your exercise files are untouched."
+            )
+            return State()
+
+    @contextlib.contextmanager
+    def change(self) -> Iterator[State]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            state = self.load()
+            yield state
+            write_atomically(self.path, state.to_json())
+
+    def record_pass(self, level: Level) -> None:
+        with self.change() as state:
+            state.passed.setdefault(level.id, time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+
+    def record_failure(self, level: Level) -> int:
+        """Counts a failed try and returns how many there have been."""
+        with self.change() as state:
+            state.failed_tries[level.id] = state.failed_tries.get(level.id, 0) + 1
+            return state.failed_tries[level.id]
+
+    def next_hint(self, level: Level) -> tuple[int, str] | None:
+        """The next unseen hint (1-based number, text), or None when every hint has been shown."""
+        hints = level.hints()
+        with self.change() as state:
+            seen = state.hints_seen.get(level.id, 0)
+            if seen >= len(hints):
+                return None
+            state.hints_seen[level.id] = seen + 1
+            return seen + 1, hints[seen]
+
+    def status(self, level: Level, state: State | None = None) -> str:
+        """"passed", "unlocked" or "locked": a level unlocks once every level before it has passed."""
+        state = state or self.load()
+        if level.id in state.passed:
+            return "passed"
+        if all(earlier.id in state.passed for earlier in self.catalog.before(level)):
+            return "unlocked"
+        return "locked"
+
+    def current(self) -> Level:
+        """The first level not yet passed (the last level when all have passed)."""
+        state = self.load()
+        for level in self.catalog:
+            if level.id not in state.passed:
+                return level
+        return self.catalog.levels[-1]

@@ -1,0 +1,121 @@
+"""A learner's workspace: `exercises/` with one file per level, and `.dunderquest/` with the progress
+file and backups. This module is the one place that decides which workspace a command uses."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from .catalog import Catalog, Level, default_catalog
+from .progress import Progress, write_atomically
+
+STATE_DIR = ".dunderquest"
+
+
+class NoWorkspace(LookupError):
+    pass
+
+
+def user_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("dunderquest", appauthor=False))
+
+
+def default_workspace_path() -> Path:
+    return user_data_dir() / "workspace"
+
+
+@dataclass
+class Workspace:
+    root: Path
+    catalog: Catalog
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / STATE_DIR
+
+    @property
+    def progress(self) -> Progress:
+        return Progress(self.state_dir / "progress.json", self.catalog)
+
+    def exercise(self, level: Level) -> Path:
+        return self.root / level.exercise_path
+
+    @classmethod
+    def create(cls, root: Path, catalog: Catalog | None = None) -> Workspace:
+        """Makes `root` a workspace. Existing learner files are never touched."""
+        workspace = cls(root.resolve(), catalog or default_catalog())
+        workspace.state_dir.mkdir(parents=True, exist_ok=True)
+        workspace.add_missing_stubs()
+        return workspace
+
+    @classmethod
+    def find(cls, start: Path, catalog: Catalog | None = None) -> Workspace | None:
+        """The workspace that contains `start`, if any."""
+        start = start.resolve()
+        for folder in (start, *start.parents):
+            if (folder / STATE_DIR).is_dir():
+                return cls(folder, catalog or default_catalog())
+        return None
+
+    def add_missing_stubs(self) -> list[Level]:
+        """Writes a fresh stub for every level whose file is missing (a new level, or a deleted file)."""
+        added = []
+        for level in self.catalog:
+            path = self.exercise(level)
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                # "x" mode: never overwrite a file that appeared in the meantime.
+                try:
+                    with open(path, "x", encoding="utf-8") as out:
+                        out.write(level.stub())
+                except FileExistsError:
+                    continue
+                added.append(level)
+        return added
+
+    def reset(self, level: Level) -> Path | None:
+        """Restores the stub. The learner's file is kept in `.dunderquest/backups/`; returns that copy."""
+        path = self.exercise(level)
+        backup = None
+        if path.exists():
+            backup = self.state_dir / "backups" / f"{path.stem}.{time.strftime('%Y%m%d-%H%M%S')}.py"
+            n = 1
+            while backup.exists():
+                backup = backup.with_name(f"{path.stem}.{time.strftime('%Y%m%d-%H%M%S')}-{n}.py")
+                n += 1
+            write_atomically(backup, path.read_text(encoding="utf-8", errors="replace"))
+        write_atomically(path, level.stub())
+        return backup
+
+
+@dataclass
+class Resolved:
+    workspace: Workspace
+    note: str | None  # said to the user when the choice is not obvious (a default workspace was made)
+
+
+def resolve_workspace(explicit: Path | None, cwd: Path | None = None) -> Resolved:
+    """`--workspace DIR` if given; else the workspace containing the current folder; else the
+    default one in the user's data folder, created on first use."""
+    if explicit is not None:
+        found = Workspace.find(explicit)
+        if found is None or found.root != explicit.resolve():
+            raise NoWorkspace(
+                f"{explicit} is not a dunderquest workspace. Create one with: dunderquest init {explicit}"
+            )
+        found.add_missing_stubs()
+        return Resolved(found, None)
+    found = Workspace.find(cwd or Path.cwd())
+    if found is not None:
+        found.add_missing_stubs()
+        return Resolved(found, None)
+    default = default_workspace_path()
+    if (default / STATE_DIR).is_dir():
+        workspace = Workspace.create(default)
+        return Resolved(workspace, f"Using your workspace at {workspace.root}")
+    workspace = Workspace.create(default)
+    return Resolved(workspace, f"Created your workspace at {workspace.root} (your exercises are in "
+                               f"{workspace.root / 'exercises'})")

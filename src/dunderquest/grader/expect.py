@@ -1,0 +1,113 @@
+"""What checks use to judge values and to speak to the learner.
+
+A check fails by raising `CheckFailed` with a message in plain words: what the learner's code did,
+what was expected, and where to look. `same()` compares strictly (types, dtypes, shapes and values),
+because `2.0` is not what `2 * 1` gives, and a float tensor is not what doubling a byte tensor gives.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import Any
+
+from .wire import Image
+
+
+class CheckFailed(AssertionError):
+    """A check's verdict, with the message for the learner."""
+
+
+def fail(message: str) -> None:
+    raise CheckFailed(message)
+
+
+def _torch() -> Any:
+    return sys.modules.get("torch")
+
+
+def is_tensor(value: Any) -> bool:
+    torch = _torch()
+    return torch is not None and isinstance(value, torch.Tensor)
+
+
+def describe(value: Any) -> str:
+    """A short, readable account of a value, for messages."""
+    from .sandbox import Remote
+
+    if is_tensor(value):
+        dtype = str(value.dtype).removeprefix("torch.")
+        if value.numel() == 1:
+            return f"tensor({value.item()!r}) (dtype {dtype}, shape {list(value.shape)})"
+        return f"a tensor of shape {list(value.shape)}, dtype {dtype}"
+    if isinstance(value, Remote):
+        return f"a {value.type_name} object ({value.text})"
+    if isinstance(value, Image):
+        return f"a PIL image (mode {value.mode}, size {value.size[0]}x{value.size[1]})"
+    if isinstance(value, tuple | list):
+        inner = ", ".join(describe(v) if is_tensor(v) or isinstance(v, tuple | list) else _short(v)
+                          for v in value[:4])
+        more = ", ..." if len(value) > 4 else ""
+        if isinstance(value, tuple):
+            return f"the tuple ({inner}{',' if len(value) == 1 else ''}{more})"
+        return f"the list [{inner}{more}]"
+    return f"{_short(value)} ({type(value).__name__})"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def same(got: Any, expected: Any) -> bool:
+    return difference(got, expected) is None
+
+
+def difference(got: Any, expected: Any, path: str = "") -> str | None:
+    """None when `got` is exactly `expected`; otherwise the first difference, in words."""
+    at = f" at {path}" if path else ""
+    if is_tensor(expected):
+        if not is_tensor(got):
+            return f"expected a tensor{at}, got {describe(got)}"
+        if got.dtype != expected.dtype:
+            return (f"the dtype{at} is {str(got.dtype).removeprefix('torch.')}, expected "
+                    f"{str(expected.dtype).removeprefix('torch.')}")
+        if got.shape != expected.shape:
+            return f"the shape{at} is {list(got.shape)}, expected {list(expected.shape)}"
+        torch = _torch()
+        if got.dtype.is_floating_point:
+            equal = (got == expected) | (torch.isnan(got) & torch.isnan(expected))
+        else:
+            equal = got == expected
+        if bool(equal.all()):
+            return None
+        wrong = (~equal).nonzero()
+        first = wrong[0].tolist()
+        where = f"[{', '.join(map(str, first))}]"
+        return (f"{len(wrong)} of {got.numel()} values{at} differ; the first is at {where}: got "
+                f"{got[tuple(first)].item()!r}, expected {expected[tuple(first)].item()!r}")
+    if type(got) is not type(expected):
+        return f"expected {describe(expected)}{at}, got {describe(got)}"
+    if isinstance(expected, tuple | list):
+        if len(got) != len(expected):
+            return f"expected {len(expected)} items{at}, got {len(got)}"
+        for i, (g, e) in enumerate(zip(got, expected, strict=True)):
+            found = difference(g, e, f"{path}[{i}]")
+            if found:
+                return found
+        return None
+    if isinstance(expected, float):
+        if got == expected or (math.isnan(got) and math.isnan(expected)):
+            return None
+        return f"got {got!r}{at}, expected {expected!r}"
+    if got != expected:
+        return f"got {_short(got)}{at}, expected {_short(expected)}"
+    return None
+
+
+def expect_same(got: Any, expected: Any, expr: str, why: str = "") -> None:
+    """Fails unless `got` is exactly `expected`, saying what `expr` returned and what was expected."""
+    found = difference(got, expected)
+    if found is not None:
+        tail = f" {why}" if why else ""
+        fail(f"`{expr}` returned {describe(got)}; expected {describe(expected)}: {found}.{tail}")

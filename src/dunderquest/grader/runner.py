@@ -1,0 +1,178 @@
+"""Grading one level: pytest runs the level's checks in this (trusted) process, and the checks drive
+the learner's code in a sandbox process. The result is complete by construction: every check that
+was collected gets exactly one outcome, and a check that produced none counts as failed."""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core.catalog import Level
+from ..core.data import MnistSource, current_source
+from .expect import CheckFailed
+from .sandbox import LoadFailed, Sandbox, SandboxProblem, spawn_sandbox
+
+
+@dataclass
+class CheckResult:
+    id: str  # the check's function name
+    name: str  # the sentence the learner reads
+    passed: bool
+    message: str
+
+
+@dataclass
+class LevelResult:
+    level: str
+    title: str
+    passed: bool
+    data: str
+    checks: list[CheckResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return {"level": self.level, "title": self.title, "passed": self.passed, "data": self.data,
+                "checks": [{"name": c.name, "passed": c.passed, "message": c.message} for c in self.checks]}
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> LevelResult:
+        checks = [CheckResult(**c) for c in raw.pop("checks")]
+        return cls(**raw, checks=checks)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def first_failure(self) -> CheckResult | None:
+        return next((c for c in self.checks if not c.passed), None)
+
+
+def check_name(function: Any) -> str:
+    doc = (function.__doc__ or "").strip().splitlines()
+    if doc:
+        return doc[0].strip()
+    return function.__name__.removeprefix("test_").replace("_", " ").capitalize()
+
+
+def message_for(exc: BaseException) -> str:
+    if isinstance(exc, CheckFailed | SandboxProblem):
+        return str(exc)
+    if os.environ.get("DUNDERQUEST_DEBUG"):
+        traceback.print_exception(exc, file=sys.stderr)
+    return (f"The grader itself failed in this check ({type(exc).__name__}: {exc}). This is a problem in "
+            "dunderquest, not in your code.")
+
+
+class GraderPlugin:
+    """A pytest plugin: it gives the checks their fixtures and records one outcome per check."""
+
+    def __init__(self, sandbox: Sandbox, source: MnistSource, seed: int):
+        self._sandbox = sandbox
+        self.source = source
+        self.seed = seed
+        self.expected: list[tuple[str, str]] = []
+        self.outcomes: dict[str, CheckResult] = {}
+        self.collect_errors: list[str] = []
+        self.load_messages: set[str] = set()
+
+    # fixtures ----------------------------------------------------------------------------------
+
+    import pytest as _pytest
+
+    @_pytest.fixture(scope="session")
+    def sandbox(self) -> Sandbox:
+        return self._sandbox
+
+    @_pytest.fixture(scope="session")
+    def mnist(self) -> Any:
+        from .reference import Mnist
+
+        return Mnist(self.source)
+
+    @_pytest.fixture(scope="session")
+    def rng(self) -> random.Random:
+        """Seeds and sample indices, chosen afresh on every run, so answers cannot be known ahead."""
+        return random.Random(self.seed)
+
+    # hooks -------------------------------------------------------------------------------------
+
+    def pytest_collection_modifyitems(self, items: list) -> None:
+        self.expected = [(item.name, check_name(item.function)) for item in items]
+
+    def pytest_collectreport(self, report: Any) -> None:
+        if report.failed:
+            self.collect_errors.append(str(report.longrepr)[-2000:])
+
+    @_pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: Any, call: Any):
+        outcome = yield
+        report = outcome.get_result()
+        if item.name in self.outcomes:
+            return  # one outcome per check: the first failure (setup or call) is the one that counts
+        if call.excinfo is not None and report.failed:
+            self.outcomes[item.name] = CheckResult(item.name, check_name(item.function), False,
+                                                   self._message(call.excinfo.value))
+        elif call.when == "call" and report.passed:
+            self.outcomes[item.name] = CheckResult(item.name, check_name(item.function), True, "")
+        elif report.skipped:
+            self.outcomes[item.name] = CheckResult(item.name, check_name(item.function), False,
+                                                   "This check was skipped, so it did not pass.")
+
+    def _message(self, exc: BaseException) -> str:
+        message = message_for(exc)
+        if isinstance(exc, LoadFailed):
+            if message in self.load_messages:
+                return "Not checked: fix the problem in the first failing check first."
+            self.load_messages.add(message)
+        return message
+
+    def results(self) -> list[CheckResult]:
+        out = []
+        for check_id, name in self.expected:
+            out.append(self.outcomes.get(check_id) or CheckResult(
+                check_id, name, False, "This check did not run to the end, so it did not pass."))
+        if not out:
+            detail = self.collect_errors[0].strip().splitlines()[-1] if self.collect_errors else "none found"
+            out.append(CheckResult("load_checks", "The level's checks load", False,
+                                   f"The grader could not load this level's checks ({detail}). This is a "
+                                   "problem in dunderquest, not in your code."))
+        return out
+
+
+PYTEST_ARGS = [
+    "--noconftest", "--import-mode=importlib", "-c", os.devnull, "--capture=sys",
+    "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:warnings", "-p", "no:faulthandler",
+    "-p", "no:unraisableexception", "-p", "no:threadexception", "-p", "no:logging",
+    "-p", "no:pastebin", "-p", "no:junitxml", "-p", "no:doctest", "-p", "no:stepwise",
+]
+
+
+def grade(level: Level, learner_file: Path, *, display_path: str | None = None,
+          source: MnistSource | None = None, start: Any = spawn_sandbox, seed: int | None = None,
+          sandbox: Sandbox | None = None) -> LevelResult:
+    """Runs `level`'s checks against `learner_file`. Never raises for anything the learner wrote."""
+    began = time.monotonic()
+    sandbox = sandbox or Sandbox(learner_file, display_path or level.exercise_path, start=start,
+                                 module_name=f"learner_{level.slug}")
+    sandbox.prestart()  # its imports run while this process imports pytest and torch
+    source = source or current_source()
+    seed = seed if seed is not None else int.from_bytes(os.urandom(4), "big")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    import pytest
+    import torch  # noqa: F401  (imported here, while the sandbox imports its own copy in parallel)
+    import torchvision.datasets  # noqa: F401
+
+    plugin = GraderPlugin(sandbox, source, seed)
+    try:
+        pytest.main([*PYTEST_ARGS, "--rootdir", str(level.folder), str(level.checks_path)], plugins=[plugin])
+    finally:
+        sandbox.close()
+    checks = plugin.results()
+    return LevelResult(level.id, level.title, all(c.passed for c in checks), source.description, checks,
+                       round(time.monotonic() - began, 3))

@@ -1,0 +1,498 @@
+"""The trusted side of the sandbox: start a sandbox process, ask it to run the learner's code, and
+turn whatever happens (a value, an exception, a hang, a crash) into something a check can judge.
+
+Checks work with `Remote` objects: stand-ins for objects that live in the sandbox. Calling,
+indexing, `len()` and iterating a `Remote` run the learner's code over there, each call under a
+deadline, and bring back plain values (numbers, strings, tuples, tensors) or further `Remote`s.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from . import wire
+
+DEFAULT_TIMEOUT = 10.0
+STARTUP_TIMEOUT = 120.0  # importing torch on a busy machine can take a while
+OUTPUT_LIMIT = 16 * 1024 * 1024  # bytes of print() output before the sandbox is stopped
+MEMORY_LIMIT = 8 * 1024**3
+
+
+# -- what can go wrong, in the learner's words ----------------------------------------------------
+
+
+class SandboxProblem(Exception):
+    """Something the learner's code did that ends a check. `str()` is the message for the learner."""
+
+
+class LearnerRaised(SandboxProblem):
+    def __init__(self, message: str, error: dict):
+        super().__init__(message)
+        self.error = error
+
+    @property
+    def type_name(self) -> str:
+        return str(self.error.get("type"))
+
+
+class SandboxGone(SandboxProblem):
+    """The sandbox hung, crashed or exited."""
+
+
+class LoadFailed(SandboxProblem):
+    """The learner's file did not load, or lacks the class the level asks for."""
+
+
+def where(error: dict, display_path: str) -> str:
+    if not error.get("line"):
+        return ""
+    place = f" ({display_path}, line {error['line']}"
+    if error.get("function") and error["function"] != "<module>":
+        place += f", in {error['function']}"
+    place += ")"
+    if error.get("source"):
+        place += f":\n    {error['source']}"
+    return place
+
+
+def raised_message(expr: str, error: dict, display_path: str) -> str:
+    kind, text = error.get("type", "an exception"), error.get("message", "")
+    if error.get("ours"):
+        return f"`{expr}` gave back something the grader cannot read: {text}."
+    if kind == "SystemExit":
+        return (f"`{expr}` called exit() (SystemExit){where(error, display_path)}. Your class should "
+                "return a value, not end the program.")
+    detail = f": {text}" if text else ""
+    return f"`{expr}` raised {kind}{detail}{where(error, display_path)}"
+
+
+# -- processes -------------------------------------------------------------------------------------
+
+
+class SandboxProcess(Protocol):
+    pid: int
+    rfd: int  # we read the sandbox's answers here
+    wfd: int  # and write our requests here
+
+    def kill(self) -> None: ...
+    def wait(self, timeout: float) -> int | None: ...
+    def output_tail(self) -> str: ...
+
+
+def limit_resources() -> None:
+    """Applied inside every sandbox before it runs learner code."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or hard > MEMORY_LIMIT:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, hard))
+
+
+class SpawnedSandbox:
+    """A sandbox started as a fresh `python -I -B` process in an empty temporary folder."""
+
+    def __init__(self) -> None:
+        self.home = tempfile.mkdtemp(prefix="dunderquest-sandbox-")
+        to_child_r, self.wfd = os.pipe()
+        self.rfd, from_child_w = os.pipe()
+        self.output_path = os.path.join(self.home, "output.txt")
+        with open(self.output_path, "wb") as output:
+            env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.home,
+                   "TMPDIR": self.home, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                   "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", "-B", "-m", "dunderquest.grader.sandbox_server",
+                 str(to_child_r), str(from_child_w)],
+                pass_fds=(to_child_r, from_child_w), cwd=self.home, env=env, stdin=subprocess.DEVNULL,
+                stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=limit_resources,
+            )
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.pid = self.process.pid
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        for fd in (self.rfd, self.wfd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.wait(5)
+        import shutil
+
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def wait(self, timeout: float) -> int | None:
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def output_tail(self) -> str:
+        try:
+            with open(self.output_path, "rb") as f:
+                f.seek(max(0, os.path.getsize(self.output_path) - 2000))
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+
+def spawn_sandbox() -> SandboxProcess:
+    return SpawnedSandbox()
+
+
+# -- the client ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Named:
+    """An argument together with the name a message should use for it: `Named(image, "image")`."""
+
+    value: Any
+    name: str
+
+
+def render(value: Any) -> str:
+    if isinstance(value, Named):
+        return value.name
+    if isinstance(value, Remote):
+        return value.expr
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(value, torch.Tensor):
+        return f"tensor of shape {list(value.shape)}"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+class Sandbox:
+    """One learner file, loaded in a sandbox process. A hang or a crash ends that process; the next
+    request starts a fresh one and loads the file again, so one broken check never spoils the next."""
+
+    def __init__(self, learner_file: Path, display_path: str, *, start=spawn_sandbox,
+                 timeout: float = DEFAULT_TIMEOUT, module_name: str = "learner"):
+        self.learner_file = Path(learner_file).resolve()
+        self.display_path = display_path
+        self.start = start
+        self.timeout = timeout
+        self.module_name = module_name
+        self.process: SandboxProcess | None = None
+        self.generation = 0
+        self.load_error: LoadFailed | None = None
+        self.names: list[str] = []
+        self.restarts = 0
+        self.loaded = False
+
+    def prestart(self) -> None:
+        """Starts the process now (it imports torch while the caller does other work)."""
+        if self.process is None:
+            self.process = self.start()
+            self.ready_deadline = time.monotonic() + STARTUP_TIMEOUT
+
+    def close(self) -> None:
+        self._stop()
+
+    def _ensure(self) -> SandboxProcess:
+        if self.load_error is not None:
+            raise self.load_error
+        if self.process is not None and self.loaded:
+            return self.process
+        if self.generation:
+            self.restarts += 1
+        self.prestart()
+        try:
+            hello, _ = self._receive(self.process, self.ready_deadline, "starting Python for your code")
+        except SandboxGone as gone:
+            raise SandboxGone(f"The sandbox that runs your code could not start: {gone}") from None
+        if not hello.get("ready"):
+            self._stop()
+            raise SandboxGone("The sandbox that runs your code did not start properly.")
+        reply, _ = self._exchange({"op": "load", "path": str(self.learner_file),
+                                   "module": self.module_name}, [], f"import {self.display_path}",
+                                  self.timeout, None)
+        if not reply.get("ok"):
+            self.load_error = LoadFailed(self._load_message(reply.get("error") or {}))
+            self._stop()
+            raise self.load_error
+        self.names = [str(n) for n in reply.get("names", [])]
+        self.loaded = True
+        return self.process
+
+    def _load_message(self, error: dict) -> str:
+        if error.get("type") in ("SyntaxError", "IndentationError", "TabError") and error.get("line"):
+            column = f", column {error['column']}" if error.get("column") else ""
+            pointer = ""
+            if error.get("source") and error.get("column"):
+                pointer = f"\n    {error['source']}\n    {' ' * (int(error['column']) - 1)}^"
+            return (f"Python cannot read {self.display_path}: {error['type']} at line {error['line']}"
+                    f"{column}: {error.get('message', '')}{pointer}")
+        return (f"Running {self.display_path} raised {error.get('type')}: {error.get('message', '')}"
+                f"{where(error, self.display_path)}. The file must run without errors before its class "
+                "can be checked.")
+
+    def _stop(self) -> None:
+        self.loaded = False
+        self.generation += 1  # every Remote from the old process is now stale
+        if self.process is not None:
+            self.process.kill()
+            self.process = None
+
+    # -- one request, under a deadline -----------------------------------------------------------
+
+    def request(self, header: dict, args_blobs: list[bytes], expr: str, *, timeout: float | None = None,
+                on_timeout: str | None = None) -> dict:
+        self._ensure()
+        reply, blobs = self._exchange(header, args_blobs, expr, timeout or self.timeout, on_timeout)
+        self._blobs = blobs
+        if not reply.get("ok"):
+            error = reply.get("error") or {}
+            raise LearnerRaised(raised_message(expr, error, self.display_path), error)
+        return reply
+
+    def _exchange(self, header: dict, blobs: list[bytes], expr: str, timeout: float,
+                  on_timeout: str | None) -> tuple[dict, list[bytes]]:
+        process = self.process
+        try:
+            wire.write_frame(process.wfd, header, blobs)
+        except OSError:
+            pass  # it died: reading the answer below reports how
+        return self._receive(process, time.monotonic() + timeout, expr, on_timeout, timeout)
+
+    def _receive(self, process: SandboxProcess, deadline: float, expr: str, on_timeout: str | None = None,
+                 timeout: float | None = None) -> tuple[dict, list[bytes]]:
+        def read(n: int) -> bytes:
+            chunks, left = [], n
+            while left:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not select.select([process.rfd], [], [], remaining)[0]:
+                    raise TimeoutError
+                chunk = os.read(process.rfd, min(left, 1 << 20))
+                if not chunk:
+                    raise EOFError
+                chunks.append(chunk)
+                left -= len(chunk)
+            return b"".join(chunks)
+
+        try:
+            return wire.read_frame_from(read)
+        except TimeoutError:
+            self._stop()
+            seconds = f"{timeout:g} s" if timeout else "the time allowed"
+            hint = on_timeout or "Look for a loop that never ends, or a call that waits forever."
+            raise SandboxGone(f"`{expr}` did not finish within {seconds}, so it was stopped. {hint}") from None
+        except (EOFError, OSError, wire.WireError) as err:
+            message = self._death_message(process, expr, err)
+            self._stop()
+            raise SandboxGone(message) from None
+
+    def _death_message(self, process: SandboxProcess, expr: str, err: Exception) -> str:
+        code = process.wait(2)
+        tail = process.output_tail().strip()
+        printed = ""
+        if tail:
+            lines = tail.splitlines()[-5:]
+            printed = "\nThe last lines it printed:\n" + "\n".join("    " + line[:200] for line in lines)
+        if isinstance(err, wire.WireError):
+            return f"While running `{expr}`, the sandbox sent back something unreadable ({err})."
+        if code is None or code == 0:
+            return (f"While running `{expr}`, your code ended the Python process it ran in. Look for "
+                    f"os._exit() or a closed standard stream in {self.display_path}.{printed}")
+        if code > 0:
+            return (f"While running `{expr}`, your code ended the Python process with exit code {code}. "
+                    f"Look for os._exit() in {self.display_path}.{printed}")
+        sig = -code
+        if sig == signal.SIGXFSZ:
+            return (f"While running `{expr}`, your code printed more than {OUTPUT_LIMIT // 2**20} MB, "
+                    "so it was stopped. Look for a print() inside a loop that never ends.")
+        if sig == signal.SIGKILL:
+            return (f"While running `{expr}`, the process running your code was killed, most likely "
+                    "because it used too much memory. Look for a list or tensor that keeps growing.")
+        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else f"signal {sig}"
+        return f"While running `{expr}`, the process running your code crashed ({name}).{printed}"
+
+    # -- operations ------------------------------------------------------------------------------
+
+    def _value(self, reply: dict, expr_of_result: str) -> Any:
+        generation = self.generation
+        return wire.decode(reply["value"], self._blobs,
+                           ref=lambda node: Remote(self, node, expr_of_result, generation))
+
+    def _encode_args(self, values: list[Any], blobs: list[bytes]) -> list[dict]:
+        out = []
+        for value in values:
+            if isinstance(value, Named):
+                value = value.value
+            if isinstance(value, Remote):
+                out.append(value._node())
+            else:
+                out.append(wire.encode(value, blobs))
+        return out
+
+    def load(self) -> list[str]:
+        """Loads the file now; returns the public names it defines."""
+        self._ensure()
+        return self.names
+
+    def learner_class(self, name: str) -> Remote:
+        """The learner's class (or whatever the name holds). A missing name fails with a message
+        that says which class and which file."""
+        reply = self.request({"op": "class", "name": name}, [], f"import {self.display_path}")
+        if reply.get("missing"):
+            defined = f" It defines: {', '.join(self.names)}." if self.names else " It defines nothing yet."
+            raise LoadFailed(f"{self.display_path} has no `{name}`: this level asks you to write "
+                             f"`class {name}` there.{defined}")
+        value = self._value(reply, name)
+        if not isinstance(value, Remote):
+            raise LoadFailed(f"In {self.display_path}, `{name}` is {render(value)}, not a class.")
+        return value
+
+    def info(self, remote: Remote) -> dict:
+        return self.request({"op": "info", "ref": remote._node()}, [], f"type({remote.expr})")
+
+    def call(self, remote: Remote, *args: Any, expr: str | None = None, **kw: Any) -> Any:
+        blobs: list[bytes] = []
+        encoded = self._encode_args(list(args), blobs)
+        expr = expr or f"{remote.expr}({', '.join(render(a) for a in args)})"
+        reply = self.request({"op": "call", "ref": remote._node(), "args": encoded}, blobs, expr, **kw)
+        return self._value(reply, expr)
+
+    def len(self, remote: Remote, **kw: Any) -> int:
+        expr = f"len({remote.expr})"
+        return self._value(self.request({"op": "len", "ref": remote._node()}, [], expr, **kw), expr)
+
+    def getitem(self, remote: Remote, key: Any, **kw: Any) -> Any:
+        blobs: list[bytes] = []
+        expr = f"{remote.expr}[{render(key)}]"
+        reply = self.request({"op": "getitem", "ref": remote._node(),
+                              "key": self._encode_args([key], blobs)[0]}, blobs, expr, **kw)
+        return self._value(reply, expr)
+
+    def setitem(self, remote: Remote, key: Any, value: Any, **kw: Any) -> None:
+        blobs: list[bytes] = []
+        key_node, value_node = self._encode_args([key, value], blobs)
+        expr = f"{remote.expr}[{render(key)}] = {render(value)}"
+        self.request({"op": "setitem", "ref": remote._node(), "key": key_node, "value": value_node},
+                     blobs, expr, **kw)
+
+    def contains(self, remote: Remote, value: Any, **kw: Any) -> bool:
+        blobs: list[bytes] = []
+        expr = f"{render(value)} in {remote.expr}"
+        reply = self.request({"op": "contains", "ref": remote._node(),
+                              "value": self._encode_args([value], blobs)[0]}, blobs, expr, **kw)
+        return bool(self._value(reply, expr))
+
+    def iter(self, remote: Remote, **kw: Any) -> Remote:
+        expr = f"iter({remote.expr})"
+        return self._value(self.request({"op": "iter", "ref": remote._node()}, [], expr, **kw), expr)
+
+    def next(self, remote: Remote, expr: str | None = None, **kw: Any) -> Any:
+        """The next item; raises StopIteration when the learner's iterator does."""
+        expr = expr or f"next({remote.expr})"
+        reply = self.request({"op": "next", "ref": remote._node()}, [], expr, **kw)
+        if reply.get("stop"):
+            raise StopIteration
+        return self._value(reply, expr)
+
+    def take(self, remote: Remote, limit: int, expr: str | None = None, **kw: Any) -> tuple[list, bool]:
+        """Up to `limit` items of `list(remote)`, and whether the iteration ended by itself."""
+        expr = expr or f"list({remote.expr})"
+        reply = self.request({"op": "take", "ref": remote._node(), "limit": limit}, [], expr, **kw)
+        return self._value(reply, expr), bool(reply.get("ended"))
+
+    def getattr(self, remote: Remote, name: str, **kw: Any) -> Any:
+        expr = f"{remote.expr}.{name}"
+        return self._value(self.request({"op": "getattr", "ref": remote._node(), "name": name}, [],
+                                        expr, **kw), expr)
+
+    def same(self, a: Remote, b: Remote) -> bool:
+        reply = self.request({"op": "same", "a": a._node(), "b": b._node()}, [], f"{a.expr} is {b.expr}")
+        return bool(self._value(reply, ""))
+
+    def isinstance(self, remote: Remote, of: str, *, subclass: bool = False) -> bool:
+        reply = self.request({"op": "isinstance", "ref": remote._node(), "of": of, "subclass": subclass},
+                             [], f"isinstance({remote.expr}, {of})")
+        return bool(self._value(reply, ""))
+
+    def keep(self, value: Any, expr: str) -> Remote:
+        """Puts a value into the sandbox and returns it as a Remote, so a check can look at it again
+        after the learner's code has had it (to see whether it was changed in place)."""
+        return self.make("value", expr, value=value)
+
+    def fetch(self, remote: Remote) -> Any:
+        """The current value of a Remote (a tensor, a number, ...)."""
+        return self._value(self.request({"op": "value", "ref": remote._node()}, [], remote.expr), remote.expr)
+
+    def make(self, kind: str, expr: str, *, timeout: float | None = None, **args: Any) -> Remote:
+        """A real PyTorch object (or a probe) built in the sandbox: `make("mnist_loader", ...)`.
+        This runs the grader's code, not the learner's, so it may be given a longer deadline."""
+        blobs: list[bytes] = []
+        names = list(args)
+        nodes = self._encode_args([args[n] for n in names], blobs)
+        reply = self.request({"op": "make", "kind": kind, "args": dict(zip(names, nodes, strict=True))},
+                             blobs, expr, timeout=timeout)
+        return self._value(reply, expr)
+
+
+class Remote:
+    """An object that lives in the sandbox. Python's own protocols (call, len, [], iter, next, in)
+    on it run the learner's code there."""
+
+    __slots__ = ("_sandbox", "_id", "type_name", "text", "expr", "_generation")
+
+    def __init__(self, sandbox: Sandbox, node: dict, expr: str, generation: int):
+        self._sandbox = sandbox
+        self._id = int(node["id"])
+        self.type_name = str(node.get("type", "object"))
+        self.text = str(node.get("text", ""))
+        self.expr = expr
+        self._generation = generation
+
+    def _node(self) -> dict:
+        if self._generation != self._sandbox.generation:
+            raise SandboxGone(f"Not run: `{self.expr}` was lost when an earlier step stopped the sandbox.")
+        return {"t": "ref", "id": self._id}
+
+    def named(self, expr: str) -> Remote:
+        """The same object, called `expr` in messages."""
+        return Remote(self._sandbox, {"id": self._id, "type": self.type_name, "text": self.text}, expr,
+                      self._generation)
+
+    def __call__(self, *args: Any, **kw: Any) -> Any:
+        return self._sandbox.call(self, *args, **kw)
+
+    def __len__(self) -> int:
+        return self._sandbox.len(self)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._sandbox.getitem(self, key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._sandbox.setitem(self, key, value)
+
+    def __contains__(self, value: Any) -> bool:
+        return self._sandbox.contains(self, value)
+
+    def __iter__(self) -> Remote:
+        return self._sandbox.iter(self)
+
+    def __next__(self) -> Any:
+        return self._sandbox.next(self)
+
+    def __bool__(self) -> bool:
+        return True  # never a hidden remote len() call
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} from your code: {self.text}>"

@@ -1,0 +1,274 @@
+"""The sandbox: the only process that runs a learner's code.
+
+It imports the learner's file by path and does what the trusted side asks (construct a class, call,
+index, iterate, wrap an object in a real DataLoader), answering with plain data over the wire format.
+It may be fully under the learner's control, so the trusted side believes nothing it says beyond the
+values themselves, and judges those against references it computed on its own.
+
+Run as: python -I -B -m dunderquest.grader.sandbox_server READ_FD WRITE_FD
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import traceback
+from typing import Any
+
+from . import wire
+
+
+def safe_text(value: Any, limit: int = 300) -> str:
+    try:
+        text = str(value)
+    except BaseException:  # a learner's __str__ may raise anything
+        return "<could not be shown>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def safe_repr(value: Any, limit: int = 120) -> str:
+    try:
+        text = repr(value)
+    except BaseException:
+        return f"<{type(value).__name__} object>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class CountingIterator:
+    """An iterator over 0, 1, 2, ... (endless when `stop` is None) that counts the items pulled."""
+
+    def __init__(self, stop: int | None):
+        self.stop = stop
+        self.pulled = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> int:
+        if self.stop is not None and self.pulled >= self.stop:
+            raise StopIteration
+        self.pulled += 1
+        return self.pulled - 1
+
+
+def counting_generator(stop: int | None, counter: CountingIterator):
+    """The same as a generator function, for learners whose code treats generators specially."""
+    while True:
+        try:
+            yield next(counter)
+        except StopIteration:
+            return
+
+
+class Server:
+    def __init__(self, rfd: int, wfd: int):
+        self.rfd, self.wfd = rfd, wfd
+        self.objects: dict[int, Any] = {}
+        self.ids: dict[int, int] = {}  # id(obj) -> handle, so the same object always has one handle
+        self.module: Any = None
+        self.path: str | None = None
+
+    # -- handles ---------------------------------------------------------------------------------
+
+    def ref_for(self, obj: Any) -> dict:
+        handle = self.ids.get(id(obj))
+        if handle is None:
+            handle = len(self.objects) + 1
+            self.objects[handle] = obj  # kept alive, so id(obj) is never reused
+            self.ids[id(obj)] = handle
+        return {"t": "ref", "id": handle, "type": type(obj).__name__, "text": safe_repr(obj)}
+
+    def resolve(self, node: dict) -> Any:
+        return self.objects[int(node["id"])]
+
+    def arg(self, node: Any) -> Any:
+        return wire.decode(node, self.blobs, ref=self.resolve)
+
+    # -- the loop --------------------------------------------------------------------------------
+
+    def serve(self) -> None:
+        wire.write_frame(self.wfd, {"ready": True, "pid": os.getpid()})
+        while True:
+            try:
+                request, self.blobs = wire.read_frame_from(lambda n: wire.read_exact(self.rfd, n))
+            except EOFError:
+                return
+            self.answer(request)
+
+    def answer(self, request: dict) -> None:
+        blobs: list[bytes] = []
+        try:
+            handler = getattr(self, "op_" + str(request.get("op")))
+            reply = handler(request, blobs)
+        except BaseException as exc:  # anything the learner's code raises, SystemExit included
+            blobs = []
+            reply = {"ok": False, "error": self.describe(exc)}
+        try:
+            wire.write_frame(self.wfd, reply, blobs)
+        except (TypeError, ValueError) as exc:  # e.g. a value too large to send
+            wire.write_frame(self.wfd, {"ok": False, "error": self.describe(exc, ours=True)})
+
+    def value(self, value: Any, blobs: list[bytes]) -> dict:
+        try:
+            return {"ok": True, "value": wire.encode(value, blobs, ref_for=self.ref_for)}
+        except (TypeError, ValueError) as exc:
+            blobs.clear()
+            return {"ok": False, "error": self.describe(exc, ours=True)}
+
+    def describe(self, exc: BaseException, ours: bool = False) -> dict:
+        info: dict[str, Any] = {"type": type(exc).__name__, "message": safe_text(exc), "ours": ours}
+        if isinstance(exc, SyntaxError) and exc.filename == self.path:
+            info.update(line=exc.lineno, column=exc.offset, source=(exc.text or "").rstrip("\n"),
+                        message=safe_text(exc.msg))
+            return info
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == self.path]
+        if frames:
+            last = frames[-1]
+            info.update(line=last.lineno, function=last.name, source=(last.line or "").strip())
+        return info
+
+    # -- operations ------------------------------------------------------------------------------
+
+    def op_load(self, req: dict, blobs: list) -> dict:
+        self.path = os.path.abspath(req["path"])
+        spec = importlib.util.spec_from_file_location(req["module"], self.path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[req["module"]] = module
+        with open(self.path, "rb") as f:
+            source = f.read()
+        code = compile(source, self.path, "exec", dont_inherit=True)
+        exec(code, module.__dict__)
+        self.module = module
+        names = sorted(n for n, v in vars(module).items()
+                       if not n.startswith("_") and getattr(v, "__module__", None) == module.__name__)
+        return {"ok": True, "names": names}
+
+    def op_class(self, req: dict, blobs: list) -> dict:
+        name = req["name"]
+        if self.module is None or name not in vars(self.module):
+            return {"ok": True, "missing": True}
+        return self.value(vars(self.module)[name], blobs)
+
+    def op_info(self, req: dict, blobs: list) -> dict:
+        obj = self.arg(req["ref"])
+        is_type = isinstance(obj, type)
+        cls = obj if is_type else type(obj)
+        own = sorted({name for klass in cls.__mro__ if klass is not object
+                      for name in vars(klass) if name.startswith("__") and name.endswith("__")})
+        return {"ok": True, "is_type": is_type, "name": getattr(cls, "__name__", "?"),
+                "mro": [f"{k.__module__}.{k.__qualname__}" for k in cls.__mro__],
+                "dunders": own, "instance_dict": sorted(vars(obj)) if not is_type and
+                hasattr(obj, "__dict__") else []}
+
+    def op_call(self, req: dict, blobs: list) -> dict:
+        fn = self.arg(req["ref"])
+        args = [self.arg(a) for a in req.get("args", [])]
+        result = fn(*args)
+        return self.value(result, blobs)
+
+    def op_len(self, req: dict, blobs: list) -> dict:
+        return self.value(len(self.arg(req["ref"])), blobs)
+
+    def op_getitem(self, req: dict, blobs: list) -> dict:
+        return self.value(self.arg(req["ref"])[self.arg(req["key"])], blobs)
+
+    def op_setitem(self, req: dict, blobs: list) -> dict:
+        obj = self.arg(req["ref"])
+        obj[self.arg(req["key"])] = self.arg(req["value"])
+        return {"ok": True, "value": {"t": "none"}}
+
+    def op_contains(self, req: dict, blobs: list) -> dict:
+        return self.value(self.arg(req["value"]) in self.arg(req["ref"]), blobs)
+
+    def op_iter(self, req: dict, blobs: list) -> dict:
+        return {"ok": True, "value": self.ref_for(iter(self.arg(req["ref"])))}
+
+    def op_next(self, req: dict, blobs: list) -> dict:
+        iterator = self.arg(req["ref"])
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return {"ok": True, "stop": True}
+        return self.value(item, blobs)
+
+    def op_take(self, req: dict, blobs: list) -> dict:
+        """`list(obj)`, but stopping after `limit` items so an endless iteration still answers."""
+        items = []
+        iterator = iter(self.arg(req["ref"]))
+        ended = False
+        while len(items) < req["limit"]:
+            try:
+                items.append(next(iterator))
+            except StopIteration:
+                ended = True
+                break
+        reply = self.value(items, blobs)
+        reply["ended"] = ended
+        return reply
+
+    def op_value(self, req: dict, blobs: list) -> dict:
+        return self.value(self.arg(req["ref"]), blobs)
+
+    def op_getattr(self, req: dict, blobs: list) -> dict:
+        return self.value(getattr(self.arg(req["ref"]), req["name"]), blobs)
+
+    def op_same(self, req: dict, blobs: list) -> dict:
+        return {"ok": True, "value": {"t": "bool", "v": self.arg(req["a"]) is self.arg(req["b"])}}
+
+    def op_isinstance(self, req: dict, blobs: list) -> dict:
+        import torch.utils.data
+
+        known = {"torch.utils.data.Dataset": torch.utils.data.Dataset, "type": type}
+        obj, of = self.arg(req["ref"]), known[req["of"]]
+        result = issubclass(obj, of) if req.get("subclass") and isinstance(obj, type) else isinstance(obj, of)
+        return {"ok": True, "value": {"t": "bool", "v": bool(result)}}
+
+    def op_make(self, req: dict, blobs: list) -> dict:
+        """Real PyTorch objects and probes, built here so the learner's code can be given them."""
+        import torch
+        from torch.utils.data import DataLoader
+
+        kind, args = req["kind"], {k: self.arg(v) for k, v in req.get("args", {}).items()}
+        if kind == "dataloader":
+            generator = torch.Generator().manual_seed(args["seed"])
+            obj = DataLoader(args["dataset"], batch_size=args["batch_size"], shuffle=args["shuffle"],
+                             generator=generator)
+        elif kind == "mnist_loader":
+            from torchvision.datasets import MNIST
+            from torchvision.transforms import ToTensor
+
+            dataset = MNIST(args["root"], train=args["train"], download=False, transform=ToTensor())
+            generator = torch.Generator().manual_seed(args["seed"])
+            obj = DataLoader(dataset, batch_size=args["batch_size"], shuffle=True, generator=generator)
+        elif kind == "range":
+            obj = range(args["start"], args["stop"])
+        elif kind == "value":
+            obj = args["value"]
+        elif kind == "counter":
+            obj = CountingIterator(args["stop"])
+        elif kind == "generator":
+            obj = counting_generator(args["stop"], self.arg(req["args"]["counter"]))
+        else:
+            raise ValueError(f"unknown kind {kind!r}")
+        return {"ok": True, "value": self.ref_for(obj)}
+
+
+def prepare() -> None:
+    """What every sandbox does before it serves: import torch (every level's file uses it) and keep
+    it to one thread, since the grader runs several processes on a small machine. torchvision is
+    imported only when a check asks for MNIST here, or when the learner's file imports it."""
+    import torch
+    import torch.utils.data  # noqa: F401
+
+    torch.set_num_threads(1)
+
+
+def main(argv: list[str]) -> None:
+    rfd, wfd = int(argv[1]), int(argv[2])
+    prepare()
+    Server(rfd, wfd).serve()
+
+
+if __name__ == "__main__":
+    main(sys.argv)

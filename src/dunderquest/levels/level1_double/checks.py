@@ -1,0 +1,80 @@
+"""Level 1: `Double`, an object you can call like a function."""
+
+import pytest
+
+from dunderquest.grader.expect import describe, expect_same, fail, same
+from dunderquest.grader.sandbox import Named
+
+FILE = "exercises/level1_double.py"
+
+
+@pytest.fixture(scope="module")
+def Double(sandbox):
+    return sandbox.learner_class("Double")
+
+
+@pytest.fixture(scope="module")
+def double(Double):
+    return Double().named("Double()")
+
+
+def test_double_is_a_class(sandbox, Double):
+    """Double is a class"""
+    info = sandbox.info(Double)
+    if not info["is_type"]:
+        fail(f"`Double` in {FILE} is {describe(Double)}, not a class. This level is about objects you can "
+             "call, so write `class Double:` with a `__call__` method inside it.")
+
+
+def test_calling_comes_from_dunder_call_on_the_class(sandbox, double):
+    """Double() is callable through __call__ defined on the class"""
+    info = sandbox.info(double)
+    if "__call__" in info["dunders"]:
+        return
+    if "__call__" in info["instance_dict"]:
+        fail("Your Double sets `__call__` on the instance (`self.__call__ = ...`). Python looks for "
+             "`__call__` on the class, not the instance, so `Double()(3)` still fails. Define "
+             f"`def __call__(self, x):` in the body of `class Double` in {FILE}.")
+    fail(f"`class Double` in {FILE} has no `__call__` method, so its instances cannot be called: "
+         "`Double()(3)` raises TypeError. Add `def __call__(self, x):` to the class.")
+
+
+def test_double_of_an_int_is_twice_the_int(double, rng):
+    """Double()(n) returns 2 * n for ints"""
+    for n in (0, 1, -7, rng.randint(2, 1000), rng.randint(-10**6, -1000), 2**70 + rng.randint(0, 99)):
+        expect_same(double(n), 2 * n, f"Double()({n})")
+
+
+def test_double_of_a_float_is_twice_the_float(double, rng):
+    """Double()(x) returns 2 * x for floats"""
+    for x in (0.5, -1.25, round(rng.uniform(-100, 100), 3), rng.random()):
+        expect_same(double(x), 2 * x, f"Double()({x!r})")
+
+
+def test_double_of_an_mnist_image_is_twice_the_image(double, mnist, rng):
+    """Double()(image) returns 2 * image for MNIST image tensors"""
+    index = rng.randrange(len(mnist.train))
+    image = mnist.images()[index]
+    expect_same(double(Named(image, "image")), 2 * image, "Double()(image)",
+                f"(image is MNIST training image {index}, as ToTensor() gives it: float32 in [0, 1].)")
+    raw = mnist.train.data[index]
+    expect_same(double(Named(raw, "pixels")), 2 * raw, "Double()(pixels)",
+                f"(pixels is the same image as stored, uint8; 2 * pixels stays uint8 and wraps past 255.)")
+    start = rng.randrange(len(mnist.train) - 8)
+    batch = mnist.images()[start:start + 8]
+    expect_same(double(Named(batch, "batch")), 2 * batch, "Double()(batch)",
+                "(batch is 8 MNIST images, shape [8, 1, 28, 28].)")
+
+
+def test_double_leaves_its_input_unchanged(sandbox, double, mnist, rng):
+    """Double()(image) leaves image unchanged"""
+    index = rng.randrange(len(mnist.train))
+    image = mnist.images()[index]
+    kept = sandbox.keep(image, "image")
+    result = double(kept)
+    after = sandbox.fetch(kept)
+    if not same(after, image):
+        fail("After `Double()(image)`, `image` itself had changed: your `__call__` doubles the tensor in "
+             "place (as `x *= 2` or `x.mul_(2)` do), which changes the caller's data. Return a new "
+             "value instead: `2 * x`.")
+    expect_same(result, 2 * image, "Double()(image)")

@@ -1,0 +1,108 @@
+"""Level 2: `Data`, a read-only sequence with `__len__` and `__getitem__`."""
+
+import pytest
+
+from dunderquest.grader.expect import describe, expect_same, fail
+from dunderquest.grader.sandbox import LearnerRaised, Named
+
+FILE = "exercises/level2_data.py"
+FALLBACK = ("Python's `for`, `list()` and `in` call `d[0]`, `d[1]`, ... and stop at the first IndexError, "
+            "so your `__getitem__` must raise IndexError past the end.")
+
+
+@pytest.fixture(scope="module")
+def Data(sandbox):
+    return sandbox.learner_class("Data")
+
+
+@pytest.fixture(scope="module")
+def labels(mnist):
+    return [int(label) for label in mnist.labels()]
+
+
+@pytest.fixture(scope="module")
+def mnist_labels(Data, labels):
+    """Data holding every MNIST training label, in order."""
+    return Data(Named(labels, "labels")).named("Data(labels)")
+
+
+def expect_index_error(data, index, expr):
+    try:
+        got = data[index]
+    except LearnerRaised as raised:
+        if raised.type_name != "IndexError":
+            fail(f"`{expr}` raised {raised.type_name}; a list raises IndexError for an index past the end, "
+                 f"and Python relies on it. {FALLBACK}")
+        return
+    fail(f"`{expr}` returned {describe(got)}; a list raises IndexError for an index past the end. {FALLBACK}")
+
+
+def test_a_new_data_holds_10_20_30(Data):
+    """Data() holds 10, 20 and 30"""
+    d = Data().named("Data()")
+    expect_same(len(d), 3, "len(Data())")
+    for i, expected in enumerate((10, 20, 30)):
+        expect_same(d[i], expected, f"Data()[{i}]")
+
+
+def test_len_is_the_number_of_items(Data, mnist, mnist_labels, rng):
+    """len(Data(items)) is the number of items, as for torchvision's MNIST"""
+    expect_same(len(mnist_labels), len(mnist.train), "len(Data(labels))",
+                f"(labels are the {len(mnist.train)} labels of torchvision's MNIST, whose len() is "
+                f"{len(mnist.train)}.)")
+    for size in (0, 1, rng.randint(2, 9)):
+        items = [rng.randint(0, 99) for _ in range(size)]
+        expect_same(len(Data(items)), size, f"len(Data({items}))")
+
+
+def test_indexing_gives_the_items_in_order(mnist, mnist_labels, rng):
+    """Data(labels)[i] is the label torchvision's MNIST gives for image i"""
+    for i in [0, *rng.sample(range(1, len(mnist.train)), 8)]:
+        expected = mnist.train[i][1]
+        got = mnist_labels[i]
+        expect_same(got, expected, f"Data(labels)[{i}]", f"(torchvision's `MNIST(...)[{i}][1]` is {expected}.)")
+
+
+def test_negative_indices_count_from_the_end(labels, mnist_labels, rng):
+    """Data(labels)[-i] counts from the end, like a list"""
+    n = len(labels)
+    for i in (-1, -2, -n, -rng.randint(3, n - 1)):
+        expect_same(mnist_labels[i], labels[i], f"Data(labels)[{i}]",
+                    f"(A list gives labels[{n + i}] for [{i}]: negative indices count from the end.)")
+
+
+def test_an_index_past_the_end_raises_index_error(Data, mnist_labels, labels, rng):
+    """An index past the end raises IndexError"""
+    n = len(labels)
+    expect_index_error(mnist_labels, n, f"Data(labels)[{n}]")
+    expect_index_error(mnist_labels, n + rng.randint(1, 50), "Data(labels)[len(labels) + k]")
+    expect_index_error(mnist_labels, -n - 1, f"Data(labels)[{-n - 1}]")
+    expect_index_error(Data().named("Data()"), 3, "Data()[3]")
+
+
+def test_for_list_and_in_work(Data, rng):
+    """for, list() and `in` work on a Data"""
+    items = rng.sample(range(100, 1000), rng.randint(4, 9))
+    d = Data(items).named(f"Data({items})")
+    got, ended = d._sandbox.take(d, len(items) + 10, expr=f"list(Data({items}))")
+    if not ended:
+        fail(f"`list(Data({items}))` did not stop: it went past the {len(items)} items ({describe(got[len(items)])} "
+             f"came next). {FALLBACK}")
+    expect_same(got, items, f"list(Data({items}))")
+    inside, outside = rng.choice(items), 7
+    if not d._sandbox.contains(d, inside, on_timeout=FALLBACK):
+        fail(f"`{inside} in Data({items})` was False; it should be True.")
+    if d._sandbox.contains(d, outside, on_timeout=FALLBACK):
+        fail(f"`{outside} in Data({items})` was True; it should be False.")
+
+
+def test_data_is_read_only(Data):
+    """A Data is read-only: d[0] = 5 fails"""
+    d = Data().named("d")
+    try:
+        d[0] = 5
+    except LearnerRaised:
+        expect_same(d[0], 10, "d[0]", "(after the failed `d[0] = 5`, d should be unchanged.)")
+        return
+    fail("`d[0] = 5` worked, but a Data is read-only: like a tuple, it should refuse with TypeError. "
+         "Give Data no `__setitem__` (and don't inherit it from `list`).")

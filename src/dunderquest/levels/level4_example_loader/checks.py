@@ -1,0 +1,142 @@
+"""Level 4: `ExampleLoader`, a lazy iterator, and the DataLoader's `next(iter(loader))`."""
+
+import pytest
+import torch
+
+from dunderquest.grader.expect import describe, difference, expect_same, fail
+
+FILE = "exercises/level4_example_loader.py"
+NEVER_STOPS = ("`next()` never raised StopIteration: your `__next__` keeps returning values after the data "
+               "runs out.")
+EAGER = ("It seems to read all of its data up front (as `list(data)` does), which never ends on an endless "
+         "generator. Keep `iter(data)` and pull one item per `__next__` call.")
+
+
+@pytest.fixture(scope="module")
+def ExampleLoader(sandbox):
+    return sandbox.learner_class("ExampleLoader")
+
+
+def drain(sandbox, loader, items, label):
+    """Pulls every item with next(), comparing each; then expects StopIteration."""
+    for position, expected in enumerate(items):
+        try:
+            got = sandbox.next(loader, expr=f"next(l)", on_timeout=EAGER)
+        except StopIteration:
+            fail(f"`next(l)` raised StopIteration after {position} items, for l = ExampleLoader({label}); "
+                 f"it should give all {len(items)}.")
+        expect_same(got, expected, f"next(l) (call {position + 1}, l = ExampleLoader({label}))",
+                    "(Items should come out in the order the data gives them.)")
+    expect_stop(sandbox, loader, f"after the last of the {len(items)} items of {label}")
+
+
+def expect_stop(sandbox, loader, when):
+    try:
+        got = sandbox.next(loader, expr="next(l)", on_timeout=NEVER_STOPS)
+    except StopIteration:
+        return
+    fail(f"`next(l)` returned {describe(got)} {when}. {NEVER_STOPS}")
+
+
+def test_iter_returns_the_loader_itself(sandbox, ExampleLoader):
+    """iter(l) returns l itself"""
+    loader = ExampleLoader([1, 2, 3]).named("l")
+    it = iter(loader)
+    if not sandbox.same(it, loader):
+        fail(f"`iter(l)` returned {describe(it)}, a different object than l. An iterator's `__iter__` "
+             "returns the iterator itself: `return self`.")
+
+
+def test_next_gives_the_items_in_order_then_stops(sandbox, ExampleLoader, rng):
+    """next(l) gives the items in order, then raises StopIteration"""
+    items = rng.sample(range(1000), rng.randint(4, 8))
+    drain(sandbox, ExampleLoader(items).named("l"), items, str(items))
+
+
+def test_it_keeps_raising_stop_iteration(sandbox, ExampleLoader, rng):
+    """After the end, every later next(l) raises StopIteration again"""
+    items = rng.sample(range(1000), 3)
+    loader = ExampleLoader(items).named("l")
+    drain(sandbox, loader, items, str(items))
+    for extra in range(3):
+        expect_stop(sandbox, loader, f"on call {extra + 2} after the end (it had already raised "
+                                     "StopIteration once; an iterator that has ended stays ended)")
+
+
+def test_iter_never_rewinds(sandbox, ExampleLoader, rng):
+    """iter(l) never starts over: it goes on from where next() left off"""
+    items = rng.sample(range(1000), 6)
+    loader = ExampleLoader(items).named("l")
+    sandbox.next(loader, expr="next(l)")
+    sandbox.next(loader, expr="next(l)")
+    again = iter(loader)
+    got = sandbox.next(again, expr="next(iter(l))")
+    if got != items[2]:
+        fail(f"After two `next(l)` calls, `next(iter(l))` returned {describe(got)}; expected {items[2]}, the "
+             "third item. `iter(l)` must not rewind: return `self` from `__iter__` without resetting.")
+    rest, _ = sandbox.take(loader, 10, expr="list(l)")
+    expect_same(rest, items[3:], "list(l) after three items")
+
+
+def test_it_pulls_no_item_before_it_is_asked(sandbox, ExampleLoader):
+    """ExampleLoader is lazy: it pulls an item from its data only when next() asks"""
+    source = sandbox.make("counter", "data", stop=50)
+    loader = sandbox.call(ExampleLoader, source, expr="ExampleLoader(data)", on_timeout=EAGER)
+    pulled = sandbox.getattr(source, "pulled")
+    if pulled:
+        fail(f"Creating `ExampleLoader(data)` already pulled {pulled} items from data. An ExampleLoader "
+             "should take nothing until `next()` asks for it.")
+    for asked in (1, 2, 3):
+        sandbox.next(loader.named("l"), expr="next(l)")
+        pulled = sandbox.getattr(source, "pulled")
+        if pulled != asked:
+            fail(f"After {asked} `next(l)` call{'s' if asked > 1 else ''}, ExampleLoader had pulled {pulled} "
+                 f"items from data; it should pull exactly one per call.")
+
+
+def test_it_works_on_an_endless_generator(sandbox, ExampleLoader):
+    """ExampleLoader works on an endless generator"""
+    counter = sandbox.make("counter", "counter", stop=None)
+    endless = sandbox.make("generator", "endless()", stop=None, counter=counter)
+    loader = sandbox.call(ExampleLoader, endless, expr="ExampleLoader(endless())", on_timeout=EAGER)
+    got = [sandbox.next(loader.named("l"), expr="next(l)", on_timeout=EAGER) for _ in range(5)]
+    expect_same(got, [0, 1, 2, 3, 4], "five next(l) calls on an endless generator 0, 1, 2, ...")
+
+
+def test_it_works_on_any_iterable(sandbox, ExampleLoader, rng):
+    """ExampleLoader works on any iterable: a tuple, a range, a string, a generator"""
+    start = rng.randint(0, 50)
+    triple = (start, start + 1, start + 2)
+    cases = [(sandbox.keep(triple, str(triple)), list(triple), str(triple)),
+             (sandbox.make("range", f"range({start}, {start + 4})", start=start, stop=start + 4),
+              list(range(start, start + 4)), f"range({start}, {start + 4})"),
+             (sandbox.keep("abc", "'abc'"), ["a", "b", "c"], "'abc'")]
+    counter = sandbox.make("counter", "counter", stop=4)
+    generator = sandbox.make("generator", "a generator", stop=4, counter=counter)
+    cases.append((generator, [0, 1, 2, 3], "a generator of 0, 1, 2, 3"))
+    for data, items, label in cases:
+        drain(sandbox, ExampleLoader(data).named("l"), items, label)
+
+
+def test_next_iter_gives_the_dataloaders_first_batch(sandbox, ExampleLoader, mnist, rng):
+    """images, labels = next(iter(ExampleLoader(loader))) is the MNIST DataLoader's own first batch"""
+    seed = rng.randrange(2**31)
+    loader = sandbox.make("mnist_loader", "loader", timeout=120, root=mnist.root, train=True, batch_size=32,
+                          seed=seed)
+    wrapped = ExampleLoader(loader).named("ExampleLoader(loader)")
+    first = sandbox.next(iter(wrapped), expr="next(iter(ExampleLoader(loader)))", on_timeout=EAGER)
+    expected = iter(mnist.loader(True, 32, seed))
+    images, labels = next(expected)
+    if not isinstance(first, list | tuple) or len(first) != 2:
+        fail(f"`next(iter(ExampleLoader(loader)))` returned {describe(first)}; expected the DataLoader's "
+             "first batch, [images, labels].")
+    if not isinstance(first[0], torch.Tensor) or list(first[0].shape) != [32, 1, 28, 28]:
+        fail(f"The images of the first batch are {describe(first[0])}; expected a tensor of shape "
+             "[32, 1, 28, 28]: 32 MNIST images of 1 x 28 x 28.")
+    found = difference(list(first), [images, labels])
+    if found is not None:
+        fail(f"`images, labels = next(iter(ExampleLoader(loader)))` is not the DataLoader's own first batch "
+             f"(loader is a shuffled DataLoader over MNIST with batch_size=32): {found}.")
+    second = sandbox.next(wrapped, expr="next(ExampleLoader(loader))")
+    expect_same(list(second) if isinstance(second, tuple) else second, list(next(expected)),
+                "the second next() on ExampleLoader(loader)")
