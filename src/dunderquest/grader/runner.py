@@ -9,48 +9,14 @@ import random
 import sys
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..core.catalog import Level
 from ..core.data import MnistSource, current_source
 from .expect import CheckFailed
-from .sandbox import LoadFailed, Sandbox, SandboxProblem, spawn_sandbox
-
-
-@dataclass
-class CheckResult:
-    id: str  # the check's function name
-    name: str  # the sentence the learner reads
-    passed: bool
-    message: str
-
-
-@dataclass
-class LevelResult:
-    level: str
-    title: str
-    passed: bool
-    data: str
-    checks: list[CheckResult] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def to_json(self) -> dict:
-        return {"level": self.level, "title": self.title, "passed": self.passed, "data": self.data,
-                "checks": [{"name": c.name, "passed": c.passed, "message": c.message} for c in self.checks]}
-
-    @classmethod
-    def from_dict(cls, raw: dict) -> LevelResult:
-        checks = [CheckResult(**c) for c in raw.pop("checks")]
-        return cls(**raw, checks=checks)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-    @property
-    def first_failure(self) -> CheckResult | None:
-        return next((c for c in self.checks if not c.passed), None)
+from .result import CheckResult, LevelResult
+from .sandbox import LoadFailed, Sandbox, SandboxProblem
 
 
 def check_name(function: Any) -> str:
@@ -116,8 +82,9 @@ class GraderPlugin:
         if item.name in self.outcomes:
             return  # one outcome per check: the first failure (setup or call) is the one that counts
         if call.excinfo is not None and report.failed:
+            exc = call.excinfo.value
             self.outcomes[item.name] = CheckResult(item.name, check_name(item.function), False,
-                                                   self._message(call.excinfo.value))
+                                                   self._message(exc), getattr(exc, "line", None))
         elif call.when == "call" and report.passed:
             self.outcomes[item.name] = CheckResult(item.name, check_name(item.function), True, "")
         elif report.skipped:
@@ -154,19 +121,21 @@ PYTEST_ARGS = [
 
 
 def grade(level: Level, learner_file: Path, *, display_path: str | None = None,
-          source: MnistSource | None = None, start: Any = spawn_sandbox, seed: int | None = None,
-          sandbox: Sandbox | None = None) -> LevelResult:
-    """Runs `level`'s checks against `learner_file`. Never raises for anything the learner wrote."""
+          source: MnistSource | None = None, start: Any = None, seed: int | None = None) -> LevelResult:
+    """Runs `level`'s checks against `learner_file`. Never raises for anything the learner wrote.
+
+    `start` makes a sandbox process; by default this process imports torch and forks a zygote
+    for them (the cold path). A warm zygote's runner passes its own."""
     began = time.monotonic()
-    sandbox = sandbox or Sandbox(learner_file, display_path or level.exercise_path, start=start,
-                                 module_name=f"learner_{level.slug}")
-    sandbox.prestart()  # its imports run while this process imports pytest and torch
+    if start is None:
+        from .zygote import forked_sandboxes
+
+        start = forked_sandboxes()
+    sandbox = Sandbox(learner_file, display_path or level.exercise_path, start=start,
+                      module_name=f"learner_{level.slug}")
     source = source or current_source()
     seed = seed if seed is not None else int.from_bytes(os.urandom(4), "big")
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     import pytest
-    import torch  # noqa: F401  (imported here, while the sandbox imports its own copy in parallel)
-    import torchvision.datasets  # noqa: F401
 
     plugin = GraderPlugin(sandbox, source, seed)
     try:

@@ -5,7 +5,7 @@ index, iterate, wrap an object in a real DataLoader), answering with plain data 
 It may be fully under the learner's control, so the trusted side believes nothing it says beyond the
 values themselves, and judges those against references it computed on its own.
 
-Run as: python -I -B -m dunderquest.grader.sandbox_server READ_FD WRITE_FD
+A sandbox is forked from the zygote (see zygote.py), which has torch imported already.
 """
 
 from __future__ import annotations
@@ -252,23 +252,3 @@ class Server:
         else:
             raise ValueError(f"unknown kind {kind!r}")
         return {"ok": True, "value": self.ref_for(obj)}
-
-
-def prepare() -> None:
-    """What every sandbox does before it serves: import torch (every level's file uses it) and keep
-    it to one thread, since the grader runs several processes on a small machine. torchvision is
-    imported only when a check asks for MNIST here, or when the learner's file imports it."""
-    import torch
-    import torch.utils.data  # noqa: F401
-
-    torch.set_num_threads(1)
-
-
-def main(argv: list[str]) -> None:
-    rfd, wfd = int(argv[1]), int(argv[2])
-    prepare()
-    Server(rfd, wfd).serve()
-
-
-if __name__ == "__main__":
-    main(sys.argv)

@@ -1,0 +1,162 @@
+"""The warm grader, seen from the game, `watch` and bulk grading: a zygote process (see zygote.py)
+that stays up, so that only the first run pays for importing torch. This module imports neither
+torch nor pytest, so the game starts fast.
+
+All methods are blocking and thread-safe: call them from a worker thread. `cancel()` makes the
+running calls raise `Cancelled` at once.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..core.catalog import Level
+from .result import LevelResult
+
+
+class Cancelled(Exception):
+    pass
+
+
+class GraderUnavailable(RuntimeError):
+    pass
+
+
+class GraderClient:
+    def __init__(self, env: dict[str, str] | None = None):
+        self.env = env
+        self.process: subprocess.Popen | None = None
+        self.lock = threading.Lock()
+        self.waiting: dict[int, tuple[threading.Event, list]] = {}
+        self.ids = itertools.count(1)
+        self.ready = threading.Event()
+
+    # the process ------------------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Starts the zygote in the background, if it is not running. Returns at once."""
+        with self.lock:
+            if self.process is not None and self.process.poll() is None:
+                return
+            self.ready.clear()
+            env = dict(os.environ if self.env is None else self.env)
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", "-B", "-m", "dunderquest.grader.zygote"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                start_new_session=True,
+            )
+            threading.Thread(target=self._read, args=(self.process,), daemon=True).start()
+
+    def _read(self, process: subprocess.Popen) -> None:
+        for line in process.stdout:
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue
+            if message.get("ready"):
+                self.ready.set()
+                continue
+            with self.lock:
+                waiter = self.waiting.pop(message.get("id"), None)
+            if waiter is not None:
+                waiter[1].append(message)
+                waiter[0].set()
+        # The zygote is gone: wake everyone who waits on it.
+        with self.lock:
+            waiters, self.waiting = list(self.waiting.values()), {}
+        for event, box in waiters:
+            box.append({"ok": False, "gone": True})
+            event.set()
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process is not None and self.process.poll() is None else None
+
+    def close(self) -> None:
+        with self.lock:
+            process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.stdin.close()
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    # requests --------------------------------------------------------------------------------
+
+    def _ask(self, request: dict) -> dict:
+        """Sends a request and waits for its answer. If the zygote died, starts a new one and asks
+        again, once: the learner never sees that."""
+        for attempt in range(2):
+            self.warm_up()
+            event, box = threading.Event(), []
+            with self.lock:
+                request_id = next(self.ids)
+                self.waiting[request_id] = (event, box)
+                process = self.process
+            try:
+                process.stdin.write(json.dumps({**request, "id": request_id}).encode() + b"\n")
+                process.stdin.flush()
+            except (BrokenPipeError, ValueError, OSError):
+                with self.lock:
+                    self.waiting.pop(request_id, None)
+                self._forget(process)
+                continue
+            self._current = getattr(self, "_current", set()) | {request_id}
+            event.wait()
+            self._current.discard(request_id)
+            reply = box[0]
+            if reply.get("cancelled"):
+                raise Cancelled
+            if reply.get("gone"):
+                self._forget(process)
+                if getattr(self, "_cancelling", False):
+                    raise Cancelled
+                continue
+            if not reply.get("ok"):
+                raise GraderUnavailable(reply.get("error", "the grader failed"))
+            return reply
+        raise GraderUnavailable("The grader process stopped twice in a row.")
+
+    def _forget(self, process: subprocess.Popen) -> None:
+        with self.lock:
+            if self.process is process:
+                self.process = None
+        try:
+            process.kill()
+            process.wait(5)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+
+    def grade(self, level: Level, file: Path, *, seed: int | None = None) -> LevelResult:
+        reply = self._ask({"op": "grade", "level": level.id, "file": str(Path(file).resolve()),
+                           "display": level.exercise_path, "seed": seed})
+        return LevelResult.from_dict(reply["result"])
+
+    def preview(self, level: Level, file: Path, start: int = 0) -> dict[str, Any]:
+        """The digits for the game's MNIST panel (see preview.py)."""
+        reply = self._ask({"op": "preview", "level": level.id, "file": str(Path(file).resolve()),
+                           "start": start})
+        return reply["preview"]
+
+    def cancel(self) -> None:
+        """Stops every running request; each raises Cancelled. The zygote stays warm."""
+        with self.lock:
+            process = self.process
+            pending = list(self.waiting)
+        if process is None:
+            return
+        for request_id in pending:
+            try:
+                process.stdin.write(json.dumps({"op": "cancel", "id": request_id}).encode() + b"\n")
+                process.stdin.flush()
+            except (BrokenPipeError, ValueError, OSError):
+                pass

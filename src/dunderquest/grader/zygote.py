@@ -1,0 +1,390 @@
+"""The warm grader: a process that imports torch, torchvision and pytest once, freezes its heap, and
+then forks. It forks a *runner* for each request (the trusted side: pytest, the checks, the reference
+objects) and a *sandbox* whenever a runner needs one (the learner's code). The zygote itself never
+builds a reference value or runs learner code, so a sandbox forked from it has no answers to find,
+and each sandbox starts from the same clean state.
+
+    python -I -B -m dunderquest.grader.zygote     # the service: JSON lines on stdin/stdout
+
+Client requests (one JSON object per line): {"id": 1, "op": "grade", "level": "level3", "file": PATH}
+and {"id": 2, "op": "preview", "level": ..., "file": ..., "start": 0}, {"op": "cancel", "id": 1}.
+Each answer is one line: {"id": 1, "ok": true, "result": {...}} or {"id": 1, "ok": false, "error": ...}.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import wire
+from .sandbox import limit_resources
+
+SANDBOX_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LANG": "C.UTF-8"}
+
+
+def warm_imports() -> None:
+    """Everything a runner or a sandbox needs, imported once, before any fork."""
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    os.environ.update(SANDBOX_ENV)
+    import _pytest.python  # noqa: F401
+    import pytest  # noqa: F401
+    import torch
+    import torch.utils.data  # noqa: F401
+    import torchvision.datasets  # noqa: F401
+    import torchvision.transforms  # noqa: F401
+
+    from . import expect, preview, reference, runner, sandbox_server  # noqa: F401
+
+    torch.set_num_threads(1)
+
+
+# -- the ctl channel between a runner and the zygote ----------------------------------------------
+
+
+def send(sock: socket.socket, message: dict, fds: list[int] = ()) -> None:
+    body = json.dumps(message).encode()
+    data = len(body).to_bytes(4, "big") + body
+    if fds:
+        sent = socket.send_fds(sock, [data], list(fds))
+        data = data[sent:]
+    if data:
+        sock.sendall(data)
+
+
+def receive(sock: socket.socket) -> tuple[dict, list[int]]:
+    """One message, and any file descriptors sent with it. Raises EOFError when the peer is gone."""
+    buffer, fds = b"", []
+    while len(buffer) < 4 or len(buffer) < 4 + int.from_bytes(buffer[:4], "big"):
+        want = 4 - len(buffer) if len(buffer) < 4 else 4 + int.from_bytes(buffer[:4], "big") - len(buffer)
+        data, new_fds, _, _ = socket.recv_fds(sock, min(want, 1 << 20), 4)
+        if not data:
+            for fd in new_fds:
+                os.close(fd)
+            raise EOFError
+        buffer += data
+        fds += new_fds
+    return json.loads(buffer[4:]), fds
+
+
+class ForkedSandbox:
+    """A sandbox forked by the zygote, seen from a runner (implements sandbox.SandboxProcess)."""
+
+    def __init__(self, ctl: socket.socket):
+        self.ctl = ctl
+        send(ctl, {"op": "sandbox"})
+        reply, fds = receive(ctl)
+        self.pid, self.home = int(reply["pid"]), reply["home"]
+        self.rfd, self.wfd = fds
+        self.code: int | None = None
+
+    def kill(self) -> None:
+        for fd in (self.rfd, self.wfd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        if self.code is None:
+            send(self.ctl, {"op": "kill", "pid": self.pid})
+            self.code = receive(self.ctl)[0].get("code")
+
+    def wait(self, timeout: float) -> int | None:
+        if self.code is None:
+            send(self.ctl, {"op": "wait", "pid": self.pid, "timeout": timeout})
+            self.code = receive(self.ctl)[0].get("code")
+        return self.code
+
+    def output_tail(self) -> str:
+        path = os.path.join(self.home, "output.txt")
+        try:
+            with open(path, "rb") as f:
+                f.seek(max(0, os.path.getsize(path) - 2000))
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+
+# -- the zygote ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """A runner the zygote forked, and the sandboxes it asked for."""
+
+    request_id: Any
+    pid: int
+    ctl: socket.socket
+    sandboxes: dict[int, str] = field(default_factory=dict)  # pid -> home folder
+
+
+def close_other_fds(keep: set[int]) -> None:
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def wait_for(pid: int, timeout: float) -> int | None:
+    """The exit status of a child (negative: killed by that signal), or None if still running."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return None
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.005)
+
+
+class Zygote:
+    def __init__(self, client_in: int | None = None, client_out: int | None = None):
+        self.client_in, self.client_out = client_in, client_out
+        self.runs: dict[int, Run] = {}  # ctl fd -> run
+        self.pending = b""
+
+    # sandboxes ----------------------------------------------------------------------------------
+
+    def fork_sandbox(self) -> tuple[int, int, int, str]:
+        """Forks a sandbox; returns (pid, fd to read its answers, fd to write requests, its folder)."""
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        home = tempfile.mkdtemp(prefix="dunderquest-sandbox-")
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                self._become_sandbox(to_child_r, from_child_w, home)
+            except BaseException:
+                code = 70
+            finally:
+                os._exit(code)
+        os.close(to_child_r)
+        os.close(from_child_w)
+        return pid, from_child_r, to_child_w, home
+
+    @staticmethod
+    def _become_sandbox(rfd: int, wfd: int, home: str) -> None:
+        os.setsid()
+        close_other_fds({rfd, wfd})
+        output = os.open(os.path.join(home, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        os.close(output)
+        os.close(devnull)
+        os.chdir(home)
+        os.environ.clear()
+        os.environ.update(SANDBOX_ENV, HOME=home, TMPDIR=home, PATH="/usr/bin:/bin")
+        tempfile.tempdir = home
+        # Nothing the learner leaves beside their file (a torch.py, say) can be imported by name.
+        sys.path[:] = [p for p in sys.path if p and os.path.isabs(p)]
+        limit_resources()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        from .sandbox_server import Server
+
+        Server(rfd, wfd).serve()
+
+    def answer_runner(self, run: Run) -> str:
+        """Handles one message from a runner: "more" to come, "done" (its reply was passed on to
+        the client), or "gone" (it ended without a reply)."""
+        try:
+            message, fds = receive(run.ctl)
+        except (EOFError, OSError, ValueError):
+            return "gone"
+        for fd in fds:
+            os.close(fd)
+        op = message.get("op")
+        if op == "sandbox":
+            pid, rfd, wfd, home = self.fork_sandbox()
+            run.sandboxes[pid] = home
+            send(run.ctl, {"pid": pid, "home": home}, [rfd, wfd])
+            os.close(rfd)
+            os.close(wfd)
+        elif op in ("kill", "wait") and int(message.get("pid", -1)) in run.sandboxes:
+            pid = int(message["pid"])
+            if op == "kill":
+                self.kill_sandbox(pid, run.sandboxes.pop(pid))
+                send(run.ctl, {"code": None})
+            else:
+                send(run.ctl, {"code": wait_for(pid, min(float(message.get("timeout", 2)), 5))})
+        elif op == "done":
+            self.reply({"id": run.request_id, **message.get("reply", {})})
+            return "done"
+        else:
+            send(run.ctl, {"error": f"unknown op {op!r}"})
+        return "more"
+
+    @staticmethod
+    def kill_sandbox(pid: int, home: str) -> None:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        wait_for(pid, 5)
+        shutil.rmtree(home, ignore_errors=True)
+
+    def finish(self, run: Run, cancelled: bool = False) -> None:
+        for pid, home in run.sandboxes.items():
+            self.kill_sandbox(pid, home)
+        run.sandboxes.clear()
+        if cancelled:
+            try:
+                os.kill(run.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        code = wait_for(run.pid, 10)
+        if code is None:
+            os.kill(run.pid, signal.SIGKILL)
+            wait_for(run.pid, 5)
+        self.runs.pop(run.ctl.fileno(), None)
+        run.ctl.close()
+
+    # runners ------------------------------------------------------------------------------------
+
+    def start_run(self, request: dict) -> None:
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                parent.close()
+                close_other_fds({child.fileno()})
+                reply = run_request(request, child)
+                send(child, {"op": "done", "reply": reply})
+            except BaseException:
+                code = 70
+            finally:
+                os._exit(code)
+        child.close()
+        run = Run(request.get("id"), pid, parent)
+        self.runs[parent.fileno()] = run
+
+    def reply(self, message: dict) -> None:
+        if self.client_out is not None:
+            wire._write_all(self.client_out, json.dumps(message).encode() + b"\n")
+
+    def serve(self) -> None:
+        """The service loop: client requests on `client_in`, runner messages on their ctl sockets."""
+        while True:
+            watched = [self.client_in, *self.runs] if self.client_in is not None else list(self.runs)
+            ready, _, _ = select.select(watched, [], [])
+            for fd in ready:
+                if fd == self.client_in:
+                    if not self.read_client():
+                        for run in list(self.runs.values()):
+                            self.finish(run, cancelled=True)
+                        return
+                elif fd in self.runs:
+                    run = self.runs[fd]
+                    state = self.answer_runner(run)
+                    if state != "more":
+                        self.finish(run)
+                    if state == "gone":
+                        self.reply({"id": run.request_id, "ok": False,
+                                    "error": "the grader's runner stopped without an answer"})
+
+    def serve_one(self, ctl: socket.socket) -> None:
+        """Runner-only mode: serve sandboxes to the one process on `ctl` until it goes away."""
+        run = Run(None, -1, ctl)
+        while self.answer_runner(run) == "more":
+            pass
+        for pid, home in run.sandboxes.items():
+            self.kill_sandbox(pid, home)
+
+    def read_client(self) -> bool:
+        data = os.read(self.client_in, 1 << 16)
+        if not data:
+            return False
+        self.pending += data
+        while b"\n" in self.pending:
+            line, self.pending = self.pending.split(b"\n", 1)
+            try:
+                request = json.loads(line)
+            except ValueError:
+                continue
+            if request.get("op") == "cancel":
+                for run in list(self.runs.values()):
+                    if run.request_id == request.get("id"):
+                        self.finish(run, cancelled=True)
+                        self.reply({"id": run.request_id, "ok": False, "cancelled": True})
+            elif request.get("op") == "ping":
+                self.reply({"id": request.get("id"), "ok": True, "pid": os.getpid()})
+            else:
+                self.start_run(request)
+        return True
+
+
+def forked_sandboxes() -> Any:
+    """For one grading run in this process (the cold `dunderquest check`): import once, then fork a
+    zygote child before any reference value exists, and get sandboxes from it. Returns the
+    `start` function that `Sandbox` takes."""
+    warm_imports()
+    gc.collect()
+    gc.freeze()
+    parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            parent.close()
+            close_other_fds({child.fileno()})
+            Zygote().serve_one(child)
+        finally:
+            os._exit(0)
+    child.close()
+    return lambda: ForkedSandbox(parent)
+
+
+def run_request(request: dict, ctl: socket.socket) -> dict:
+    """In a runner: grade or preview, with sandboxes forked by the zygote. Returns the reply."""
+    from ..core.catalog import default_catalog
+    from ..core.data import current_source
+    from .preview import preview
+    from .runner import grade
+
+    try:
+        level = default_catalog().get(request["level"])
+        file = request["file"]
+        display = request.get("display") or level.exercise_path
+        if request.get("op") == "preview":
+            return {"ok": True, "preview": preview(level, file, int(request.get("start", 0)),
+                                                   source=current_source(), spawn=lambda: ForkedSandbox(ctl))}
+        result = grade(level, file, display_path=display, start=lambda: ForkedSandbox(ctl),
+                       seed=request.get("seed"))
+        return {"ok": True, "result": result.as_dict()}
+    except Exception as exc:  # a bug of ours: say so, in one line
+        traceback.print_exc(file=sys.stderr)
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+
+
+def main() -> None:
+    warm_imports()
+    client_in = sys.stdin.fileno()
+    client_out = os.dup(sys.stdout.fileno())
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints must not corrupt the protocol
+    gc.collect()
+    gc.freeze()  # forked children then skip the imported heap in every gc pass
+    zygote = Zygote(client_in, client_out)
+    zygote.reply({"id": None, "ok": True, "ready": True, "pid": os.getpid()})
+    zygote.serve()
+
+
+if __name__ == "__main__":
+    main()
