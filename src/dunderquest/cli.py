@@ -105,7 +105,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     print(f"Level {level.number}: {level.title} ({level.class_name})  {level.exercise_path}")
     if was_locked:
-        print(f"This level is locked (pass the levels before it first); it was checked anyway.")
+        print("This level is locked (pass the levels before it first); it was checked anyway.")
     print(f"Data: {result.data}\n")
     for check in result.checks:
         mark = "PASS" if check.passed else "FAIL"
@@ -195,7 +195,8 @@ def cmd_data(args: argparse.Namespace) -> int:
     print(f"Using: {source.description}")
     print(f"Folder: {source.raw_folder}")
     if source.kind == "sample":
-        print("The full MNIST set (60,000 + 10,000) is not downloaded. Get it with: dunderquest data download")
+        print("The full MNIST set (60,000 + 10,000 digits) is not downloaded. "
+              "Get it with: dunderquest data download")
     return OK
 
 

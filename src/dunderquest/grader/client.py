@@ -95,7 +95,7 @@ class GraderClient:
     def _ask(self, request: dict) -> dict:
         """Sends a request and waits for its answer. If the zygote died, starts a new one and asks
         again, once: the learner never sees that."""
-        for attempt in range(2):
+        for _attempt in range(2):
             self.warm_up()
             event, box = threading.Event(), []
             with self.lock:

@@ -11,7 +11,7 @@ from ..core.catalog import Level
 from ..core.data import MnistSource
 from .expect import describe, is_tensor
 from .reference import Mnist
-from .sandbox import Named, Sandbox, SandboxProblem
+from .sandbox import Sandbox, SandboxProblem
 
 WINDOW = 16  # digits per preview, so stepping through them needs no new run
 PREVIEW_SEED = 2020  # the panel's DataLoader shuffles the same way every time, so it can be stepped
@@ -63,13 +63,14 @@ def preview(level: Level, learner_file: Path, start: int, *, source: MnistSource
 
 
 def _numbers(sandbox: Sandbox, mnist: Mnist, start: int) -> dict:
-    x, y = mnist.images(), mnist.labels()
-    total = len(x)
+    total = len(mnist.train)
     start = max(0, min(start, total - 1))
     reference = mnist.tensor_dataset()
     items = []
     try:
-        dataset = sandbox.learner_class("Numbers")(Named(x, "x"), Named(y, "y")).named("Numbers(x, y)")
+        learner_x = sandbox.make("mnist_images", "x", root=mnist.root, train=True)
+        learner_y = sandbox.make("mnist_labels", "y", root=mnist.root, train=True)
+        dataset = sandbox.learner_class("Numbers")(learner_x, learner_y).named("Numbers(x, y)")
     except SandboxProblem as problem:
         dataset, error = None, str(problem)
     for index in range(start, min(start + WINDOW, total)):
@@ -103,7 +104,8 @@ def _example_loader(sandbox: Sandbox, mnist: Mnist, start: int) -> dict:
         wrapped = sandbox.learner_class("ExampleLoader")(loader).named("ExampleLoader(loader)")
         got = sandbox.next(iter(wrapped), expr="next(iter(ExampleLoader(loader)))")
         if not (isinstance(got, list | tuple) and len(got) == 2 and is_tensor(got[0])):
-            error, got = f"next(iter(ExampleLoader(loader))) returned {describe(got)}, not [images, labels].", None
+            error = f"next(iter(ExampleLoader(loader))) returned {describe(got)}, not [images, labels]."
+            got = None
     except StopIteration:
         error = "next(iter(ExampleLoader(loader))) raised StopIteration at once."
     except SandboxProblem as problem:

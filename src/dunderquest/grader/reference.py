@@ -13,6 +13,7 @@ class Mnist:
 
     def __init__(self, source: MnistSource):
         self.source = source
+        self._images: dict[bool, Any] = {}
 
     @property
     def root(self) -> str:
@@ -38,8 +39,10 @@ class Mnist:
 
     def images(self, train: bool = True) -> Any:
         """All images as `ToTensor()` makes them: float32 in [0, 1], shape [N, 1, 28, 28]."""
-        raw = (self.train if train else self.test).data
-        return raw.unsqueeze(1).float().div(255)
+        if train not in self._images:
+            raw = (self.train if train else self.test).data
+            self._images[train] = raw.unsqueeze(1).float().div(255)
+        return self._images[train]
 
     def labels(self, train: bool = True) -> Any:
         return (self.train if train else self.test).targets.clone()

@@ -117,6 +117,9 @@ PYTEST_ARGS = [
     "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:warnings", "-p", "no:faulthandler",
     "-p", "no:unraisableexception", "-p", "no:threadexception", "-p", "no:logging",
     "-p", "no:pastebin", "-p", "no:junitxml", "-p", "no:doctest", "-p", "no:stepwise",
+    "-p", "no:python_path", "-p", "no:legacypath", "-p", "no:tmpdir", "-p", "no:monkeypatch",
+    "-p", "no:recwarn", "-p", "no:setuponly", "-p", "no:setupplan", "-p", "no:debugging",
+    "-p", "no:assertion",  # checks speak through CheckFailed, never through bare asserts
 ]
 
 

@@ -239,7 +239,8 @@ class Sandbox:
             self._stop()
             seconds = f"{timeout:g} s" if timeout else "the time allowed"
             hint = on_timeout or "Look for a loop that never ends, or a call that waits forever."
-            raise SandboxGone(f"`{expr}` did not finish within {seconds}, so it was stopped. {hint}") from None
+            message = f"`{expr}` did not finish within {seconds}, so it was stopped. {hint}"
+            raise SandboxGone(message) from None
         except (EOFError, OSError, wire.WireError) as err:
             message = self._death_message(process, expr, err)
             self._stop()

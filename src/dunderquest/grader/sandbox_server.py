@@ -241,6 +241,17 @@ class Server:
             dataset = MNIST(args["root"], train=args["train"], download=False, transform=ToTensor())
             generator = torch.Generator().manual_seed(args["seed"])
             obj = DataLoader(dataset, batch_size=args["batch_size"], shuffle=True, generator=generator)
+        elif kind == "mnist_images":
+            from torchvision.datasets.mnist import read_image_file
+
+            prefix = "train" if args["train"] else "t10k"
+            raw = read_image_file(os.path.join(args["root"], "MNIST", "raw", f"{prefix}-images-idx3-ubyte"))
+            obj = raw.unsqueeze(1).float().div(255)  # as ToTensor() makes each image
+        elif kind == "mnist_labels":
+            from torchvision.datasets.mnist import read_label_file
+
+            prefix = "train" if args["train"] else "t10k"
+            obj = read_label_file(os.path.join(args["root"], "MNIST", "raw", f"{prefix}-labels-idx1-ubyte"))
         elif kind == "range":
             obj = range(args["start"], args["stop"])
         elif kind == "value":

@@ -157,6 +157,9 @@ class Zygote:
         self.client_in, self.client_out = client_in, client_out
         self.runs: dict[int, Run] = {}  # ctl fd -> run
         self.pending = b""
+        # In service mode one runner and one sandbox wait, forked ahead, so a request pays for no fork.
+        self.spare_sandbox: tuple[int, int, int, str] | None = None
+        self.spare_runner: tuple[int, socket.socket] | None = None
 
     # sandboxes ----------------------------------------------------------------------------------
 
@@ -213,7 +216,8 @@ class Zygote:
             os.close(fd)
         op = message.get("op")
         if op == "sandbox":
-            pid, rfd, wfd, home = self.fork_sandbox()
+            pid, rfd, wfd, home = self.spare_sandbox or self.fork_sandbox()
+            self.spare_sandbox = None
             run.sandboxes[pid] = home
             send(run.ctl, {"pid": pid, "home": home}, [rfd, wfd])
             os.close(rfd)
@@ -259,7 +263,8 @@ class Zygote:
 
     # runners ------------------------------------------------------------------------------------
 
-    def start_run(self, request: dict) -> None:
+    def fork_runner(self) -> tuple[int, socket.socket]:
+        """Forks a runner that waits for its request on a ctl socket."""
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = os.fork()
         if pid == 0:
@@ -267,6 +272,7 @@ class Zygote:
             try:
                 parent.close()
                 close_other_fds({child.fileno()})
+                request = receive(child)[0]["request"]
                 reply = run_request(request, child)
                 send(child, {"op": "done", "reply": reply})
             except BaseException:
@@ -274,8 +280,33 @@ class Zygote:
             finally:
                 os._exit(code)
         child.close()
-        run = Run(request.get("id"), pid, parent)
-        self.runs[parent.fileno()] = run
+        return pid, parent
+
+    def start_run(self, request: dict) -> None:
+        pid, ctl = self.spare_runner or self.fork_runner()
+        self.spare_runner = None
+        send(ctl, {"op": "run", "request": request})
+        self.runs[ctl.fileno()] = Run(request.get("id"), pid, ctl)
+
+    def refill_spares(self) -> None:
+        """Forks the next spare runner and sandbox, between runs rather than during one."""
+        if self.spare_runner is None:
+            self.spare_runner = self.fork_runner()
+        if self.spare_sandbox is None:
+            self.spare_sandbox = self.fork_sandbox()
+
+    def close_spares(self) -> None:
+        if self.spare_sandbox is not None:
+            pid, rfd, wfd, home = self.spare_sandbox
+            os.close(rfd)
+            os.close(wfd)
+            self.kill_sandbox(pid, home)
+            self.spare_sandbox = None
+        if self.spare_runner is not None:
+            pid, ctl = self.spare_runner
+            ctl.close()  # it sees EOF and exits
+            wait_for(pid, 5)
+            self.spare_runner = None
 
     def reply(self, message: dict) -> None:
         if self.client_out is not None:
@@ -291,6 +322,7 @@ class Zygote:
                     if not self.read_client():
                         for run in list(self.runs.values()):
                             self.finish(run, cancelled=True)
+                        self.close_spares()
                         return
                 elif fd in self.runs:
                     run = self.runs[fd]
@@ -300,6 +332,8 @@ class Zygote:
                     if state == "gone":
                         self.reply({"id": run.request_id, "ok": False,
                                     "error": "the grader's runner stopped without an answer"})
+                    if not self.runs:
+                        self.refill_spares()
 
     def serve_one(self, ctl: socket.socket) -> None:
         """Runner-only mode: serve sandboxes to the one process on `ctl` until it goes away."""
@@ -382,6 +416,7 @@ def main() -> None:
     gc.collect()
     gc.freeze()  # forked children then skip the imported heap in every gc pass
     zygote = Zygote(client_in, client_out)
+    zygote.refill_spares()
     zygote.reply({"id": None, "ok": True, "ready": True, "pid": os.getpid()})
     zygote.serve()
 

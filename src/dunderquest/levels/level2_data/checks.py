@@ -60,7 +60,8 @@ def test_indexing_gives_the_items_in_order(mnist, mnist_labels, rng):
     for i in [0, *rng.sample(range(1, len(mnist.train)), 8)]:
         expected = mnist.train[i][1]
         got = mnist_labels[i]
-        expect_same(got, expected, f"Data(labels)[{i}]", f"(torchvision's `MNIST(...)[{i}][1]` is {expected}.)")
+        expect_same(got, expected, f"Data(labels)[{i}]",
+                    f"(torchvision's `MNIST(...)[{i}][1]` is {expected}.)")
 
 
 def test_negative_indices_count_from_the_end(labels, mnist_labels, rng):
@@ -86,8 +87,8 @@ def test_for_list_and_in_work(Data, rng):
     d = Data(items).named(f"Data({items})")
     got, ended = d._sandbox.take(d, len(items) + 10, expr=f"list(Data({items}))")
     if not ended:
-        fail(f"`list(Data({items}))` did not stop: it went past the {len(items)} items ({describe(got[len(items)])} "
-             f"came next). {FALLBACK}")
+        fail(f"`list(Data({items}))` did not stop: it went past the {len(items)} items "
+             f"({describe(got[len(items)])} came next). {FALLBACK}")
     expect_same(got, items, f"list(Data({items}))")
     inside, outside = rng.choice(items), 7
     if not d._sandbox.contains(d, inside, on_timeout=FALLBACK):

@@ -21,7 +21,7 @@ def drain(sandbox, loader, items, label):
     """Pulls every item with next(), comparing each; then expects StopIteration."""
     for position, expected in enumerate(items):
         try:
-            got = sandbox.next(loader, expr=f"next(l)", on_timeout=EAGER)
+            got = sandbox.next(loader, expr="next(l)", on_timeout=EAGER)
         except StopIteration:
             fail(f"`next(l)` raised StopIteration after {position} items, for l = ExampleLoader({label}); "
                  f"it should give all {len(items)}.")
