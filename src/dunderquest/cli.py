@@ -177,6 +177,14 @@ def solution_diff(workspace: Workspace, level: Level) -> str:
             + "".join(diff))
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    level = _level(args.level) if args.level else None
+    workspace = _workspace(args)
+    from .watch import watch
+
+    return watch(workspace, level)
+
+
 def cmd_data(args: argparse.Namespace) -> int:
     from .core import data
 
@@ -237,6 +245,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("level", metavar="LEVEL")
     p = command("solution", cmd_solution, "after you pass a level: your file and the reference, as a diff")
     p.add_argument("level", metavar="LEVEL")
+    p = command("watch", cmd_watch, "check your level each time you save its file (for your own editor); "
+                                    "keys: h hint, l list, n next level, q quit")
+    p.add_argument("level", metavar="LEVEL", nargs="?", help="the level to start at (default: your current one)")
     p = command("data", cmd_data, "say which MNIST is used, or download the full set")
     p.add_argument("action", nargs="?", choices=["download"], help="download the full MNIST set")
     return top

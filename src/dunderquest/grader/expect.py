@@ -108,6 +108,11 @@ def difference(got: Any, expected: Any, path: str = "") -> str | None:
 def expect_same(got: Any, expected: Any, expr: str, why: str = "") -> None:
     """Fails unless `got` is exactly `expected`, saying what `expr` returned and what was expected."""
     found = difference(got, expected)
-    if found is not None:
-        tail = f" {why}" if why else ""
+    if found is None:
+        return
+    tail = f" {why}" if why else ""
+    if is_tensor(expected) or isinstance(expected, tuple | list):
         fail(f"`{expr}` returned {describe(got)}; expected {describe(expected)}: {found}.{tail}")
+    if type(got) is type(expected):  # same kind of value: the values say it all
+        fail(f"`{expr}` returned {_short(got)}; expected {_short(expected)}.{tail}")
+    fail(f"`{expr}` returned {describe(got)}; expected {describe(expected)}.{tail}")

@@ -1,0 +1,167 @@
+"""`dunderquest watch`: for learners who prefer their own editor. Each save of the current level's
+file reruns its checks on the warm grader and prints the result, first failure first. One key per
+action: h hint, l list, n next level (once passed), q quit."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import select
+import sys
+import termios
+import time
+import tty
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from .core.catalog import Level
+from .core.workspace import Workspace
+from .grader.client import Cancelled, GraderClient, GraderUnavailable
+from .grader.result import LevelResult
+
+POLL = 0.05  # seconds between looks at the file: a save shows up within 50 ms
+
+
+def fingerprint(path: Path) -> str | None:
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def render(level: Level, result: LevelResult, run: int) -> str:
+    """The result, compact: the first failure with its message, then the others by name."""
+    passed = sum(c.passed for c in result.checks)
+    lines = [f"Level {level.number}: {level.title} ({level.class_name})  {level.exercise_path}   "
+             f"[run {run}, {result.seconds:.2f} s]"]
+    failures = [c for c in result.checks if not c.passed]
+    if failures:
+        first = failures[0]
+        lines.append(f"  FAIL  {first.name}")
+        lines += [f"        {line}" for line in first.message.splitlines()]
+        for other in failures[1:]:
+            lines.append(f"  FAIL  {other.name}")
+    lines.append(f"  {passed}/{len(result.checks)} checks passed.  Data: {result.data}")
+    return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def single_keys(stream: TextIO) -> Iterator[None]:
+    """Keys arrive one at a time, without Enter, when the input is a terminal."""
+    if not stream.isatty():
+        yield
+        return
+    fd = stream.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd)
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+class Watch:
+    def __init__(self, workspace: Workspace, level: Level, grader: GraderClient, out: TextIO):
+        self.workspace, self.level, self.grader, self.out = workspace, level, grader, out
+        self.runs = 0
+        self.passed = False
+
+    def say(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def keys_help(self) -> str:
+        return "h hint · l list · " + ("n next level · " if self.passed else "") + "q quit"
+
+    def start_level(self, level: Level) -> None:
+        self.level, self.runs = level, 0
+        self.passed = self.workspace.progress.status(level) == "passed"
+        self.say(f"\nWatching {self.workspace.exercise(level)}")
+        self.say(f"Level {level.number}: {level.title}. {level.summary}")
+        self.say("Save the file to check it.  " + self.keys_help())
+
+    def check(self) -> None:
+        self.runs += 1
+        if self.out.isatty():
+            self.out.write("\033[2J\033[H")
+        self.say(f"Checking {self.level.exercise_path} ...")
+        try:
+            result = self.grader.grade(self.level, self.workspace.exercise(self.level))
+        except (Cancelled, GraderUnavailable) as err:
+            self.say(f"The check could not run: {err or 'cancelled'}")
+            return
+        self.say(render(self.level, result, self.runs))
+        progress = self.workspace.progress
+        if not result.passed:
+            tries = progress.record_failure(self.level)
+            if tries % 3 == 0:
+                self.say("Stuck? Press h for a hint.")
+            self.say(self.keys_help())
+            return
+        progress.record_pass(self.level)
+        self.passed = True
+        following = self.workspace.catalog.after(self.level)
+        if following is None:
+            self.say(f"Level {self.level.number} passed. That was the last level: well done!")
+            self.say(f"Compare with the reference: dunderquest solution {self.level.number}.  q quit")
+            return
+        self.say(f"Level {self.level.number} passed! On to level {following.number}. "
+                 f"(Compare with the reference: dunderquest solution {self.level.number})")
+        self.start_level(following)
+
+    def key(self, key: str) -> bool:
+        """Acts on one key; False means quit."""
+        key = key.lower()
+        if key == "q":
+            return False
+        if key == "h":
+            shown = self.workspace.progress.next_hint(self.level)
+            if shown is None:
+                self.say("You have seen every hint for this level. The last one:\n" + self.level.hints()[-1])
+            else:
+                self.say(f"Hint {shown[0]} of {len(self.level.hints())}:\n{shown[1]}")
+        elif key == "l":
+            state = self.workspace.progress.load()
+            for level in self.workspace.catalog:
+                status = self.workspace.progress.status(level, state)
+                mark = ">" if level == self.level else " "
+                self.say(f"{mark} {level.number}  {status:<8}  {level.title} ({level.class_name})")
+        elif key == "n":
+            following = self.workspace.catalog.after(self.level)
+            if not self.passed:
+                self.say("Pass this level first: n moves on once every check passes.")
+            elif following is None:
+                self.say("This is the last level.")
+            else:
+                self.start_level(following)
+        return True
+
+    def run(self, keys: TextIO) -> int:
+        self.grader.warm_up()
+        self.start_level(self.level)
+        seen, watched = None, self.level  # None: check once at the start, as on a save
+        with single_keys(keys):
+            while True:
+                ready, _, _ = select.select([keys], [], [], POLL)
+                if ready:
+                    key = os.read(keys.fileno(), 1).decode(errors="ignore")
+                    if not key or not self.key(key):  # q, or end of input
+                        return 0
+                if self.level != watched:
+                    watched, seen = self.level, None
+                now = fingerprint(self.workspace.exercise(self.level))
+                if now is not None and now != seen:
+                    seen = now
+                    self.check()
+
+
+def watch(workspace: Workspace, level: Level | None) -> int:
+    grader = GraderClient()
+    try:
+        return Watch(workspace, level or workspace.progress.current(), grader, sys.stdout).run(sys.stdin)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        grader.close()
