@@ -1,0 +1,55 @@
+"""After a pass: the learner's file beside the reference solution, as a unified diff."""
+
+from __future__ import annotations
+
+import difflib
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from ..core.catalog import Level
+
+
+def solution_diff(level: Level, mine: str, reference: str) -> Text:
+    """Lines only in the learner's file in red (-), lines only in the reference in green (+)."""
+    if mine.strip() == reference.strip():
+        text = Text(f"Your {level.exercise_path} is the same as the reference solution.\n\n", style="bold")
+        text.append(reference)
+        return text
+    text = Text("Lines starting with - are yours only; lines with + are the reference's only.\n\n",
+                style="bold")
+    diff = difflib.unified_diff(mine.splitlines(), reference.splitlines(),
+                                f"yours: {level.exercise_path}", "reference solution", lineterm="")
+    for line in diff:
+        if line.startswith(("---", "+++")):
+            style = "bold"
+        elif line.startswith("@@"):
+            style = "cyan"
+        elif line.startswith("-"):
+            style = "red"
+        elif line.startswith("+"):
+            style = "green"
+        else:
+            style = ""
+        text.append(line + "\n", style=style)
+    return text
+
+
+class SolutionScreen(Screen[None]):
+    BINDINGS = [Binding("escape,f2", "app.pop_screen", "Back", id="solution_close")]
+
+    def __init__(self, level: Level, mine: str, *, id: str | None = None):
+        super().__init__(id=id)
+        self.level = level
+        self.mine = mine
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="solution-scroll") as scroll:
+            scroll.border_title = f"Level {self.level.number}: yours and the reference solution"
+            yield Static(solution_diff(self.level, self.mine, self.level.solution()), id="solution-diff")
+        yield Footer()
