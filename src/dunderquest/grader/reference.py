@@ -15,6 +15,12 @@ class Mnist:
         self.source = source
         self._images: dict[bool, Any] = {}
 
+    def preload(self) -> Mnist:
+        """Reads the training split now (a spare runner does this while it waits for work)."""
+        self.images()
+        self.labels()
+        return self
+
     @property
     def root(self) -> str:
         return str(self.source.root)

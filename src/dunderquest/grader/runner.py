@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.catalog import Level
-from ..core.data import MnistSource, current_source
+from ..core.data import current_source
 from .expect import CheckFailed
+from .reference import Mnist
 from .result import CheckResult, LevelResult
 from .sandbox import LoadFailed, Sandbox, SandboxProblem
 
@@ -38,9 +39,9 @@ def message_for(exc: BaseException) -> str:
 class GraderPlugin:
     """A pytest plugin: it gives the checks their fixtures and records one outcome per check."""
 
-    def __init__(self, sandbox: Sandbox, source: MnistSource, seed: int):
+    def __init__(self, sandbox: Sandbox, mnist: Mnist, seed: int):
         self._sandbox = sandbox
-        self.source = source
+        self._mnist = mnist
         self.seed = seed
         self.expected: list[tuple[str, str]] = []
         self.outcomes: dict[str, CheckResult] = {}
@@ -56,10 +57,8 @@ class GraderPlugin:
         return self._sandbox
 
     @_pytest.fixture(scope="session")
-    def mnist(self) -> Any:
-        from .reference import Mnist
-
-        return Mnist(self.source)
+    def mnist(self) -> Mnist:
+        return self._mnist
 
     @_pytest.fixture(scope="session")
     def rng(self) -> random.Random:
@@ -124,11 +123,11 @@ PYTEST_ARGS = [
 
 
 def grade(level: Level, learner_file: Path, *, display_path: str | None = None,
-          source: MnistSource | None = None, start: Any = None, seed: int | None = None) -> LevelResult:
+          mnist: Mnist | None = None, start: Any = None, seed: int | None = None) -> LevelResult:
     """Runs `level`'s checks against `learner_file`. Never raises for anything the learner wrote.
 
     `start` makes a sandbox process; by default this process imports torch and forks a zygote
-    for them (the cold path). A warm zygote's runner passes its own."""
+    for them (the cold path). A warm zygote's runner passes its own, and MNIST loaded ahead."""
     began = time.monotonic()
     if start is None:
         from .zygote import forked_sandboxes
@@ -136,15 +135,15 @@ def grade(level: Level, learner_file: Path, *, display_path: str | None = None,
         start = forked_sandboxes()
     sandbox = Sandbox(learner_file, display_path or level.exercise_path, start=start,
                       module_name=f"learner_{level.slug}")
-    source = source or current_source()
+    mnist = mnist or Mnist(current_source())
     seed = seed if seed is not None else int.from_bytes(os.urandom(4), "big")
     import pytest
 
-    plugin = GraderPlugin(sandbox, source, seed)
+    plugin = GraderPlugin(sandbox, mnist, seed)
     try:
         pytest.main([*PYTEST_ARGS, "--rootdir", str(level.folder), str(level.checks_path)], plugins=[plugin])
     finally:
         sandbox.close()
     checks = plugin.results()
-    return LevelResult(level.id, level.title, all(c.passed for c in checks), source.description, checks,
+    return LevelResult(level.id, level.title, all(c.passed for c in checks), mnist.source.description, checks,
                        round(time.monotonic() - began, 3))

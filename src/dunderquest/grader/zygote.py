@@ -89,14 +89,17 @@ class ForkedSandbox:
         self.code: int | None = None
 
     def kill(self) -> None:
+        """Kills it at once; the zygote reaps it and removes its folder without making us wait."""
         for fd in (self.rfd, self.wfd):
             try:
                 os.close(fd)
             except OSError:
                 pass
-        if self.code is None:
-            send(self.ctl, {"op": "kill", "pid": self.pid})
-            self.code = receive(self.ctl)[0].get("code")
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        send(self.ctl, {"op": "forget", "pid": self.pid})
 
     def wait(self, timeout: float) -> int | None:
         if self.code is None:
@@ -160,6 +163,7 @@ class Zygote:
         # In service mode one runner and one sandbox wait, forked ahead, so a request pays for no fork.
         self.spare_sandbox: tuple[int, int, int, str] | None = None
         self.spare_runner: tuple[int, socket.socket] | None = None
+        self.dying: dict[int, str] = {}  # killed sandboxes not yet reaped: pid -> folder
 
     # sandboxes ----------------------------------------------------------------------------------
 
@@ -222,13 +226,12 @@ class Zygote:
             send(run.ctl, {"pid": pid, "home": home}, [rfd, wfd])
             os.close(rfd)
             os.close(wfd)
-        elif op in ("kill", "wait") and int(message.get("pid", -1)) in run.sandboxes:
+        elif op == "forget" and int(message.get("pid", -1)) in run.sandboxes:
+            # A process with torch mapped takes a few ms to die: reap it later, not while a run waits.
             pid = int(message["pid"])
-            if op == "kill":
-                self.kill_sandbox(pid, run.sandboxes.pop(pid))
-                send(run.ctl, {"code": None})
-            else:
-                send(run.ctl, {"code": wait_for(pid, min(float(message.get("timeout", 2)), 5))})
+            self.dying[pid] = run.sandboxes.pop(pid)
+        elif op == "wait" and int(message.get("pid", -1)) in run.sandboxes:
+            send(run.ctl, {"code": wait_for(int(message["pid"]), min(float(message.get("timeout", 2)), 5))})
         elif op == "done":
             self.reply({"id": run.request_id, **message.get("reply", {})})
             return "done"
@@ -244,6 +247,12 @@ class Zygote:
             pass
         wait_for(pid, 5)
         shutil.rmtree(home, ignore_errors=True)
+
+    def reap(self) -> None:
+        for pid, home in list(self.dying.items()):
+            if wait_for(pid, 0) is not None or not os.path.exists(f"/proc/{pid}"):
+                shutil.rmtree(home, ignore_errors=True)
+                del self.dying[pid]
 
     def finish(self, run: Run, cancelled: bool = False) -> None:
         for pid, home in run.sandboxes.items():
@@ -272,8 +281,9 @@ class Zygote:
             try:
                 parent.close()
                 close_other_fds({child.fileno()})
+                mnist = preloaded_mnist()
                 request = receive(child)[0]["request"]
-                reply = run_request(request, child)
+                reply = run_request(request, child, mnist)
                 send(child, {"op": "done", "reply": reply})
             except BaseException:
                 code = 70
@@ -316,13 +326,16 @@ class Zygote:
         """The service loop: client requests on `client_in`, runner messages on their ctl sockets."""
         while True:
             watched = [self.client_in, *self.runs] if self.client_in is not None else list(self.runs)
-            ready, _, _ = select.select(watched, [], [])
+            ready, _, _ = select.select(watched, [], [], 0.05 if self.dying else None)
+            self.reap()
             for fd in ready:
                 if fd == self.client_in:
                     if not self.read_client():
                         for run in list(self.runs.values()):
                             self.finish(run, cancelled=True)
                         self.close_spares()
+                        for pid, home in self.dying.items():
+                            self.kill_sandbox(pid, home)
                         return
                 elif fd in self.runs:
                     run = self.runs[fd]
@@ -386,22 +399,37 @@ def forked_sandboxes() -> Any:
     return lambda: ForkedSandbox(parent)
 
 
-def run_request(request: dict, ctl: socket.socket) -> dict:
+def preloaded_mnist() -> Any:
+    """The reference MNIST, read while the runner is still a spare (None if that fails: the run
+    will then read it itself and report any problem)."""
+    from ..core.data import current_source
+    from .reference import Mnist
+
+    try:
+        return Mnist(current_source()).preload()
+    except Exception:
+        return None
+
+
+def run_request(request: dict, ctl: socket.socket, mnist: Any = None) -> dict:
     """In a runner: grade or preview, with sandboxes forked by the zygote. Returns the reply."""
     from ..core.catalog import default_catalog
     from ..core.data import current_source
     from .preview import preview
     from .runner import grade
 
+    source = current_source()
+    if mnist is not None and mnist.source != source:
+        mnist = None  # the data changed (a download finished) since this runner was forked
     try:
         level = default_catalog().get(request["level"])
         file = request["file"]
         display = request.get("display") or level.exercise_path
         if request.get("op") == "preview":
             return {"ok": True, "preview": preview(level, file, int(request.get("start", 0)),
-                                                   source=current_source(), spawn=lambda: ForkedSandbox(ctl))}
+                                                   source=source, spawn=lambda: ForkedSandbox(ctl))}
         result = grade(level, file, display_path=display, start=lambda: ForkedSandbox(ctl),
-                       seed=request.get("seed"))
+                       seed=request.get("seed"), mnist=mnist)
         return {"ok": True, "result": result.as_dict()}
     except Exception as exc:  # a bug of ours: say so, in one line
         traceback.print_exc(file=sys.stderr)
