@@ -1,0 +1,15 @@
+# Uses next(it, None), so at the end it returns None for ever instead of raising StopIteration.
+# must fail: test_next_gives_the_items_in_order_then_stops
+# must fail: test_it_keeps_raising_stop_iteration
+# must fail: test_it_works_on_any_iterable
+
+
+class ExampleLoader:
+    def __init__(self, data):
+        self.items = iter(data)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self.items, None)
