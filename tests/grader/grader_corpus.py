@@ -20,10 +20,13 @@ from pathlib import Path
 
 import pytest
 
+from dunderquest.core.catalog import default_catalog
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 WRONG = HERE / "wrong"
 HOSTILE = HERE / "hostile"
+LEVELS = [level.folder.name for level in default_catalog()]
 LEAKS = ("Traceback (most recent call last)", "The grader itself failed")
 
 

@@ -4,11 +4,8 @@
 from __future__ import annotations
 
 import pytest
-from grader_corpus import REPO, Submission, check_ids, explain, leaks, wrong_solutions
+from grader_corpus import LEVELS, REPO, Submission, check_ids, explain, leaks, wrong_solutions
 
-from dunderquest.core.catalog import default_catalog
-
-LEVELS = [level.folder.name for level in default_catalog()]
 WRONG = wrong_solutions()
 
 

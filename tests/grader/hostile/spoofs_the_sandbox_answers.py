@@ -1,0 +1,23 @@
+# ruff: noqa
+# level: level3_numbers
+# must fail: test_numbers_is_a_dataset
+# passes: false
+# known bug: the trusted side believes the sandbox's own isinstance/issubclass answer, which learner code can replace
+# Not a Dataset, but it rewrites the sandbox server so that every isinstance question answers True.
+import sys
+
+
+class Numbers:
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+
+    def __len__(self):
+        return len(self.x)
+
+    def __getitem__(self, i):
+        return self.x[i], self.y[i]
+
+
+_server = sys.modules.get("dunderquest.grader.sandbox_server")
+if _server is not None:
+    _server.Server.op_isinstance = lambda self, req, blobs: {"ok": True, "value": {"t": "bool", "v": True}}
