@@ -87,7 +87,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     was_locked = progress.status(level) == "locked"
     from .grader.runner import grade
 
-    result = grade(level, workspace.exercise(level))
+    result = grade(level, workspace.exercise(level), seed=args.seed)
     unlocked = None
     if result.passed:
         before = {other.id: progress.status(other) for other in workspace.catalog}
@@ -237,6 +237,8 @@ def parser() -> argparse.ArgumentParser:
     p = command("check", cmd_check, "run a level's checks against your file (exit 0 when all pass)")
     p.add_argument("level", metavar="LEVEL", help="3, level3 or numbers")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--seed", type=int, default=None,
+                   help="fix the random seeds and sample indices the checks pick, to repeat a run exactly")
     p = command("list", cmd_list, "list the levels and your progress")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p = command("hint", cmd_hint, "show the next hint for a level")

@@ -140,6 +140,7 @@ class Sandbox:
         self.names: list[str] = []
         self.restarts = 0
         self.loaded = False
+        self.reused: dict[str, Any] = {}
 
     def prestart(self) -> None:
         """Starts the process now (it imports torch while the caller does other work)."""
@@ -190,7 +191,17 @@ class Sandbox:
                 f"{where(error, self.display_path)}. The file must run without errors before its class "
                 "can be checked.")
 
+    def reuse(self, key: str, build: Any) -> Any:
+        """`build()`'s Remote, made once per sandbox process: after a crash, the fresh sandbox
+        builds its own. Fixtures use this for things that are costly to make and never changed
+        by a check (the learner's class, MNIST tensors)."""
+        self._ensure()
+        if key not in self.reused:
+            self.reused[key] = build()
+        return self.reused[key]
+
     def _stop(self) -> None:
+        self.reused = {}
         self.loaded = False
         self.generation += 1  # every Remote from the old process is now stale
         if self.process is not None:
@@ -297,6 +308,9 @@ class Sandbox:
     def learner_class(self, name: str) -> Remote:
         """The learner's class (or whatever the name holds). A missing name fails with a message
         that says which class and which file."""
+        return self.reuse(f"class {name}", lambda: self._learner_class(name))
+
+    def _learner_class(self, name: str) -> Remote:
         reply = self.request({"op": "class", "name": name}, [], f"import {self.display_path}")
         if reply.get("missing"):
             defined = f" It defines: {', '.join(self.names)}." if self.names else " It defines nothing yet."

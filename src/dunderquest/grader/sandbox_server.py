@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sys
 import traceback
 from typing import Any
 
 from . import wire
+
+ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def safe_text(value: Any, limit: int = 300) -> str:
@@ -32,6 +35,7 @@ def safe_repr(value: Any, limit: int = 120) -> str:
         text = repr(value)
     except BaseException:
         return f"<{type(value).__name__} object>"
+    text = ADDRESS.sub("", text)  # "<Double object at 0x7f...>": the address means nothing to a learner
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -384,8 +384,7 @@ def forked_sandboxes() -> Any:
     zygote child before any reference value exists, and get sandboxes from it. Returns the
     `start` function that `Sandbox` takes."""
     warm_imports()
-    gc.collect()
-    gc.freeze()
+    gc.freeze()  # no gc.collect() first: on a one-off run that costs more than it saves
     parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     pid = os.fork()
     if pid == 0:

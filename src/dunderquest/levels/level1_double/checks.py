@@ -8,12 +8,12 @@ from dunderquest.grader.sandbox import Named
 FILE = "exercises/level1_double.py"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def Double(sandbox):
     return sandbox.learner_class("Double")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def double(Double):
     return Double().named("Double()")
 

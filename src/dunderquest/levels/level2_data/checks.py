@@ -10,7 +10,7 @@ FALLBACK = ("Python's `for`, `list()` and `in` call `d[0]`, `d[1]`, ... and stop
             "so your `__getitem__` must raise IndexError past the end.")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def Data(sandbox):
     return sandbox.learner_class("Data")
 
@@ -20,7 +20,7 @@ def labels(mnist):
     return [int(label) for label in mnist.labels()]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def mnist_labels(Data, labels):
     """Data holding every MNIST training label, in order."""
     return Data(Named(labels, "labels")).named("Data(labels)")

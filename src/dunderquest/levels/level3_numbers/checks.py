@@ -10,7 +10,7 @@ from dunderquest.grader.sandbox import Named
 FILE = "exercises/level3_numbers.py"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def Numbers(sandbox):
     return sandbox.learner_class("Numbers")
 
@@ -25,12 +25,12 @@ def y(mnist):
     return mnist.labels()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def dataset(sandbox, Numbers, mnist):
     """Numbers over all MNIST training images and labels. The sandbox reads the same MNIST files
     itself, which is quicker than sending 12 MB of pixels over."""
-    x = sandbox.make("mnist_images", "x", root=mnist.root, train=True)
-    y = sandbox.make("mnist_labels", "y", root=mnist.root, train=True)
+    x = sandbox.reuse("x", lambda: sandbox.make("mnist_images", "x", root=mnist.root, train=True))
+    y = sandbox.reuse("y", lambda: sandbox.make("mnist_labels", "y", root=mnist.root, train=True))
     return Numbers(x, y).named("Numbers(x, y)")
 
 

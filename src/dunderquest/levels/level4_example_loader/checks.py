@@ -12,7 +12,7 @@ EAGER = ("It seems to read all of its data up front (as `list(data)` does), whic
          "generator. Keep `iter(data)` and pull one item per `__next__` call.")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def ExampleLoader(sandbox):
     return sandbox.learner_class("ExampleLoader")
 

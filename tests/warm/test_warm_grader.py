@@ -1,0 +1,130 @@
+"""The warm grader (a zygote forking runners and sandboxes) against the cold path: same verdicts,
+no leaks from one sandbox to the next, and a dead zygote is replaced without the learner noticing."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent.parent
+
+# The cold path, as `dunderquest check` runs it (one process imports torch, forks its own zygote,
+# grades), but with the imports paid once: each file is graded in a fresh fork of this process.
+COLD = textwrap.dedent("""
+    import json, os, sys
+    from dunderquest.grader.zygote import warm_imports
+    warm_imports()
+    from dunderquest.core.catalog import default_catalog
+    from dunderquest.grader.runner import grade
+    for request in sys.stdin:
+        level, path, seed = json.loads(request)
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(r)
+            result = grade(default_catalog().get(level), path, seed=seed)
+            os.write(w, json.dumps(result.as_dict()).encode())
+            os._exit(0)
+        os.close(w)
+        with os.fdopen(r, "rb") as answer:
+            data = answer.read()
+        os.waitpid(pid, 0)
+        print(data.decode(), flush=True)
+""")
+
+
+def corpus(catalog):
+    """Every solution, stub and wrong solution, with its level."""
+    for level in catalog:
+        yield level, REPO / "solutions" / level.file_name
+        yield level, REPO / "exercises" / level.file_name
+        for path in sorted((REPO / "tests" / "grader" / "wrong" / level.folder.name).glob("*.py")):
+            yield level, path
+
+
+def verdicts(result) -> list[tuple]:
+    return [(c.id, c.passed, c.message, c.line) for c in result.checks]
+
+
+@pytest.mark.slow
+def test_warm_and_cold_runs_agree_on_the_whole_corpus(grader, catalog):
+    from dunderquest.grader.result import LevelResult
+
+    files = list(corpus(catalog))
+    assert len(files) >= 4 * 8, "the wrong-solution corpus should be there"
+    requests = "".join(json.dumps([level.id, str(path), 1000 + n]) + "\n" for n, (level, path) in enumerate(files))
+    cold = subprocess.run([sys.executable, "-c", COLD], input=requests, capture_output=True, text=True,
+                          timeout=900, check=True)
+    cold_results = [LevelResult.from_dict(json.loads(line)) for line in cold.stdout.splitlines()]
+    assert len(cold_results) == len(files)
+    for n, ((level, path), cold_result) in enumerate(zip(files, cold_results, strict=True)):
+        warm_result = grader.grade(level, path, seed=1000 + n)
+        assert verdicts(warm_result) == verdicts(cold_result), path.name
+        assert warm_result.passed == cold_result.passed
+
+
+NOSY = textwrap.dedent("""
+    # Looks for traces of earlier runs, and leaves its own: a module attribute, a changed global of
+    # a library, a file in the working folder, an environment variable. It doubles correctly only
+    # when it finds none.
+    import json
+    import os
+    import torch
+
+    SEEN = [name for name, seen in [
+        ("torch attribute", hasattr(torch, "_left_behind")),
+        ("json global", getattr(json, "_left_behind", False)),
+        ("file in the working folder", os.path.exists("left_behind.txt")),
+        ("environment variable", "LEFT_BEHIND" in os.environ),
+    ] if seen]
+    torch._left_behind = True
+    json._left_behind = True
+    with open("left_behind.txt", "w") as f:
+        f.write("x")
+    os.environ["LEFT_BEHIND"] = "1"
+
+
+    class Double:
+        def __call__(self, x):
+            if SEEN:
+                raise RuntimeError("found traces of an earlier run: " + ", ".join(SEEN))
+            return 2 * x
+""")
+
+
+def test_what_one_sandbox_does_is_not_seen_by_the_next(grader, catalog, tmp_path):
+    path = tmp_path / "level1_double.py"
+    path.write_text(NOSY)
+    level = catalog.get("1")
+    for _ in range(3):
+        result = grader.grade(level, path)
+        assert result.passed, [c.message for c in result.checks if not c.passed]
+    assert not (tmp_path / "left_behind.txt").exists()
+
+
+def test_a_crash_in_one_check_leaves_a_clean_sandbox_for_the_next(grader, catalog, tmp_path):
+    path = tmp_path / "level1_double.py"
+    path.write_text(NOSY.replace("return 2 * x", "if isinstance(x, int) and x == 0:\n"
+                                 "            os._exit(3)\n        return 2 * x"))
+    result = grader.grade(catalog.get("1"), path)
+    by_id = {c.id: c for c in result.checks}
+    assert not by_id["test_double_of_an_int_is_twice_the_int"].passed
+    assert "exit code 3" in by_id["test_double_of_an_int_is_twice_the_int"].message
+    # The checks after the crash ran in fresh sandboxes, which saw no traces of the first one.
+    assert by_id["test_double_of_a_float_is_twice_the_float"].passed, \
+        by_id["test_double_of_a_float_is_twice_the_float"].message
+
+
+def test_a_dead_zygote_is_replaced_without_an_error(grader, catalog):
+    level = catalog.get("1")
+    solution = REPO / "solutions" / level.file_name
+    assert grader.grade(level, solution).passed
+    os.kill(grader.pid, signal.SIGKILL)
+    assert grader.grade(level, solution).passed
