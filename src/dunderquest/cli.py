@@ -226,21 +226,25 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"dunderquest {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, func, help: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, parents=[common], help=help, description=help)
+    def command(name: str, func, help: str, epilog: str | None = None) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help, description=help, epilog=epilog)
         p.set_defaults(func=func)
         return p
 
     command("play", cmd_play, "play the game in the terminal")
     p = command("init", cmd_init, "create a workspace in DIR with fresh exercise files")
     p.add_argument("dir", metavar="DIR")
-    p = command("check", cmd_check, "run a level's checks against your file (exit 0 when all pass)")
+    p = command("check", cmd_check, "run a level's checks against your file (exit 0 when all pass)",
+                "Exit status: 0 when every check passes, 1 when one fails, 2 for a usage error "
+                "(an unknown level, a missing workspace). A locked level is checked too.")
     p.add_argument("level", metavar="LEVEL", help="3, level3 or numbers")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--format", choices=["text", "json"], default="text",
+                   help="text for people (default); json prints exactly one JSON document on stdout")
     p.add_argument("--seed", type=int, default=None,
                    help="fix the random seeds and sample indices the checks pick, to repeat a run exactly")
     p = command("list", cmd_list, "list the levels and your progress")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--format", choices=["text", "json"], default="text",
+                   help="text for people (default); json prints a list of {id, title, status, file}")
     p = command("hint", cmd_hint, "show the next hint for a level")
     p.add_argument("level", metavar="LEVEL")
     p = command("reset", cmd_reset, "restore a level's starting file (yours is kept as a backup)")
