@@ -4,9 +4,11 @@ be told to hang until cancelled. Plus the results and MNIST windows it answers w
 from __future__ import annotations
 
 import threading
+from functools import cache
 from pathlib import Path
 
 from dunderquest.core.catalog import Level
+from dunderquest.core.data import sample_source
 from dunderquest.grader.client import Cancelled
 from dunderquest.grader.result import CheckResult, LevelResult
 
@@ -39,27 +41,23 @@ def syntax_error(level: Level, line: int = 2) -> LevelResult:
     ], seconds=0.1)
 
 
-def grey(value: int) -> list[int]:
-    return [value] * 784
-
-
-def ring(index: int) -> list[int]:
-    """A recognisable 28x28 picture: a bright square ring whose size depends on the index."""
-    size = 4 + index % 8
-    pixels = []
-    for row in range(28):
-        for col in range(28):
-            edge = max(abs(row - 13.5), abs(col - 13.5))
-            pixels.append(255 if size - 1 <= edge <= size else 0)
-    return pixels
+@cache
+def mnist_sample(count: int = 64) -> tuple[list[list[int]], list[int]]:
+    """The first `count` digits of the embedded MNIST sample, read from its idx files (no torch)."""
+    raw = sample_source().raw_folder
+    images = (raw / "train-images-idx3-ubyte").read_bytes()[16:16 + count * 784]
+    labels = (raw / "train-labels-idx1-ubyte").read_bytes()[8:8 + count]
+    return [list(images[i * 784:(i + 1) * 784]) for i in range(count)], list(labels)
 
 
 def digit_window(start: int, total: int = 40, *, wrong_at: frozenset[int] = frozenset({2})) -> dict:
-    """A preview window like grader/preview.py sends; the learner's label is wrong at `wrong_at`."""
+    """A preview window like grader/preview.py sends, with real MNIST digits; the learner's label
+    is off by one at the indices in `wrong_at`."""
+    images, labels = mnist_sample()
     items = []
     for index in range(start, min(start + 16, total)):
-        reference = {"pixels": ring(index), "label": index % 10, "note": ""}
-        learner = dict(reference, label=(index + 1) % 10 if index in wrong_at else index % 10)
+        reference = {"pixels": images[index], "label": labels[index], "note": ""}
+        learner = dict(reference, label=(labels[index] + 1) % 10 if index in wrong_at else labels[index])
         items.append({"index": index, "caption_learner": f"Numbers(x, y)[{index}]",
                       "caption_reference": f"MNIST(...)[{index}]", "learner": learner,
                       "reference": reference, "error": None})
