@@ -130,6 +130,18 @@ class Run:
     sandboxes: dict[int, str] = field(default_factory=dict)  # pid -> home folder
 
 
+def keep_memory_private() -> None:
+    """Makes this process non-dumpable: another process of the same user (a sandbox) can then no
+    longer read its memory through /proc/PID/mem or ptrace, where a runner's references live."""
+    import ctypes
+
+    PR_SET_DUMPABLE = 4
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
 def close_other_fds(keep: set[int]) -> None:
     for name in os.listdir("/proc/self/fd"):
         fd = int(name)
@@ -281,6 +293,7 @@ class Zygote:
             try:
                 parent.close()
                 close_other_fds({child.fileno()})
+                keep_memory_private()
                 mnist = preloaded_mnist()
                 request = receive(child)[0]["request"]
                 reply = run_request(request, child, mnist)
@@ -395,6 +408,7 @@ def forked_sandboxes() -> Any:
         finally:
             os._exit(0)
     child.close()
+    keep_memory_private()  # this process is the runner from here on
     return lambda: ForkedSandbox(parent)
 
 
