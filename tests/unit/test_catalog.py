@@ -1,0 +1,99 @@
+"""The level catalog: levels found by scanning `levels/`, named many ways, each complete."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from dunderquest.core import catalog as catalog_module
+from dunderquest.core.catalog import Catalog, UnknownLevel, load_level
+
+
+def test_there_are_four_levels_in_play_order(catalog):
+    assert [level.id for level in catalog] == ["level1", "level2", "level3", "level4"]
+    assert [level.class_name for level in catalog] == ["Double", "Data", "Numbers", "ExampleLoader"]
+    assert len(catalog) == 4
+
+
+@pytest.mark.parametrize("name", ["level3", "3", "numbers", "Numbers", "NUMBERS", " 3 ", "level3_numbers"])
+def test_a_level_can_be_named_many_ways(catalog, name):
+    assert catalog.get(name).id == "level3"
+
+
+@pytest.mark.parametrize("name", ["example_loader", "example-loader", "exampleloader", "ExampleLoader", "4"])
+def test_a_two_word_level_takes_either_separator(catalog, name):
+    assert catalog.get(name).id == "level4"
+
+
+@pytest.mark.parametrize("name", ["9", "level0", "", "dataloader", "level"])
+def test_an_unknown_level_says_which_levels_there_are(catalog, name):
+    with pytest.raises(UnknownLevel) as raised:
+        catalog.get(name)
+    message = str(raised.value)
+    assert repr(name) in message
+    for level in catalog:
+        assert f"{level.number} ({level.slug})" in message
+
+
+def test_before_and_after_follow_the_play_order(catalog):
+    one, two, three, four = catalog
+    assert catalog.before(three) == [one, two]
+    assert catalog.before(one) == []
+    assert catalog.after(one) is two
+    assert catalog.after(four) is None
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4])
+def test_every_level_is_complete(catalog, number):
+    level = catalog.get(str(number))
+    assert level.title and level.summary and level.class_name
+    assert len(level.lesson()) > 200
+    hints = level.hints()
+    assert len(hints) >= 3 and all(hint.strip() for hint in hints)
+    assert f"class {level.class_name}" in level.stub()
+    assert f"class {level.class_name}" in level.solution()
+    assert level.checks_path.is_file()
+    assert level.exercise_path == f"exercises/{level.folder.name}.py"
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4])
+def test_every_stub_and_solution_compiles(catalog, number):
+    level = catalog.get(str(number))
+    compile(level.stub(), level.exercise_path, "exec")
+    compile(level.solution(), f"solutions/{level.file_name}", "exec")
+
+
+def test_a_new_level_folder_is_picked_up(tmp_path, monkeypatch):
+    levels = tmp_path / "levels"
+    shutil.copytree(catalog_module.LEVELS_DIR, levels)
+    new = levels / "level5_shapes"
+    new.mkdir()
+    (new / "level.toml").write_text('title = "Shapes"\nclass = "Shapes"\nsummary = "Write Shapes."\n')
+    (new / "lesson.md").write_text("# Shapes\n")
+    (new / "hints.md").write_text("# Hints\n\n## Hint 1\n\nOne.\n\n## Hint 2\n\nTwo.\n")
+    (new / "checks.py").write_text("def test_nothing():\n    pass\n")
+    (levels / "notes").mkdir()  # a folder not named like a level is not a level
+    monkeypatch.setattr(catalog_module, "LEVELS_DIR", levels)
+    found = catalog_module.default_catalog.__wrapped__()
+    assert [level.id for level in found] == ["level1", "level2", "level3", "level4", "level5"]
+    shapes = found.get("shapes")
+    assert shapes == load_level(new)
+    assert (shapes.title, shapes.class_name, shapes.mnist_panel) == ("Shapes", "Shapes", False)
+    assert shapes.hints() == ["One.", "Two."]
+    assert found.after(found.get("4")) is shapes
+
+
+def test_levels_sort_by_number_not_by_name(tmp_path):
+    made = []
+    for name in ("level10_ten", "level2_two"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "level.toml").write_text(f'title = "{name}"\nclass = "C"\nsummary = "s"\n')
+        made.append(load_level(folder))
+    assert [level.number for level in Catalog(made)] == [2, 10]
+
+
+def test_a_badly_named_folder_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="level<N>_<name>"):
+        load_level(tmp_path / "shapes")
