@@ -1,0 +1,122 @@
+"""The installed `dunderquest play` in a real terminal: tmux, a fixed size, real keys, the real grader."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None or shutil.which("dunderquest") is None,
+                       reason="needs tmux and the installed dunderquest command"),
+]
+
+SIZE = (120, 36)
+
+
+class Terminal:
+    """One tmux session on a server of its own, so the test never touches the learner's tmux."""
+
+    def __init__(self, tmp: Path):
+        self.socket = f"dunderquest-e2e-{os.getpid()}"
+        # Without a client attached, tmux sizes windows from these options, not from new-session -x -y.
+        self.config = tmp / "tmux.conf"
+        self.config.write_text(f"set -g default-size {SIZE[0]}x{SIZE[1]}\n")
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, "-f", str(self.config), *args], check=True,
+                              capture_output=True, text=True).stdout
+
+    def start(self, command: list[str], env: dict[str, str]) -> None:
+        width, height = SIZE
+        settings = [f"{key}={value}" for key, value in env.items()]
+        # COLUMNS and LINES (pytest's may be set) would override the size the terminal reports.
+        self.tmux("new-session", "-d", "-s", "game", "-x", str(width), "-y", str(height),
+                  "env", "-u", "COLUMNS", "-u", "LINES", *settings, *command)
+        self.tmux("set-option", "-t", "game", "remain-on-exit", "on")
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "game")
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "game", *keys)
+
+    def wait_for(self, *texts: str, seconds: float = 30) -> str:
+        deadline = time.monotonic() + seconds
+        while True:
+            screen = self.screen()
+            if all(text in screen for text in texts):
+                return screen
+            if time.monotonic() > deadline:
+                size = self.pane("pane_width") + "x" + self.pane("pane_height")
+                raise AssertionError(f"{texts} did not show in {seconds} s. The screen ({size}):\n{screen}")
+            time.sleep(0.2)
+
+    def pane(self, field: str) -> str:
+        return self.tmux("display-message", "-p", "-t", "game", f"#{{{field}}}").strip()
+
+    def stop(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+def listed(workspace: Path, env: dict[str, str]) -> dict[str, str]:
+    out = subprocess.run(["dunderquest", "list", "--format", "json", "--workspace", str(workspace)],
+                         check=True, capture_output=True, text=True, env={**os.environ, **env}).stdout
+    return {row["id"]: row["status"] for row in json.loads(out)}
+
+
+def test_play_in_a_real_terminal(tmp_path):
+    env = {"XDG_DATA_HOME": str(tmp_path / "xdg"), "DUNDERQUEST_DATA": str(tmp_path / "mnist")}
+    workspace = tmp_path / "ws"
+    subprocess.run(["dunderquest", "init", str(workspace)], check=True, capture_output=True,
+                   env={**os.environ, **env})
+    exercise = workspace / "exercises" / "level1_double.py"
+    # $EDITOR for ctrl+o: a script that adds a line to the file it is given.
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\necho "# added in EDITOR" >> "$1"\n')
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+
+    terminal = Terminal(tmp_path)
+    terminal.start(["dunderquest", "play", "--workspace", str(workspace)], {**env, "EDITOR": str(editor)})
+    try:
+        terminal.wait_for("exercises/level1_double.py", "Objects you can call", "0/4 passed")
+
+        # Solve level 1 from outside; the game reloads the file, then ctrl+r grades it.
+        from dunderquest.core.catalog import default_catalog
+
+        exercise.write_text(default_catalog().get("1").solution())
+        terminal.wait_for("def __call__(self, x):", seconds=10)
+        terminal.keys("C-r")
+        terminal.wait_for("PASSED", "Level 1 passed", "1/4 passed", seconds=90)
+        assert listed(workspace, env)["level1"] == "passed"
+        assert listed(workspace, env)["level2"] == "unlocked"
+
+        # A syntax error written from outside: reloaded, graded, reported with its line.
+        exercise.write_text("class Double:\n    def __call__(self, x)  # broken on purpose\n"
+                            "        return 2 * x\n")
+        terminal.wait_for("broken on purpose", seconds=10)
+        terminal.keys("C-r")
+        screen = terminal.wait_for("SyntaxError", "Line 2 of your file", "(line 2)", seconds=60)
+        assert "NOT YET" in screen
+        assert terminal.pane("pane_dead") == "0"
+
+        # ctrl+o hands the terminal to $EDITOR and reloads the file afterwards.
+        terminal.keys("C-o")
+        terminal.wait_for("# added in EDITOR", seconds=15)
+        assert exercise.read_text().endswith("# added in EDITOR\n")
+
+        terminal.keys("C-q")
+        deadline = time.monotonic() + 15
+        while terminal.pane("pane_dead") != "1":
+            assert time.monotonic() < deadline, f"the game did not quit:\n{terminal.screen()}"
+            time.sleep(0.2)
+        assert terminal.pane("pane_dead_status") == "0"
+    finally:
+        terminal.stop()
