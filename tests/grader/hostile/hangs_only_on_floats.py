@@ -4,7 +4,6 @@
 # must pass: test_double_of_an_mnist_image_is_twice_the_image
 # must pass: test_double_leaves_its_input_unchanged
 # says: did not finish within 10 s
-# known bug: after a check stops the sandbox, the module-scoped `double` fixture is a stale Remote, so every later check fails with "Not run: ... was lost" instead of being judged on its own
 # slow: waits for the 10 s deadline
 # Right for ints and tensors, but loops for ever on a float.
 
