@@ -271,3 +271,13 @@ def test_a_torch_py_in_the_current_folder_is_never_imported(ws):
     done = dq("check", "1", "--format", "json", cwd=ws / "exercises")
     assert done.returncode == 0 and one_json_document(done.stdout)["passed"] is True
     assert "HACKED" not in done.stdout + done.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="learner code that kills the sandbox's parent makes the cold check "
+                                       "die with a BrokenPipeError traceback (zygote.ForkedSandbox.kill)")
+def test_check_of_code_that_kills_the_grader_fails_in_plain_words(ws):
+    shutil.copyfile(REPO / "tests" / "grader" / "hostile" / "kills_its_parent.py", exercise(ws, "1"))
+    done = dq("check", "1", "--format", "json", cwd=ws)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 1 and one_json_document(done.stdout)["passed"] is False
