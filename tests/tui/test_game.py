@@ -6,7 +6,7 @@ import asyncio
 import time
 
 from fakes import digit_window, failing, passing, syntax_error
-from textual.widgets import Markdown, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from dunderquest.grader.client import GraderUnavailable
 from dunderquest.tui.app import DunderquestApp
@@ -72,7 +72,7 @@ def test_a_new_learner_starts_on_level_1_ready_to_edit(app, workspace, fake_grad
         assert fake_grader.warmed
         assert text_of(app, "#progress-summary") == "0/4 passed"
         assert "MNIST sample" in text_of(app, "#data-source")
-        assert "Objects you can call" in app.query_one("#lesson", Markdown).source
+        assert "Objects you can call" in app.query_one("#lesson", Static).content.markup
         prompts = [str(app.query_one("#levels", OptionList).get_option_at_index(i).prompt)
                    for i in range(4)]
         assert "Double · unlocked" in prompts[0]
@@ -374,7 +374,7 @@ def test_a_locked_level_can_be_read_but_not_edited(app, workspace, fake_grader):
         assert app.level.id == "level3"
         assert app.editor.read_only
         assert "read-only" in text_of(app, "#status")
-        assert "Your own Dataset" in app.query_one("#lesson", Markdown).source
+        assert "Your own Dataset" in app.query_one("#lesson", Static).content.markup
         app.editor.focus()
         await pilot.press("x", "y", "ctrl+s", "ctrl+r")
         await finish_run(pilot)

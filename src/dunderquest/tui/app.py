@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SuspendNotSupported
@@ -23,7 +24,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Footer, Header, Markdown, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
 
 from ..core.catalog import Level
 from ..core.data import current_source
@@ -63,7 +64,8 @@ class Graded(Message):
 
 
 class DunderquestApp(App[None]):
-    CSS_PATH = "app.tcss"
+    # Absolute: Textual resolves a relative CSS_PATH against the file of the app's (sub)class.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "dunderquest"
     COMMANDS = App.COMMANDS | {GameCommands}
     BINDINGS = [
@@ -97,7 +99,7 @@ class DunderquestApp(App[None]):
             yield LevelsSidebar(self.workspace.catalog, id="sidebar")
             with TabbedContent(id="side-tabs", initial="lesson-tab"):
                 with TabPane("Lesson", id="lesson-tab"), VerticalScroll(id="lesson-scroll"):
-                    yield Markdown(id="lesson")
+                    yield Static(id="lesson")
                 with TabPane("Checks", id="checks-tab"):
                     yield ChecksPanel(id="checks-panel")
             with Vertical(id="work"):
@@ -118,8 +120,12 @@ class DunderquestApp(App[None]):
     def sidebar(self) -> LevelsSidebar:
         return self.query_one("#sidebar", LevelsSidebar)
 
+    def on_ready(self) -> None:
+        # After the first paint: the grader's process imports torch, and would compete with it for
+        # the CPU. warm_up() returns at once; the first run then finds torch imported.
+        self.grader.warm_up()
+
     def on_mount(self) -> None:
-        self.grader.warm_up()  # returns at once; the first run then finds torch imported
         self.sub_title = f"workspace: {self.workspace.root}"
         editor = self.editor
         if editor.has_python_highlighting:
@@ -157,7 +163,9 @@ class DunderquestApp(App[None]):
             self.workspace.add_missing_stubs()
         status = self.status
         self.editor.show(self.file.read(), read_only=status == "locked")
-        self.query_one("#lesson", Markdown).update(level.lesson())
+        # Rich's Markdown in one Static: the Markdown widget mounts a widget per block, which
+        # costs about a quarter of a second of first paint for a lesson.
+        self.query_one("#lesson", Static).update(RichMarkdown(level.lesson(), code_theme="monokai"))
         self.query_one("#lesson-scroll").scroll_home(animate=False)
         self.query_one("#side-tabs", TabbedContent).active = "lesson-tab"
         self.checks.show_waiting(level)
