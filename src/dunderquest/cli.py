@@ -27,7 +27,9 @@ def _workspace(args: argparse.Namespace) -> Workspace:
         raise UsageError(str(err)) from None
     if resolved.note:
         print(resolved.note, file=sys.stderr)
-    warning = resolved.workspace.progress.warning
+    progress = resolved.workspace.progress
+    progress.load()  # sets a damaged progress file aside, with a warning
+    warning = progress.warning
     if warning:
         print(warning, file=sys.stderr)
     return resolved.workspace

@@ -274,8 +274,6 @@ def test_a_torch_py_in_the_current_folder_is_never_imported(ws):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="learner code that kills the sandbox's parent makes the cold check "
-                                       "die with a BrokenPipeError traceback (zygote.ForkedSandbox.kill)")
 def test_check_of_code_that_kills_the_grader_fails_in_plain_words(ws):
     shutil.copyfile(REPO / "tests" / "grader" / "hostile" / "kills_its_parent.py", exercise(ws, "1"))
     done = dq("check", "1", "--format", "json", cwd=ws)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import tomllib
 from dataclasses import dataclass
@@ -50,11 +51,25 @@ class Level:
         parts = re.split(r"^## .*$", text, flags=re.MULTILINE)
         return [part.strip() for part in parts[1:] if part.strip()]
 
+    def checks(self) -> list[tuple[str, str]]:
+        """(id, sentence) of each check, in order, read from checks.py as text (not imported)."""
+        tree = ast.parse(self.checks_path.read_text(encoding="utf-8"))
+        return [(node.name, check_title(node.name, ast.get_docstring(node)))
+                for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
+
     def stub(self) -> str:
         return resources.files("dunderquest.exercises").joinpath(self.file_name).read_text(encoding="utf-8")
 
     def solution(self) -> str:
         return resources.files("dunderquest.solutions").joinpath(self.file_name).read_text(encoding="utf-8")
+
+
+def check_title(function_name: str, docstring: str | None) -> str:
+    """What the learner reads for a check: its docstring's first line, else its name as words."""
+    lines = (docstring or "").strip().splitlines()
+    if lines:
+        return lines[0].strip()
+    return function_name.removeprefix("test_").replace("_", " ").capitalize()
 
 
 class UnknownLevel(LookupError):

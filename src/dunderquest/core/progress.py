@@ -78,11 +78,11 @@ class Progress:
 
     def load(self) -> State:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             return State()
         try:
-            return State.from_json(text)
+            return State.from_json(raw.decode("utf-8"))
         except (ValueError, UnicodeDecodeError) as err:
             kept = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
             os.replace(self.path, kept)

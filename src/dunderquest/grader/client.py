@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.catalog import Level
-from .result import LevelResult
+from .result import STOPPED_BY_CODE, LevelResult
 
 
 class Cancelled(Exception):
@@ -27,6 +27,12 @@ class Cancelled(Exception):
 
 class GraderUnavailable(RuntimeError):
     pass
+
+
+class GraderStopped(GraderUnavailable):
+    """The grader's process died during the request, and again when it was asked once more."""
+
+
 
 
 class GraderClient:
@@ -95,6 +101,7 @@ class GraderClient:
     def _ask(self, request: dict) -> dict:
         """Sends a request and waits for its answer. If the zygote died, starts a new one and asks
         again, once: the learner never sees that."""
+        died_while_running = 0
         for _attempt in range(2):
             self.warm_up()
             event, box = threading.Event(), []
@@ -110,21 +117,20 @@ class GraderClient:
                     self.waiting.pop(request_id, None)
                 self._forget(process)
                 continue
-            self._current = getattr(self, "_current", set()) | {request_id}
             event.wait()
-            self._current.discard(request_id)
             reply = box[0]
             if reply.get("cancelled"):
                 raise Cancelled
             if reply.get("gone"):
+                died_while_running += self.ready.is_set()  # it had started: the run is what ended it
                 self._forget(process)
-                if getattr(self, "_cancelling", False):
-                    raise Cancelled
                 continue
             if not reply.get("ok"):
                 raise GraderUnavailable(reply.get("error", "the grader failed"))
             return reply
-        raise GraderUnavailable("The grader process stopped twice in a row.")
+        if died_while_running == 2:
+            raise GraderStopped("The grader process stopped during this run, twice in a row.")
+        raise GraderUnavailable("The grader process could not start. Try `dunderquest check` to see why.")
 
     def _forget(self, process: subprocess.Popen) -> None:
         with self.lock:
@@ -137,8 +143,12 @@ class GraderClient:
             pass
 
     def grade(self, level: Level, file: Path, *, seed: int | None = None) -> LevelResult:
-        reply = self._ask({"op": "grade", "level": level.id, "file": str(Path(file).resolve()),
-                           "display": level.exercise_path, "seed": seed})
+        try:
+            reply = self._ask({"op": "grade", "level": level.id, "file": str(Path(file).resolve()),
+                               "display": level.exercise_path, "seed": seed})
+        except GraderStopped:
+            # Twice in a row the grader died during this file's run: the file is what stops it.
+            return LevelResult.not_run(level, STOPPED_BY_CODE)
         return LevelResult.from_dict(reply["result"])
 
     def preview(self, level: Level, file: Path, start: int = 0) -> dict[str, Any]:

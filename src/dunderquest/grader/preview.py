@@ -70,7 +70,7 @@ def _numbers(sandbox: Sandbox, mnist: Mnist, start: int) -> dict:
     try:
         learner_x = sandbox.make("mnist_images", "x", root=mnist.root, train=True)
         learner_y = sandbox.make("mnist_labels", "y", root=mnist.root, train=True)
-        dataset = sandbox.learner_class("Numbers")(learner_x, learner_y).named("Numbers(x, y)")
+        dataset = sandbox.new(sandbox.learner_class("Numbers"), learner_x, learner_y, expr="Numbers(x, y)")
     except SandboxProblem as problem:
         dataset, error = None, str(problem)
     for index in range(start, min(start + WINDOW, total)):
@@ -101,7 +101,7 @@ def _example_loader(sandbox: Sandbox, mnist: Mnist, start: int) -> dict:
     try:
         loader = sandbox.make("mnist_loader", "loader", timeout=120, root=mnist.root, train=True,
                               batch_size=32, seed=PREVIEW_SEED)
-        wrapped = sandbox.learner_class("ExampleLoader")(loader).named("ExampleLoader(loader)")
+        wrapped = sandbox.new(sandbox.learner_class("ExampleLoader"), loader, expr="ExampleLoader(loader)")
         got = sandbox.next(iter(wrapped), expr="next(iter(ExampleLoader(loader)))")
         if not (isinstance(got, list | tuple) and len(got) == 2 and is_tensor(got[0])):
             error = f"next(iter(ExampleLoader(loader))) returned {describe(got)}, not [images, labels]."

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
+
+STOPPED_BY_CODE = ("Your code stopped the grader itself while it ran (it ended one of the grader's "
+                   "processes), so this check could not be trusted to finish. Look for os.kill(), signal "
+                   "calls, or anything else that ends other processes.")
 
 
 @dataclass
@@ -34,6 +39,12 @@ class LevelResult:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def not_run(cls, level: Any, message: str) -> LevelResult:
+        """A result in which every check failed with `message`: for when no check could run at all."""
+        checks = [CheckResult(check_id, name, False, message) for check_id, name in level.checks()]
+        return cls(level.id, level.title, False, "", checks)
 
     @property
     def first_failure(self) -> CheckResult | None:

@@ -12,19 +12,16 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from ..core.catalog import Level
+from ..core.catalog import Level, check_title
 from ..core.data import current_source
 from .expect import CheckFailed
 from .reference import Mnist
-from .result import CheckResult, LevelResult
+from .result import STOPPED_BY_CODE, CheckResult, LevelResult
 from .sandbox import LoadFailed, Sandbox, SandboxProblem
 
 
 def check_name(function: Any) -> str:
-    doc = (function.__doc__ or "").strip().splitlines()
-    if doc:
-        return doc[0].strip()
-    return function.__name__.removeprefix("test_").replace("_", " ").capitalize()
+    return check_title(function.__name__, function.__doc__)
 
 
 def message_for(exc: BaseException) -> str:
@@ -145,5 +142,9 @@ def grade(level: Level, learner_file: Path, *, display_path: str | None = None,
     finally:
         sandbox.close()
     checks = plugin.results()
+    if getattr(start, "zygote_died", lambda: False)():
+        # The learner's code killed the process that makes sandboxes: whatever the checks saw,
+        # the run cannot be trusted. (On the warm grader the same thing loses the whole run.)
+        checks = [CheckResult(c.id, c.name, False, STOPPED_BY_CODE) for c in checks]
     return LevelResult(level.id, level.title, all(c.passed for c in checks), mnist.source.description, checks,
                        round(time.monotonic() - began, 3))

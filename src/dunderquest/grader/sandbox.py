@@ -24,6 +24,7 @@ DEFAULT_TIMEOUT = 10.0
 STARTUP_TIMEOUT = 30.0  # a forked sandbox is ready in milliseconds; this is for a swamped machine
 OUTPUT_LIMIT = 16 * 1024 * 1024  # bytes of print() output before the sandbox is stopped
 MEMORY_LIMIT = 8 * 1024**3
+CHANNEL_BROKEN = 70  # a sandbox's exit code when it can no longer talk to the grader
 
 
 # -- what can go wrong, in the learner's words ----------------------------------------------------
@@ -71,6 +72,10 @@ def raised_message(expr: str, error: dict, display_path: str) -> str:
     kind, text = error.get("type", "an exception"), error.get("message", "")
     if error.get("ours"):
         return f"`{expr}` gave back something the grader cannot read: {text}."
+    if kind == "OSError" and "[Errno 27]" in text:  # EFBIG: the output file reached its limit
+        return (f"While running `{expr}`, your code printed more than {OUTPUT_LIMIT // 2**20} MB, so its "
+                f"output was cut off{where(error, display_path)}. Look for a print() inside a loop that "
+                "never ends.")
     if kind == "SystemExit":
         return (f"`{expr}` called exit() (SystemExit){where(error, display_path)}. Your class should "
                 "return a value, not end the program.")
@@ -141,6 +146,7 @@ class Sandbox:
         self.restarts = 0
         self.loaded = False
         self.reused: dict[str, Any] = {}
+        self._source: Any = None
 
     def prestart(self) -> None:
         """Starts the process now (it imports torch while the caller does other work)."""
@@ -269,6 +275,10 @@ class Sandbox:
         if code is None or code == 0:
             return (f"While running `{expr}`, your code ended the Python process it ran in. Look for "
                     f"os._exit() or a closed standard stream in {self.display_path}.{printed}")
+        if code == CHANNEL_BROKEN:
+            return (f"While running `{expr}`, your code cut the sandbox off from the grader: it closed or "
+                    "replaced the file descriptors the sandbox talks through. Look for os.close() or "
+                    f"os.dup2() in {self.display_path}.{printed}")
         if code > 0:
             return (f"While running `{expr}`, your code ended the Python process with exit code {code}. "
                     f"Look for os._exit() in {self.display_path}.{printed}")
@@ -396,6 +406,38 @@ class Sandbox:
     def fetch(self, remote: Remote) -> Any:
         """The current value of a Remote (a tensor, a number, ...)."""
         return self._value(self.request({"op": "value", "ref": remote._node()}, [], remote.expr), remote.expr)
+
+    def new(self, cls: Remote, *args: Any, expr: str | None = None, **kw: Any) -> Remote:
+        """`cls(*args)`, which must give back an object of that class (not a tuple, a function, or
+        whatever a `__new__` or a plain function might return)."""
+        expr = expr or f"{cls.expr}({', '.join(render(a) for a in args)})"
+        made = self.call(cls, *args, expr=expr, **kw)
+        name = cls.expr
+        if not isinstance(made, Remote) or not self.instance_of(made, cls):
+            raise LoadFailed(f"`{expr}` gave back {self._describe(made)}, not a {name} object. `{name}` should "
+                             f"be a class, and calling it should make an instance of it: write `class {name}:` "
+                             f"in {self.display_path}, without a `__new__` that returns something else.")
+        return made.named(expr)
+
+    @staticmethod
+    def _describe(value: Any) -> str:
+        from .expect import describe
+
+        return describe(value)
+
+    def instance_of(self, remote: Remote, cls: Remote) -> bool:
+        reply = self.request({"op": "instance_of", "ref": remote._node(), "cls": cls._node()}, [],
+                             f"isinstance({remote.expr}, {cls.expr})")
+        return bool(self._value(reply, ""))
+
+    @property
+    def source(self) -> Any:
+        """The learner's file as parsed text (see source.py): what the checks confirm answers with."""
+        from .source import read_source
+
+        if self._source is None:
+            self._source = read_source(self.learner_file)
+        return self._source
 
     def make(self, kind: str, expr: str, *, timeout: float | None = None, **args: Any) -> Remote:
         """A real PyTorch object (or a probe) built in the sandbox: `make("mnist_loader", ...)`.

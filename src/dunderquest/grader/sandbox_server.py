@@ -39,6 +39,42 @@ def safe_repr(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+class CountedSequence:
+    """A read-only sequence of 0 .. stop-1 with a len(), that counts the items handed out."""
+
+    def __init__(self, stop: int):
+        self.stop = stop
+        self.pulled = 0
+
+    def __len__(self) -> int:
+        return self.stop
+
+    def __getitem__(self, index: int) -> int:
+        value = range(self.stop)[index]
+        self.pulled += 1
+        return value
+
+    def __iter__(self):
+        for value in range(self.stop):
+            self.pulled += 1
+            yield value
+
+
+class CountedDataset:
+    """Wraps a dataset and counts the items a DataLoader reads from it."""
+
+    def __init__(self, dataset: Any):
+        self.dataset = dataset
+        self.fetched = 0
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def __getitem__(self, index: int) -> Any:
+        self.fetched += 1
+        return self.dataset[index]
+
+
 class CountingIterator:
     """An iterator over 0, 1, 2, ... (endless when `stop` is None) that counts the items pulled."""
 
@@ -228,6 +264,10 @@ class Server:
         result = issubclass(obj, of) if req.get("subclass") and isinstance(obj, type) else isinstance(obj, of)
         return {"ok": True, "value": {"t": "bool", "v": bool(result)}}
 
+    def op_instance_of(self, req: dict, blobs: list) -> dict:
+        result = isinstance(self.arg(req["ref"]), self.arg(req["cls"]))
+        return {"ok": True, "value": {"t": "bool", "v": bool(result)}}
+
     def op_make(self, req: dict, blobs: list) -> dict:
         """Real PyTorch objects and probes, built here so the learner's code can be given them."""
         import torch
@@ -243,6 +283,8 @@ class Server:
             from torchvision.transforms import ToTensor
 
             dataset = MNIST(args["root"], train=args["train"], download=False, transform=ToTensor())
+            if args.get("counted"):
+                dataset = CountedDataset(dataset)
             generator = torch.Generator().manual_seed(args["seed"])
             obj = DataLoader(dataset, batch_size=args["batch_size"], shuffle=True, generator=generator)
         elif kind == "mnist_images":
@@ -260,6 +302,8 @@ class Server:
             obj = range(args["start"], args["stop"])
         elif kind == "value":
             obj = args["value"]
+        elif kind == "counted_sequence":
+            obj = CountedSequence(args["stop"])
         elif kind == "counter":
             obj = CountingIterator(args["stop"])
         elif kind == "generator":

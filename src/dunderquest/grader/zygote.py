@@ -28,8 +28,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import wire
-from .sandbox import limit_resources
+from .sandbox import CHANNEL_BROKEN, SandboxGone, limit_resources
 
+ZYGOTE_GONE = ("The process that starts sandboxes for your code has stopped, so this check could not run. "
+               "Your code may have stopped it, for example with os.kill() on its parent process.")
 SANDBOX_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LANG": "C.UTF-8"}
 
 
@@ -82,10 +84,13 @@ class ForkedSandbox:
 
     def __init__(self, ctl: socket.socket):
         self.ctl = ctl
-        send(ctl, {"op": "sandbox"})
-        reply, fds = receive(ctl)
-        self.pid, self.home = int(reply["pid"]), reply["home"]
-        self.rfd, self.wfd = fds
+        try:
+            send(ctl, {"op": "sandbox"})
+            reply, fds = receive(ctl)
+            self.pid, self.home = int(reply["pid"]), reply["home"]
+            self.rfd, self.wfd = fds
+        except (OSError, EOFError, ValueError, KeyError):
+            raise SandboxGone(ZYGOTE_GONE) from None
         self.code: int | None = None
 
     def kill(self) -> None:
@@ -99,12 +104,18 @@ class ForkedSandbox:
             os.killpg(self.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        send(self.ctl, {"op": "forget", "pid": self.pid})
+        try:
+            send(self.ctl, {"op": "forget", "pid": self.pid})
+        except OSError:
+            pass  # the zygote is gone; so is this sandbox
 
     def wait(self, timeout: float) -> int | None:
         if self.code is None:
-            send(self.ctl, {"op": "wait", "pid": self.pid, "timeout": timeout})
-            self.code = receive(self.ctl)[0].get("code")
+            try:
+                send(self.ctl, {"op": "wait", "pid": self.pid, "timeout": timeout})
+                self.code = receive(self.ctl)[0].get("code")
+            except (OSError, EOFError, ValueError):
+                return None
         return self.code
 
     def output_tail(self) -> str:
@@ -190,7 +201,7 @@ class Zygote:
             try:
                 self._become_sandbox(to_child_r, from_child_w, home)
             except BaseException:
-                code = 70
+                code = CHANNEL_BROKEN
             finally:
                 os._exit(code)
         os.close(to_child_r)
@@ -392,10 +403,23 @@ class Zygote:
         return True
 
 
-def forked_sandboxes() -> Any:
+class SandboxMaker:
+    """What `Sandbox` calls to start a sandbox: asks a zygote for one over `ctl`."""
+
+    def __init__(self, ctl: socket.socket, zygote_pid: int | None = None):
+        self.ctl, self.zygote_pid = ctl, zygote_pid
+
+    def __call__(self) -> ForkedSandbox:
+        return ForkedSandbox(self.ctl)
+
+    def zygote_died(self) -> bool:
+        """Whether our own zygote child died during the run (learner code can kill it)."""
+        return self.zygote_pid is not None and wait_for(self.zygote_pid, 0) is not None
+
+
+def forked_sandboxes() -> SandboxMaker:
     """For one grading run in this process (the cold `dunderquest check`): import once, then fork a
-    zygote child before any reference value exists, and get sandboxes from it. Returns the
-    `start` function that `Sandbox` takes."""
+    zygote child before any reference value exists, and get sandboxes from it."""
     warm_imports()
     gc.freeze()  # no gc.collect() first: on a one-off run that costs more than it saves
     parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -409,7 +433,7 @@ def forked_sandboxes() -> Any:
             os._exit(0)
     child.close()
     keep_memory_private()  # this process is the runner from here on
-    return lambda: ForkedSandbox(parent)
+    return SandboxMaker(parent, pid)
 
 
 def preloaded_mnist() -> Any:
@@ -440,8 +464,8 @@ def run_request(request: dict, ctl: socket.socket, mnist: Any = None) -> dict:
         display = request.get("display") or level.exercise_path
         if request.get("op") == "preview":
             return {"ok": True, "preview": preview(level, file, int(request.get("start", 0)),
-                                                   source=source, spawn=lambda: ForkedSandbox(ctl))}
-        result = grade(level, file, display_path=display, start=lambda: ForkedSandbox(ctl),
+                                                   source=source, spawn=SandboxMaker(ctl))}
+        result = grade(level, file, display_path=display, start=SandboxMaker(ctl),
                        seed=request.get("seed"), mnist=mnist)
         return {"ok": True, "result": result.as_dict()}
     except Exception as exc:  # a bug of ours: say so, in one line

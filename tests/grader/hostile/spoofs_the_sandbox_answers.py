@@ -2,7 +2,6 @@
 # level: level3_numbers
 # must fail: test_numbers_is_a_dataset
 # passes: false
-# known bug: the trusted side believes the sandbox's own isinstance/issubclass answer, which learner code can replace
 # Not a Dataset, but it rewrites the sandbox server so that every isinstance question answers True.
 import sys
 

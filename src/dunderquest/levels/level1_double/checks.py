@@ -14,14 +14,14 @@ def Double(sandbox):
 
 
 @pytest.fixture
-def double(Double):
-    return Double().named("Double()")
+def double(sandbox, Double):
+    return sandbox.new(Double, expr="Double()")
 
 
 def test_double_is_a_class(sandbox, Double):
     """Double is a class"""
-    info = sandbox.info(Double)
-    if not info["is_type"]:
+    # The sandbox's answer, confirmed from the file's text (which learner code cannot change).
+    if not sandbox.info(Double)["is_type"] or "Double" not in sandbox.source.classes:
         fail(f"`Double` in {FILE} is {describe(Double)}, not a class. This level is about objects you can "
              "call, so write `class Double:` with a `__call__` method inside it.")
 
@@ -29,7 +29,7 @@ def test_double_is_a_class(sandbox, Double):
 def test_calling_comes_from_dunder_call_on_the_class(sandbox, double):
     """Double() is callable through __call__ defined on the class"""
     info = sandbox.info(double)
-    if "__call__" in info["dunders"]:
+    if "__call__" in info["dunders"] and sandbox.source.defines("Double", "__call__"):
         return
     if "__call__" in info["instance_dict"]:
         fail("Your Double sets `__call__` on the instance (`self.__call__ = ...`). Python looks for "
@@ -67,14 +67,16 @@ def test_double_of_an_mnist_image_is_twice_the_image(double, mnist, rng):
 
 
 def test_double_leaves_its_input_unchanged(sandbox, double, mnist, rng):
-    """Double()(image) leaves image unchanged"""
-    index = rng.randrange(len(mnist.train))
-    image = mnist.images()[index]
-    kept = sandbox.keep(image, "image")
-    result = double(kept)
-    after = sandbox.fetch(kept)
-    if not same(after, image):
-        fail("After `Double()(image)`, `image` itself had changed: your `__call__` doubles the tensor in "
-             "place (as `x *= 2` or `x.mul_(2)` do), which changes the caller's data. Return a new "
-             "value instead: `2 * x`.")
-    expect_same(result, 2 * image, "Double()(image)")
+    """Double()(x) leaves x unchanged: an image, its raw pixels, a batch"""
+    index = rng.randrange(len(mnist.train) - 8)
+    inputs = {"image": mnist.images()[index], "pixels": mnist.train.data[index],
+              "batch": mnist.images()[index:index + 8]}
+    for name, value in inputs.items():
+        kept = sandbox.keep(value, name)
+        result = double(kept)
+        after = sandbox.fetch(kept)
+        if not same(after, value):
+            fail(f"After `Double()({name})`, `{name}` itself had changed: your `__call__` doubles the tensor "
+                 "in place (as `x *= 2` or `x.mul_(2)` do), which changes the caller's data. Return a new "
+                 "value instead: `2 * x`.")
+        expect_same(result, 2 * value, f"Double()({name})")

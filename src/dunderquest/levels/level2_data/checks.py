@@ -21,9 +21,9 @@ def labels(mnist):
 
 
 @pytest.fixture
-def mnist_labels(Data, labels):
+def mnist_labels(sandbox, Data, labels):
     """Data holding every MNIST training label, in order."""
-    return Data(Named(labels, "labels")).named("Data(labels)")
+    return sandbox.new(Data, Named(labels, "labels"))
 
 
 def expect_index_error(data, index, expr):
@@ -37,22 +37,30 @@ def expect_index_error(data, index, expr):
     fail(f"`{expr}` returned {describe(got)}; a list raises IndexError for an index past the end. {FALLBACK}")
 
 
-def test_a_new_data_holds_10_20_30(Data):
+def test_data_is_a_class(sandbox, Data):
+    """Data is a class, and Data() makes a Data object"""
+    if not sandbox.info(Data)["is_type"] or "Data" not in sandbox.source.classes:
+        fail(f"`Data` in {FILE} is {describe(Data)}, not a class. Write `class Data:` with `__len__` and "
+             "`__getitem__` methods inside it.")
+    sandbox.new(Data)
+
+
+def test_a_new_data_holds_10_20_30(sandbox, Data):
     """Data() holds 10, 20 and 30"""
-    d = Data().named("Data()")
+    d = sandbox.new(Data)
     expect_same(len(d), 3, "len(Data())")
     for i, expected in enumerate((10, 20, 30)):
         expect_same(d[i], expected, f"Data()[{i}]")
 
 
-def test_len_is_the_number_of_items(Data, mnist, mnist_labels, rng):
+def test_len_is_the_number_of_items(sandbox, Data, mnist, mnist_labels, rng):
     """len(Data(items)) is the number of items, as for torchvision's MNIST"""
     expect_same(len(mnist_labels), len(mnist.train), "len(Data(labels))",
                 f"(labels are the {len(mnist.train)} labels of torchvision's MNIST, whose len() is "
                 f"{len(mnist.train)}.)")
     for size in (0, 1, rng.randint(2, 9)):
         items = [rng.randint(0, 99) for _ in range(size)]
-        expect_same(len(Data(items)), size, f"len(Data({items}))")
+        expect_same(len(sandbox.new(Data, items)), size, f"len(Data({items}))")
 
 
 def test_indexing_gives_the_items_in_order(mnist, mnist_labels, rng):
@@ -72,34 +80,34 @@ def test_negative_indices_count_from_the_end(labels, mnist_labels, rng):
                     f"(A list gives labels[{n + i}] for [{i}]: negative indices count from the end.)")
 
 
-def test_an_index_past_the_end_raises_index_error(Data, mnist_labels, labels, rng):
+def test_an_index_past_the_end_raises_index_error(sandbox, Data, mnist_labels, labels, rng):
     """An index past the end raises IndexError"""
     n = len(labels)
     expect_index_error(mnist_labels, n, f"Data(labels)[{n}]")
     expect_index_error(mnist_labels, n + rng.randint(1, 50), "Data(labels)[len(labels) + k]")
     expect_index_error(mnist_labels, -n - 1, f"Data(labels)[{-n - 1}]")
-    expect_index_error(Data().named("Data()"), 3, "Data()[3]")
+    expect_index_error(sandbox.new(Data), 3, "Data()[3]")
 
 
-def test_for_list_and_in_work(Data, rng):
+def test_for_list_and_in_work(sandbox, Data, rng):
     """for, list() and `in` work on a Data"""
     items = rng.sample(range(100, 1000), rng.randint(4, 9))
-    d = Data(items).named(f"Data({items})")
-    got, ended = d._sandbox.take(d, len(items) + 10, expr=f"list(Data({items}))")
+    d = sandbox.new(Data, items)
+    got, ended = sandbox.take(d, len(items) + 10, expr=f"list(Data({items}))")
     if not ended:
         fail(f"`list(Data({items}))` did not stop: it went past the {len(items)} items "
              f"({describe(got[len(items)])} came next). {FALLBACK}")
     expect_same(got, items, f"list(Data({items}))")
     inside, outside = rng.choice(items), 7
-    if not d._sandbox.contains(d, inside, on_timeout=FALLBACK):
+    if not sandbox.contains(d, inside, on_timeout=FALLBACK):
         fail(f"`{inside} in Data({items})` was False; it should be True.")
-    if d._sandbox.contains(d, outside, on_timeout=FALLBACK):
+    if sandbox.contains(d, outside, on_timeout=FALLBACK):
         fail(f"`{outside} in Data({items})` was True; it should be False.")
 
 
-def test_data_is_read_only(Data):
+def test_data_is_read_only(sandbox, Data):
     """A Data is read-only: d[0] = 5 fails"""
-    d = Data().named("d")
+    d = sandbox.new(Data, expr="d")
     try:
         d[0] = 5
     except LearnerRaised:

@@ -1,6 +1,5 @@
 # Doubles a whole batch in place "to save memory"; a single image is left alone.
 # must fail: test_double_leaves_its_input_unchanged
-# known bug: only a single float image is checked for in-place changes, never a batch or the uint8 pixels
 import torch
 
 

@@ -1,6 +1,5 @@
 # Copies any data that has a len() into a list up front; only unsized data is read lazily.
 # must fail: test_it_pulls_no_item_before_it_is_asked
-# known bug: laziness is only checked on unsized iterators, so reading a whole DataLoader up front passes
 
 
 class ExampleLoader:
