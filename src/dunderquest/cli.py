@@ -4,7 +4,6 @@ failed or an action could not be done, 2 for a usage error (an unknown level, a 
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 from pathlib import Path
@@ -163,20 +162,17 @@ def cmd_solution(args: argparse.Namespace) -> int:
         print(f"The solution to level {level.number} opens once you pass it: dunderquest check "
               f"{level.number}", file=sys.stderr)
         return FAILED
-    print(solution_diff(workspace, level))
+    print_solution_diff(workspace, level)
     return OK
 
 
-def solution_diff(workspace: Workspace, level: Level) -> str:
+def print_solution_diff(workspace: Workspace, level: Level) -> None:
+    from .core.solution import solution_diff
+
     path = workspace.exercise(level)
-    mine = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
-    reference = level.solution()
-    if mine.strip() == reference.strip():
-        return f"Your {level.exercise_path} is the same as the reference solution.\n\n{reference}"
-    diff = difflib.unified_diff(mine.splitlines(keepends=True), reference.splitlines(keepends=True),
-                                f"yours: {level.exercise_path}", "reference solution")
-    return ("Lines starting with - are yours only; lines with + are the reference's only.\n\n"
-            + "".join(diff))
+    diff = solution_diff(level, path.read_text(encoding="utf-8", errors="replace") if path.exists() else "")
+    print(diff.heading + "\n")
+    print("\n".join(diff.lines))
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -191,9 +187,11 @@ def cmd_data(args: argparse.Namespace) -> int:
     from .core import data
 
     if args.action == "download":
+        from .core.download import DownloadFailed, download_full
+
         try:
-            source = data.download_full()
-        except data.DownloadFailed as err:
+            source = download_full()
+        except DownloadFailed as err:
             print(str(err), file=sys.stderr)
             return FAILED
         except KeyboardInterrupt:

@@ -124,7 +124,8 @@ def test_downloading_without_a_network_fails_fast_and_keeps_the_sample(tmp_path)
     script = textwrap.dedent("""
         from pathlib import Path
         import sys
-        from dunderquest.core.data import DownloadFailed, download_full, full_source
+        from dunderquest.core.data import full_source
+        from dunderquest.core.download import DownloadFailed, download_full
         try:
             download_full(Path(sys.argv[1]))
         except DownloadFailed as err:

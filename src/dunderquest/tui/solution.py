@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,19 +10,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ..core.catalog import Level
+from ..core.solution import solution_diff
 
 
-def solution_diff(level: Level, mine: str, reference: str) -> Text:
+def colored_diff(level: Level, mine: str) -> Text:
     """Lines only in the learner's file in red (-), lines only in the reference in green (+)."""
-    if mine.strip() == reference.strip():
-        text = Text(f"Your {level.exercise_path} is the same as the reference solution.\n\n", style="bold")
-        text.append(reference)
+    diff = solution_diff(level, mine)
+    text = Text(diff.heading + "\n\n", style="bold")
+    if diff.same:
+        text.append("\n".join(diff.lines))
         return text
-    text = Text("Lines starting with - are yours only; lines with + are the reference's only.\n\n",
-                style="bold")
-    diff = difflib.unified_diff(mine.splitlines(), reference.splitlines(),
-                                f"yours: {level.exercise_path}", "reference solution", lineterm="")
-    for line in diff:
+    for line in diff.lines:
         if line.startswith(("---", "+++")):
             style = "bold"
         elif line.startswith("@@"):
@@ -51,5 +47,5 @@ class SolutionScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="solution-scroll") as scroll:
             scroll.border_title = f"Level {self.level.number}: yours and the reference solution"
-            yield Static(solution_diff(self.level, self.mine, self.level.solution()), id="solution-diff")
+            yield Static(colored_diff(self.level, self.mine), id="solution-diff")
         yield Footer()

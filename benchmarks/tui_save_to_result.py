@@ -1,0 +1,72 @@
+"""Save to result in the game: from `ctrl+r` (which saves the file, then runs the checks) to the
+result on screen, with the real warm grader.
+
+Baseline: a cold `dunderquest check` of the same level, what a learner would otherwise wait for.
+Goal: a median under 300 ms.
+
+    python benchmarks/tui_save_to_result.py [--runs 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+
+from common import cleanup, cold_check, line, ratio, scratch_workspace
+
+
+async def measure(root, runs: int) -> list[float]:
+    from dunderquest.core.workspace import Workspace
+    from dunderquest.grader.client import GraderClient
+    from dunderquest.tui.app import DunderquestApp
+
+    shown: list[float] = []
+
+    class Timed(DunderquestApp):
+        def on_graded(self, message) -> None:
+            super().on_graded(message)
+            shown.append(time.perf_counter())
+
+    grader = GraderClient()
+    app = Timed(Workspace.find(root), grader=grader)
+    times = []
+    try:
+        async with app.run_test(size=(110, 32)) as pilot:
+            async def run_once() -> float:
+                before = len(shown)
+                began = time.perf_counter()
+                await pilot.press("ctrl+r")
+                while len(shown) == before:
+                    await asyncio.sleep(0.002)
+                await pilot.pause()  # the result is painted
+                return time.perf_counter() - began
+
+            await run_once()  # the first run starts the warm grader
+            for n in range(runs):
+                await asyncio.sleep(0.5)
+                app.editor.insert(f"# edit {n}\n", (0, 0))
+                times.append(await run_once())
+    finally:
+        grader.close()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    root = scratch_workspace(solved=False)
+    times = asyncio.run(measure(root, args.runs))
+    cold = cold_check(root, "level1")
+    print(f"save to result in the game, level 1, {args.runs} runs:")
+    line("cold `dunderquest check 1` (baseline)", cold)
+    line("ctrl+r to result on screen, median", statistics.median(times), "ms")
+    line("ctrl+r to result on screen, slowest", max(times), "ms")
+    ratio("speed-up, cold check / game", cold / statistics.median(times), "median under 300 ms")
+    cleanup()
+
+
+if __name__ == "__main__":
+    main()
