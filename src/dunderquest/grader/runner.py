@@ -9,10 +9,11 @@ import random
 import sys
 import time
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core.catalog import Level, check_title
+from ..core.catalog import LEVELS_DIR, Level, check_title
 from ..core.data import current_source
 from .expect import CheckFailed
 from .reference import Mnist
@@ -33,16 +34,32 @@ def message_for(exc: BaseException) -> str:
             "dunderquest, not in your code.")
 
 
-class GraderPlugin:
-    """A pytest plugin: it gives the checks their fixtures and records one outcome per check."""
+@dataclass
+class Assignment:
+    """What one grading run is about: the level, the learner's file, and how to reach a sandbox."""
 
-    def __init__(self, sandbox: Sandbox, mnist: Mnist, seed: int):
-        self._sandbox = sandbox
-        self._mnist = mnist
-        self.seed = seed
+    level: Level
+    learner_file: Path
+    display_path: str
+    start: Any  # makes a sandbox process (see sandbox.SandboxProcess)
+    mnist: Mnist
+    seed: int
+
+
+class GraderPlugin:
+    """A pytest plugin: it gives the checks their fixtures and records one outcome per check.
+
+    It is given its assignment up front (a one-off run), or it waits for it once pytest has
+    collected the checks of every level (`await_assignment`): a spare runner does the collecting
+    while it is idle, so a request pays only for running the checks."""
+
+    def __init__(self, assignment: Assignment | None = None, await_assignment: Any = None):
+        self.assignment = assignment
+        self.await_assignment = await_assignment
+        self._sandbox: Sandbox | None = None
         self.expected: list[tuple[str, str]] = []
         self.outcomes: dict[str, CheckResult] = {}
-        self.collect_errors: list[str] = []
+        self.collect_errors: dict[str, str] = {}  # checks file -> error
         self.load_messages: set[str] = set()
 
     # fixtures ----------------------------------------------------------------------------------
@@ -55,21 +72,38 @@ class GraderPlugin:
 
     @_pytest.fixture(scope="session")
     def mnist(self) -> Mnist:
-        return self._mnist
+        return self.assignment.mnist
 
     @_pytest.fixture(scope="session")
     def rng(self) -> random.Random:
         """Seeds and sample indices, chosen afresh on every run, so answers cannot be known ahead."""
-        return random.Random(self.seed)
+        return random.Random(self.assignment.seed)
 
     # hooks -------------------------------------------------------------------------------------
 
+    def pytest_configure(self, config: Any) -> None:
+        # pytest's own failure report (source excerpts for each traceback entry) is never shown:
+        # the learner reads our messages. Python's plain traceback format costs next to nothing.
+        config.option.tbstyle = "native"
+
     def pytest_collection_modifyitems(self, items: list) -> None:
+        if self.assignment is None:
+            self.assignment = self.await_assignment()
+        task = self.assignment
+        if task is not None:
+            self._sandbox = Sandbox(task.learner_file, task.display_path, start=task.start,
+                                    module_name=f"learner_{task.level.slug}")
+        checks = task.level.checks_path if task is not None else None
+        items[:] = [item for item in items if Path(item.path) == checks]
         self.expected = [(item.name, check_name(item.function)) for item in items]
 
     def pytest_collectreport(self, report: Any) -> None:
         if report.failed:
-            self.collect_errors.append(str(report.longrepr)[-2000:])
+            self.collect_errors[str(report.nodeid)] = str(report.longrepr)[-2000:]
+
+    def pytest_sessionfinish(self) -> None:
+        if self._sandbox is not None:
+            self._sandbox.close()
 
     @_pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: Any, call: Any):
@@ -101,11 +135,23 @@ class GraderPlugin:
             out.append(self.outcomes.get(check_id) or CheckResult(
                 check_id, name, False, "This check did not run to the end, so it did not pass."))
         if not out:
-            detail = self.collect_errors[0].strip().splitlines()[-1] if self.collect_errors else "none found"
+            errors = [e for node, e in self.collect_errors.items()
+                      if self.assignment and self.assignment.level.folder.name in node] or ["none found"]
+            detail = errors[0].strip().splitlines()[-1]
             out.append(CheckResult("load_checks", "The level's checks load", False,
                                    f"The grader could not load this level's checks ({detail}). This is a "
                                    "problem in dunderquest, not in your code."))
         return out
+
+    def level_result(self, began: float) -> LevelResult:
+        task = self.assignment
+        checks = self.results()
+        if getattr(task.start, "zygote_died", lambda: False)():
+            # The learner's code killed the process that makes sandboxes: whatever the checks saw,
+            # the run cannot be trusted. (On the warm grader the same thing loses the whole run.)
+            checks = [CheckResult(c.id, c.name, False, STOPPED_BY_CODE) for c in checks]
+        return LevelResult(task.level.id, task.level.title, all(c.passed for c in checks),
+                           task.mnist.source.description, checks, round(time.monotonic() - began, 3))
 
 
 PYTEST_ARGS = [
@@ -119,32 +165,40 @@ PYTEST_ARGS = [
 ]
 
 
+def run_pytest(plugin: GraderPlugin, paths: list[Path]) -> None:
+    import pytest
+
+    pytest.main([*PYTEST_ARGS, "--rootdir", str(LEVELS_DIR), *map(str, paths)], plugins=[plugin])
+
+
 def grade(level: Level, learner_file: Path, *, display_path: str | None = None,
           mnist: Mnist | None = None, start: Any = None, seed: int | None = None) -> LevelResult:
     """Runs `level`'s checks against `learner_file`. Never raises for anything the learner wrote.
 
     `start` makes a sandbox process; by default this process imports torch and forks a zygote
-    for them (the cold path). A warm zygote's runner passes its own, and MNIST loaded ahead."""
+    for them (the cold path)."""
     began = time.monotonic()
     if start is None:
         from .zygote import forked_sandboxes
 
         start = forked_sandboxes()
-    sandbox = Sandbox(learner_file, display_path or level.exercise_path, start=start,
-                      module_name=f"learner_{level.slug}")
-    mnist = mnist or Mnist(current_source())
     seed = seed if seed is not None else int.from_bytes(os.urandom(4), "big")
-    import pytest
+    plugin = GraderPlugin(Assignment(level, Path(learner_file), display_path or level.exercise_path, start,
+                                     mnist or Mnist(current_source()), seed))
+    run_pytest(plugin, [level.checks_path])
+    return plugin.level_result(began)
 
-    plugin = GraderPlugin(sandbox, mnist, seed)
-    try:
-        pytest.main([*PYTEST_ARGS, "--rootdir", str(level.folder), str(level.checks_path)], plugins=[plugin])
-    finally:
-        sandbox.close()
-    checks = plugin.results()
-    if getattr(start, "zygote_died", lambda: False)():
-        # The learner's code killed the process that makes sandboxes: whatever the checks saw,
-        # the run cannot be trusted. (On the warm grader the same thing loses the whole run.)
-        checks = [CheckResult(c.id, c.name, False, STOPPED_BY_CODE) for c in checks]
-    return LevelResult(level.id, level.title, all(c.passed for c in checks), mnist.source.description, checks,
-                       round(time.monotonic() - began, 3))
+
+def grade_when_asked(levels: list[Level], await_assignment: Any) -> tuple[GraderPlugin, float]:
+    """For a spare runner: collects every level's checks now, then waits in `await_assignment()`
+    for its run (None: nothing to grade) and grades it. Returns the plugin and when the run began."""
+    began: list[float] = []
+
+    def assignment() -> Assignment | None:
+        task = await_assignment()
+        began.append(time.monotonic())
+        return task
+
+    plugin = GraderPlugin(await_assignment=assignment)
+    run_pytest(plugin, [level.checks_path for level in levels])
+    return plugin, began[0] if began else time.monotonic()

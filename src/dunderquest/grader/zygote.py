@@ -25,9 +25,11 @@ import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from . import wire
+from .reference import Mnist
 from .sandbox import CHANNEL_BROKEN, SandboxGone, limit_resources
 
 ZYGOTE_GONE = ("The process that starts sandboxes for your code has stopped, so this check could not run. "
@@ -305,10 +307,7 @@ class Zygote:
                 parent.close()
                 close_other_fds({child.fileno()})
                 keep_memory_private()
-                mnist = preloaded_mnist()
-                request = receive(child)[0]["request"]
-                reply = run_request(request, child, mnist)
-                send(child, {"op": "done", "reply": reply})
+                send(child, {"op": "done", "reply": serve_request(child)})
             except BaseException:
                 code = 70
             finally:
@@ -440,7 +439,6 @@ def preloaded_mnist() -> Any:
     """The reference MNIST, read while the runner is still a spare (None if that fails: the run
     will then read it itself and report any problem)."""
     from ..core.data import current_source
-    from .reference import Mnist
 
     try:
         return Mnist(current_source()).preload()
@@ -448,26 +446,45 @@ def preloaded_mnist() -> Any:
         return None
 
 
-def run_request(request: dict, ctl: socket.socket, mnist: Any = None) -> dict:
-    """In a runner: grade or preview, with sandboxes forked by the zygote. Returns the reply."""
+def serve_request(ctl: socket.socket) -> dict:
+    """A spare runner's life: read MNIST and collect every level's checks while idle, then wait for
+    the request on `ctl`, and answer it (grade or preview) with sandboxes from the zygote."""
     from ..core.catalog import default_catalog
     from ..core.data import current_source
     from .preview import preview
-    from .runner import grade
+    from .runner import Assignment, grade_when_asked
 
-    source = current_source()
-    if mnist is not None and mnist.source != source:
-        mnist = None  # the data changed (a download finished) since this runner was forked
+    mnist = preloaded_mnist()
+    asked: dict[str, Any] = {}
+
+    def await_assignment() -> Assignment | None:
+        try:
+            request = asked["request"] = receive(ctl)[0]["request"]
+        except (EOFError, OSError):
+            os._exit(0)  # the zygote closed this spare without a request: nothing to do
+        try:
+            level = asked["level"] = default_catalog().get(request["level"])
+            source = current_source()
+            reference = mnist if mnist is not None and mnist.source == source else Mnist(source)
+        except Exception as exc:  # a request we cannot serve: say so, in one line
+            asked["error"] = f"{type(exc).__name__}: {exc}"
+            return None
+        if request.get("op") != "grade":
+            return None
+        seed = request.get("seed")
+        return Assignment(level, Path(request["file"]), request.get("display") or level.exercise_path,
+                          SandboxMaker(ctl), reference,
+                          seed if seed is not None else int.from_bytes(os.urandom(4), "big"))
+
     try:
-        level = default_catalog().get(request["level"])
-        file = request["file"]
-        display = request.get("display") or level.exercise_path
+        plugin, began = grade_when_asked(list(default_catalog()), await_assignment)
+        if "error" in asked:
+            return {"ok": False, "error": asked["error"]}
+        request = asked["request"]
         if request.get("op") == "preview":
-            return {"ok": True, "preview": preview(level, file, int(request.get("start", 0)),
-                                                   source=source, spawn=SandboxMaker(ctl))}
-        result = grade(level, file, display_path=display, start=SandboxMaker(ctl),
-                       seed=request.get("seed"), mnist=mnist)
-        return {"ok": True, "result": result.as_dict()}
+            return {"ok": True, "preview": preview(asked["level"], request["file"], int(request.get("start", 0)),
+                                                   source=current_source(), spawn=SandboxMaker(ctl))}
+        return {"ok": True, "result": plugin.level_result(began).as_dict()}
     except Exception as exc:  # a bug of ours: say so, in one line
         traceback.print_exc(file=sys.stderr)
         return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
