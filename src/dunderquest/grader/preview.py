@@ -51,7 +51,6 @@ def preview(level: Level, learner_file: Path, start: int, *, source: MnistSource
     item's `error`; it never raises."""
     mnist = Mnist(source)
     sandbox = Sandbox(learner_file, level.exercise_path, start=spawn, module_name=f"learner_{level.slug}")
-    sandbox.prestart()
     try:
         if level.slug == "numbers":
             return _numbers(sandbox, mnist, start)

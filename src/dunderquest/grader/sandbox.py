@@ -143,16 +143,9 @@ class Sandbox:
         self.generation = 0
         self.load_error: LoadFailed | None = None
         self.names: list[str] = []
-        self.restarts = 0
         self.loaded = False
         self.reused: dict[str, Any] = {}
         self._source: Any = None
-
-    def prestart(self) -> None:
-        """Starts the process now (it imports torch while the caller does other work)."""
-        if self.process is None:
-            self.process = self.start()
-            self.ready_deadline = time.monotonic() + STARTUP_TIMEOUT
 
     def close(self) -> None:
         self._stop()
@@ -162,11 +155,11 @@ class Sandbox:
             raise self.load_error
         if self.process is not None and self.loaded:
             return self.process
-        if self.generation:
-            self.restarts += 1
-        self.prestart()
+        if self.process is None:
+            self.process = self.start()
         try:
-            hello, _ = self._receive(self.process, self.ready_deadline, "starting Python for your code")
+            hello, _ = self._receive(self.process, time.monotonic() + STARTUP_TIMEOUT,
+                                     "starting Python for your code")
         except SandboxGone as gone:
             raise SandboxGone(f"The sandbox that runs your code could not start: {gone}") from None
         if not hello.get("ready"):

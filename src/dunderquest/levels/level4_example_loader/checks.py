@@ -121,7 +121,7 @@ def test_it_pulls_no_item_before_it_is_asked(sandbox, ExampleLoader):
 def test_it_works_on_an_endless_generator(sandbox, ExampleLoader):
     """ExampleLoader works on an endless generator"""
     counter = sandbox.make("counter", "counter", stop=None)
-    endless = sandbox.make("generator", "endless()", stop=None, counter=counter)
+    endless = sandbox.make("generator", "endless()", counter=counter)
     loader = sandbox.new(ExampleLoader, endless, expr="l", on_timeout=EAGER)
     got = [sandbox.next(loader, expr="next(l)", on_timeout=EAGER) for _ in range(5)]
     expect_same(got, [0, 1, 2, 3, 4], "five next(l) calls on an endless generator 0, 1, 2, ...")
@@ -136,7 +136,7 @@ def test_it_works_on_any_iterable(sandbox, ExampleLoader, rng):
               list(range(start, start + 4)), f"range({start}, {start + 4})"),
              (sandbox.keep("abc", "'abc'"), ["a", "b", "c"], "'abc'")]
     counter = sandbox.make("counter", "counter", stop=4)
-    generator = sandbox.make("generator", "a generator", stop=4, counter=counter)
+    generator = sandbox.make("generator", "a generator", counter=counter)
     cases.append((generator, [0, 1, 2, 3], "a generator of 0, 1, 2, 3"))
     for data, items, label in cases:
         drain(sandbox, sandbox.new(ExampleLoader, data, expr="l"), items, label)
