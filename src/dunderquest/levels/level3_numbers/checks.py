@@ -88,7 +88,9 @@ def expect_same_batches(sandbox, learner_dataset, x, y, seed, how_many, label):
         if len(expected) == how_many:
             break
     if len(got) != len(expected):
-        fail(f"DataLoader({label}) gave {len(got)} batches; TensorDataset(x, y) gives {len(expected)}.")
+        fail(f"DataLoader({label}) gave {len(got)} batch{'es' if len(got) != 1 else ''}; the same DataLoader over "
+             f"TensorDataset(x, y) gives {len(expected)}. A DataLoader learns how many items there are from "
+             "`len()`: check your `__len__`.")
     for number, (mine, theirs) in enumerate(zip(got, expected, strict=True)):
         found = difference(mine, theirs)
         if found is not None:

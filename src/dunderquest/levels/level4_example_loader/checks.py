@@ -97,7 +97,7 @@ def test_iter_never_rewinds(sandbox, ExampleLoader, rng):
         fail(f"After two `next(l)` calls, `next(iter(l))` returned {describe(got)}; expected {items[2]}, the "
              "third item. `iter(l)` must not rewind: return `self` from `__iter__` without resetting.")
     rest, _ = sandbox.take(loader, 10, expr="list(l)")
-    expect_same(rest, items[3:], "list(l) after three items")
+    expect_same(rest, items[3:], "list(l)", "(after three `next(l)` calls, `list(l)` should give the rest.)")
 
 
 def test_it_pulls_no_item_before_it_is_asked(sandbox, ExampleLoader):
@@ -108,21 +108,23 @@ def test_it_pulls_no_item_before_it_is_asked(sandbox, ExampleLoader):
         loader = sandbox.new(ExampleLoader, source, expr="ExampleLoader(data)")
         pulled = sandbox.getattr(source, "pulled")
         if pulled:
-            fail(f"Creating `ExampleLoader(data)`, with data {label} of 50 items, already took {pulled} items "
-                 "from it. An ExampleLoader should take nothing until `next()` asks for it.")
+            fail(f"Creating `ExampleLoader(data)`, with data {label} of 50 items, already took {pulled} "
+                 f"item{'s' if pulled != 1 else ''} from it. An ExampleLoader should take nothing until "
+                 "`next()` asks for it.")
         for asked in (1, 2, 3):
             sandbox.next(loader.named("l"), expr="next(l)")
             pulled = sandbox.getattr(source, "pulled")
             if pulled != asked:
                 fail(f"After {asked} `next(l)` call{'s' if asked > 1 else ''}, with data {label}, ExampleLoader "
-                     f"had taken {pulled} items from data; it should take exactly one per call.")
+                     f"had taken {pulled} item{'s' if pulled != 1 else ''} from data; it should take exactly one "
+                     "per call.")
 
 
 def test_it_works_on_an_endless_generator(sandbox, ExampleLoader):
     """ExampleLoader works on an endless generator"""
     counter = sandbox.make("counter", "counter", stop=None)
     endless = sandbox.make("generator", "endless()", counter=counter)
-    loader = sandbox.new(ExampleLoader, endless, expr="l", on_timeout=EAGER)
+    loader = sandbox.new(ExampleLoader, endless, expr="ExampleLoader(endless())", on_timeout=EAGER).named("l")
     got = [sandbox.next(loader, expr="next(l)", on_timeout=EAGER) for _ in range(5)]
     expect_same(got, [0, 1, 2, 3, 4], "five next(l) calls on an endless generator 0, 1, 2, ...")
 
