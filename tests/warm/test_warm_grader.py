@@ -128,3 +128,28 @@ def test_a_dead_zygote_is_replaced_without_an_error(grader, catalog):
     assert grader.grade(level, solution).passed
     os.kill(grader.pid, signal.SIGKILL)
     assert grader.grade(level, solution).passed
+
+
+def test_spares_that_died_while_waiting_are_replaced(catalog):
+    """The zygote keeps a runner and a sandbox forked ahead; if they die before they are used, a
+    run still gets live ones and the learner sees a normal result."""
+    import time
+
+    from dunderquest.grader.client import GraderClient
+
+    client = GraderClient()
+    try:
+        client.warm_up()
+        assert client.ready.wait(120)
+        zygote = client.pid
+        time.sleep(1)  # the spares are forked right after the zygote says it is ready
+        children = [int(p) for p in os.listdir("/proc") if p.isdigit()
+                    and Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[1] == str(zygote)]
+        assert len(children) == 2, children
+        for pid in children:
+            os.kill(pid, signal.SIGKILL)
+        level = catalog.get("1")
+        result = client.grade(level, REPO / "solutions" / level.file_name)
+        assert result.passed, [c.message for c in result.checks if not c.passed]
+    finally:
+        client.close()

@@ -245,6 +245,8 @@ class Zygote:
             os.close(fd)
         op = message.get("op")
         if op == "sandbox":
+            if self.spare_sandbox is not None and wait_for(self.spare_sandbox[0], 0) is not None:
+                self.close_spare_sandbox()  # it died while it waited
             pid, rfd, wfd, home = self.spare_sandbox or self.fork_sandbox()
             self.spare_sandbox = None
             run.sandboxes[pid] = home
@@ -318,7 +320,13 @@ class Zygote:
     def start_run(self, request: dict) -> None:
         pid, ctl = self.spare_runner or self.fork_runner()
         self.spare_runner = None
-        send(ctl, {"op": "run", "request": request})
+        try:
+            send(ctl, {"op": "run", "request": request})
+        except OSError:  # the spare died while it waited: use a fresh one
+            ctl.close()
+            wait_for(pid, 1)
+            pid, ctl = self.fork_runner()
+            send(ctl, {"op": "run", "request": request})
         self.runs[ctl.fileno()] = Run(request.get("id"), pid, ctl)
 
     def refill_spares(self) -> None:
@@ -328,13 +336,16 @@ class Zygote:
         if self.spare_sandbox is None:
             self.spare_sandbox = self.fork_sandbox()
 
-    def close_spares(self) -> None:
+    def close_spare_sandbox(self) -> None:
         if self.spare_sandbox is not None:
             pid, rfd, wfd, home = self.spare_sandbox
             os.close(rfd)
             os.close(wfd)
             self.kill_sandbox(pid, home)
             self.spare_sandbox = None
+
+    def close_spares(self) -> None:
+        self.close_spare_sandbox()
         if self.spare_runner is not None:
             pid, ctl = self.spare_runner
             ctl.close()  # it sees EOF and exits
