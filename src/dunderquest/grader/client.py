@@ -122,8 +122,10 @@ class GraderClient:
             if reply.get("cancelled"):
                 raise Cancelled
             if reply.get("gone"):
+                # The zygote (or the runner it forked for this request) died. Ask again, once.
                 died_while_running += self.ready.is_set()  # it had started: the run is what ended it
-                self._forget(process)
+                if process.poll() is not None or not reply.get("error"):
+                    self._forget(process)
                 continue
             if not reply.get("ok"):
                 raise GraderUnavailable(reply.get("error", "the grader failed"))

@@ -377,7 +377,7 @@ class Zygote:
                     if state != "more":
                         self.finish(run)
                     if state == "gone":
-                        self.reply({"id": run.request_id, "ok": False,
+                        self.reply({"id": run.request_id, "ok": False, "gone": True,
                                     "error": "the grader's runner stopped without an answer"})
                     if not self.runs:
                         self.refill_spares()
