@@ -154,3 +154,18 @@ def test_spares_that_died_while_waiting_are_replaced(catalog):
         assert result.passed, [c.message for c in result.checks if not c.passed]
     finally:
         client.close()
+
+
+@pytest.mark.slow
+def test_a_cold_check_leaves_no_sandbox_folders_behind(tmp_path):
+    workspace = tmp_path / "ws"
+    subprocess.run([sys.executable, "-m", "dunderquest", "init", str(workspace)], check=True,
+                   capture_output=True)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    # The stub fails several checks, and each failure ends with its sandbox killed and replaced.
+    done = subprocess.run([sys.executable, "-m", "dunderquest", "check", "2", "--format", "json",
+                           "--workspace", str(workspace)], capture_output=True, text=True,
+                          env={**os.environ, "TMPDIR": str(scratch)}, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert list(scratch.glob("dunderquest-sandbox-*")) == []

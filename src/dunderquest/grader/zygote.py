@@ -196,7 +196,7 @@ class Zygote:
         """Forks a sandbox; returns (pid, fd to read its answers, fd to write requests, its folder)."""
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
-        home = tempfile.mkdtemp(prefix="dunderquest-sandbox-")
+        home = tempfile.mkdtemp(prefix=f"dunderquest-sandbox-{os.getpid()}-")
         pid = os.fork()
         if pid == 0:
             code = 0
@@ -386,8 +386,8 @@ class Zygote:
         """Runner-only mode: serve sandboxes to the one process on `ctl` until it goes away."""
         run = Run(None, -1, ctl)
         while self.answer_runner(run) == "more":
-            pass
-        for pid, home in run.sandboxes.items():
+            self.reap()
+        for pid, home in {**run.sandboxes, **self.dying}.items():
             self.kill_sandbox(pid, home)
 
     def read_client(self) -> bool:
@@ -430,6 +430,7 @@ class SandboxMaker:
 def forked_sandboxes() -> SandboxMaker:
     """For one grading run in this process (the cold `dunderquest check`): import once, then fork a
     zygote child before any reference value exists, and get sandboxes from it."""
+    remove_stale_homes()
     warm_imports()
     gc.freeze()  # no gc.collect() first: on a one-off run that costs more than it saves
     parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -501,7 +502,16 @@ def serve_request(ctl: socket.socket) -> dict:
         return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
 
 
+def remove_stale_homes() -> None:
+    """Sandbox folders left behind by a zygote that was killed (its pid is in the folder's name)."""
+    for home in Path(tempfile.gettempdir()).glob("dunderquest-sandbox-*-*"):
+        owner = home.name.split("-")[2]
+        if owner.isdigit() and not os.path.exists(f"/proc/{owner}"):
+            shutil.rmtree(home, ignore_errors=True)
+
+
 def main() -> None:
+    remove_stale_homes()
     warm_imports()
     client_in = sys.stdin.fileno()
     client_out = os.dup(sys.stdout.fileno())
