@@ -85,7 +85,14 @@ class Progress:
             return State.from_json(raw.decode("utf-8"))
         except (ValueError, UnicodeDecodeError) as err:
             kept = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-            os.replace(self.path, kept)
+            n = 1
+            while kept.exists():
+                kept = kept.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{n}")
+                n += 1
+            try:
+                os.replace(self.path, kept)
+            except FileNotFoundError:  # another process set it aside first
+                return self.load()
             self.warning = (
                 f"The progress file {self.path} could not be read ({err}). It was kept as {kept.name} "
                 "and progress starts afresh; your exercise files are untouched."

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ class GraderClient:
         self.waiting: dict[int, tuple[threading.Event, list]] = {}
         self.ids = itertools.count(1)
         self.ready = threading.Event()
+        self.cancel_until = 0.0
 
     # the process ------------------------------------------------------------------------------
 
@@ -74,10 +76,11 @@ class GraderClient:
             if waiter is not None:
                 waiter[1].append(message)
                 waiter[0].set()
-        # The zygote is gone: wake everyone who waits on it.
+        # This zygote is gone: wake everyone who waits on it (not those asking a newer one).
         with self.lock:
-            waiters, self.waiting = list(self.waiting.values()), {}
-        for event, box in waiters:
+            gone = [key for key, (_, _, asked) in self.waiting.items() if asked is process]
+            waiters = [self.waiting.pop(key) for key in gone]
+        for event, box, _ in waiters:
             box.append({"ok": False, "gone": True})
             event.set()
 
@@ -106,9 +109,12 @@ class GraderClient:
             self.warm_up()
             event, box = threading.Event(), []
             with self.lock:
+                if time.monotonic() < self.cancel_until:  # cancelled before it was even sent
+                    self.cancel_until = 0.0
+                    raise Cancelled
                 request_id = next(self.ids)
-                self.waiting[request_id] = (event, box)
                 process = self.process
+                self.waiting[request_id] = (event, box, process)
             try:
                 process.stdin.write(json.dumps({**request, "id": request_id}).encode() + b"\n")
                 process.stdin.flush()
@@ -160,10 +166,13 @@ class GraderClient:
         return reply["preview"]
 
     def cancel(self) -> None:
-        """Stops every running request; each raises Cancelled. The zygote stays warm."""
+        """Stops every running request; each raises Cancelled. The zygote stays warm. A request that
+        is on its way (asked for, not yet sent) within the next second is cancelled too."""
         with self.lock:
             process = self.process
             pending = list(self.waiting)
+            if not pending:
+                self.cancel_until = time.monotonic() + 1.0
         if process is None:
             return
         for request_id in pending:

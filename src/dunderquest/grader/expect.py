@@ -37,15 +37,17 @@ def describe(value: Any) -> str:
 
     if is_tensor(value):
         dtype = str(value.dtype).removeprefix("torch.")
-        if value.numel() == 1:
-            return f"tensor({value.item()!r}) (dtype {dtype}, shape {list(value.shape)})"
+        if value.dim() == 0:
+            return f"tensor({value.item()!r}) (dtype {dtype})"
         return f"a tensor of shape {list(value.shape)}, dtype {dtype}"
     if isinstance(value, Remote):
-        return f"a {value.type_name} object ({value.text})"
+        article = "an" if value.type_name[:1].lower() in "aeiou" else "a"
+        shown = "" if value.text.startswith("<") else f" ({value.text})"  # the default repr says nothing more
+        return f"{article} {value.type_name} object{shown}"
     if isinstance(value, Image):
         return f"a PIL image (mode {value.mode}, size {value.size[0]}x{value.size[1]})"
     if isinstance(value, tuple | list):
-        inner = ", ".join(describe(v) if is_tensor(v) or isinstance(v, tuple | list) else _short(v)
+        inner = ", ".join(describe(v) if is_tensor(v) or isinstance(v, tuple | list | Remote) else _short(v)
                           for v in value[:4])
         more = ", ..." if len(value) > 4 else ""
         if isinstance(value, tuple):
@@ -111,7 +113,7 @@ def expect_same(got: Any, expected: Any, expr: str, why: str = "") -> None:
     if found is None:
         return
     tail = f" {why}" if why else ""
-    if is_tensor(expected) or isinstance(expected, tuple | list):
+    if (is_tensor(expected) or isinstance(expected, tuple | list)) and type(got) is type(expected):
         fail(f"`{expr}` returned {describe(got)}; expected {describe(expected)}: {found}.{tail}")
     if type(got) is type(expected):  # same kind of value: the values say it all
         fail(f"`{expr}` returned {_short(got)}; expected {_short(expected)}.{tail}")

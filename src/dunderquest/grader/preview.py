@@ -50,7 +50,7 @@ def preview(level: Level, learner_file: Path, start: int, *, source: MnistSource
     "learner", "reference", "error"}], "total", "data"}. A problem in the learner's code becomes the
     item's `error`; it never raises."""
     mnist = Mnist(source)
-    sandbox = Sandbox(learner_file, level.exercise_path, start=spawn, module_name=f"learner_{level.slug}")
+    sandbox = Sandbox(learner_file, level.exercise_path, start=spawn, module_name=level.folder.name)
     try:
         if level.slug == "numbers":
             return _numbers(sandbox, mnist, start)

@@ -165,9 +165,14 @@ class Sandbox:
         if not hello.get("ready"):
             self._stop()
             raise SandboxGone("The sandbox that runs your code did not start properly.")
-        reply, _ = self._exchange({"op": "load", "path": str(self.learner_file),
-                                   "module": self.module_name}, [], f"import {self.display_path}",
-                                  self.timeout, None)
+        try:
+            reply, _ = self._exchange({"op": "load", "path": str(self.learner_file),
+                                       "module": self.module_name}, [], f"import {self.display_path}",
+                                      self.timeout, "Look for a loop at the top level of your file: it runs "
+                                      "when the file is imported.")
+        except SandboxGone as gone:  # it would hang or crash again in every check: say it once
+            self.load_error = LoadFailed(str(gone))
+            raise self.load_error from None
         if not reply.get("ok"):
             error = reply.get("error") or {}
             self.load_error = LoadFailed(self._load_message(error))
@@ -303,11 +308,6 @@ class Sandbox:
                 out.append(wire.encode(value, blobs))
         return out
 
-    def load(self) -> list[str]:
-        """Loads the file now; returns the public names it defines."""
-        self._ensure()
-        return self.names
-
     def learner_class(self, name: str) -> Remote:
         """The learner's class (or whatever the name holds). A missing name fails with a message
         that says which class and which file."""
@@ -404,8 +404,11 @@ class Sandbox:
         """`cls(*args)`, which must give back an object of that class (not a tuple, a function, or
         whatever a `__new__` or a plain function might return)."""
         expr = expr or f"{cls.expr}({', '.join(render(a) for a in args)})"
-        made = self.call(cls, *args, expr=expr, **kw)
         name = cls.expr
+        if not self.info(cls)["is_type"]:
+            raise LoadFailed(f"`{name}` in {self.display_path} is {self._describe(cls)}, not a class. Write "
+                             f"`class {name}:` there.")
+        made = self.call(cls, *args, expr=expr, **kw)
         if not isinstance(made, Remote) or not self.instance_of(made, cls):
             raise LoadFailed(f"`{expr}` gave back {self._describe(made)}, not a {name} object. `{name}` should "
                              f"be a class, and calling it should make an instance of it: write `class {name}:` "

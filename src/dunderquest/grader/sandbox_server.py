@@ -36,6 +36,7 @@ def safe_repr(value: Any, limit: int = 120) -> str:
     except BaseException:
         return f"<{type(value).__name__} object>"
     text = ADDRESS.sub("", text)  # "<Double object at 0x7f...>": the address means nothing to a learner
+    text = " ".join(text.split())  # an array's repr spans lines
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -196,9 +197,7 @@ class Server:
         cls = obj if is_type else type(obj)
         own = sorted({name for klass in cls.__mro__ if klass is not object
                       for name in vars(klass) if name.startswith("__") and name.endswith("__")})
-        return {"ok": True, "is_type": is_type, "name": getattr(cls, "__name__", "?"),
-                "mro": [f"{k.__module__}.{k.__qualname__}" for k in cls.__mro__],
-                "dunders": own, "instance_dict": sorted(vars(obj)) if not is_type and
+        return {"ok": True, "is_type": is_type, "dunders": own, "instance_dict": sorted(vars(obj)) if not is_type and
                 hasattr(obj, "__dict__") else []}
 
     def op_call(self, req: dict, blobs: list) -> dict:
@@ -259,7 +258,7 @@ class Server:
     def op_isinstance(self, req: dict, blobs: list) -> dict:
         import torch.utils.data
 
-        known = {"torch.utils.data.Dataset": torch.utils.data.Dataset, "type": type}
+        known = {"torch.utils.data.Dataset": torch.utils.data.Dataset}
         obj, of = self.arg(req["ref"]), known[req["of"]]
         result = issubclass(obj, of) if req.get("subclass") and isinstance(obj, type) else isinstance(obj, of)
         return {"ok": True, "value": {"t": "bool", "v": bool(result)}}

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# Libraries whose classes a learner may inherit from, looked up (never the learner's own modules).
+TRUSTED = ("torch", "collections", "typing")
+
 
 @dataclass
 class ClassSource:
@@ -27,46 +30,67 @@ class Source:
     classes: dict[str, ClassSource]  # top-level classes by name
     readable: bool  # False when the file does not parse (the sandbox reports the syntax error)
 
-    def defines(self, class_name: str, member: str) -> bool:
-        """Whether `member` is defined in the class's body or in the body of a base class that is
-        defined in the same file."""
-        seen: set[str] = set()
-        todo = [class_name]
+    def _lineage(self, class_name: str) -> tuple[list[ClassSource], list[str]]:
+        """The class and its in-file bases, nearest first; and the bases that come from elsewhere."""
+        mine, outside, seen, todo = [], [], set(), [class_name]
         while todo:
-            name = todo.pop()
+            name = todo.pop(0)
             if name in seen or name not in self.classes:
                 continue
             seen.add(name)
-            cls = self.classes[name]
-            if member in cls.members:
-                return True
-            todo += [base for base in cls.bases if base in self.classes]
-        return False
+            mine.append(self.classes[name])
+            for base in self.classes[name].bases:
+                (todo if base in self.classes else outside).append(base)
+        return mine, outside
+
+    def member(self, class_name: str, name: str) -> ast.AST | None:
+        """The definition of `name` in the class or the nearest in-file base that has one."""
+        for cls in self._lineage(class_name)[0]:
+            if name in cls.members:
+                return cls.members[name]
+        return None
 
     def outside_bases(self, class_name: str) -> list[str]:
-        """The bases (transitively, through classes in this file) that come from elsewhere."""
-        out, seen, todo = [], set(), [class_name]
-        while todo:
-            name = todo.pop()
-            if name in seen or name not in self.classes:
-                continue
-            seen.add(name)
-            for base in self.classes[name].bases:
-                (todo if base in self.classes else out).append(base)
-        return out
+        return self._lineage(class_name)[1]
 
-    def returns_self(self, class_name: str, method: str) -> bool:
-        """Whether the method (in the class or an in-file base) has a `return self`."""
-        for name in [class_name, *self._in_file_bases(class_name)]:
-            node = self.classes[name].members.get(method) if name in self.classes else None
-            if isinstance(node, ast.FunctionDef):
-                return any(isinstance(n, ast.Return) and isinstance(n.value, ast.Name) and n.value.id == "self"
-                           for n in ast.walk(node))
+    def defines(self, class_name: str, name: str) -> bool:
+        """Whether `name` is defined in the class, an in-file base, or a library base class."""
+        if self.member(class_name, name) is not None:
+            return True
+        for base in self.outside_bases(class_name):
+            value = resolve(base)
+            value = getattr(value, "__origin__", value)  # typing.Iterator -> collections.abc.Iterator
+            if any(name in vars(klass) for klass in getattr(value, "__mro__", ())[:-1]):
+                return True
         return False
 
-    def _in_file_bases(self, class_name: str) -> list[str]:
-        cls = self.classes.get(class_name)
-        return [b for b in cls.bases if b in self.classes] if cls else []
+    def returns_self(self, class_name: str, method: str) -> bool:
+        """Whether the method, as written in the file, gives back `self`."""
+        node = self.member(class_name, method)
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Lambda):
+            return _is_self(node.value.body)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            return any(isinstance(n, ast.Return) and _is_self(n.value) for n in ast.walk(node))
+        return False
+
+
+def _is_self(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Name) and node.id == "self"
+
+
+def _class_members(body: list[ast.stmt], members: dict[str, ast.AST]) -> None:
+    for item in body:
+        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+            members[item.name] = item
+        elif isinstance(item, ast.Assign):
+            for target in item.targets:
+                if isinstance(target, ast.Name):
+                    members[target.id] = item
+        elif isinstance(item, ast.AnnAssign) and item.value is not None and isinstance(item.target, ast.Name):
+            members[item.target.id] = item
+        elif isinstance(item, ast.If | ast.Try | ast.With):
+            for block in (getattr(item, "body", []), getattr(item, "orelse", []), getattr(item, "finalbody", [])):
+                _class_members(block, members)
 
 
 def read_source(path: Path | str) -> Source:
@@ -75,6 +99,7 @@ def read_source(path: Path | str) -> Source:
     except (SyntaxError, ValueError, OSError):
         return Source({}, readable=False)
     imports: dict[str, str] = {}
+    starred: list[str] = []  # modules imported with `from m import *`
     for node in tree.body:
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -85,49 +110,63 @@ def read_source(path: Path | str) -> Source:
                     imports[top] = top
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for alias in node.names:
-                imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                if alias.name == "*":
+                    starred.append(node.module)
+                else:
+                    imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
     classes = {}
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
             members: dict[str, ast.AST] = {}
-            for item in node.body:
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-                    members[item.name] = item
-                elif isinstance(item, ast.Assign):
-                    for target in item.targets:
-                        if isinstance(target, ast.Name):
-                            members[target.id] = item
-            bases = [_dotted(base, imports) for base in node.bases]
+            _class_members(node.body, members)
+            bases = [_dotted(base, imports, starred, classes) for base in node.bases]
             classes[node.name] = ClassSource(node.name, node.lineno, [b for b in bases if b], members)
-        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.FunctionDef):
+        else:
             # A later top-level assignment or def replaces a class of the same name.
-            names = ([t.id for t in node.targets if isinstance(t, ast.Name)] if isinstance(node, ast.Assign)
-                     else [node.target.id] if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
-                     else [node.name] if isinstance(node, ast.FunctionDef) else [])
-            for name in names:
+            for name in _bound_names(node):
                 classes.pop(name, None)
     return Source(classes, readable=True)
 
 
-def _dotted(node: ast.AST, imports: dict[str, str]) -> str | None:
+def _bound_names(node: ast.stmt) -> list[str]:
+    if isinstance(node, ast.Assign):
+        return [t.id for t in node.targets if isinstance(t, ast.Name)]
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return [node.target.id]
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return [node.name]
+    return []
+
+
+def _dotted(node: ast.AST, imports: dict[str, str], starred: list[str], classes: dict) -> str | None:
+    if isinstance(node, ast.Subscript):  # Dataset[tuple], Iterator[int]
+        node = node.value
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
         node = node.value
     if not isinstance(node, ast.Name):
         return None
-    head = imports.get(node.id, node.id)
-    return ".".join([head, *reversed(parts)])
+    head = imports.get(node.id)
+    if head is None and node.id not in classes:
+        # A name from `from torch.utils.data import *`, if one of the starred modules has it.
+        head = next((f"{module}.{node.id}" for module in starred if resolve(f"{module}.{node.id}")), node.id)
+    return ".".join([head or node.id, *reversed(parts)])
+
+
+def resolve(dotted: str) -> Any:
+    """The object a dotted name from a trusted library names, or None. The learner's own modules
+    are never imported."""
+    if dotted.split(".")[0] not in TRUSTED:
+        return None
+    module_name, _, attr = dotted.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError, ValueError):
+        return None
 
 
 def is_subclass_of(dotted: str, base: Any) -> bool:
-    """Whether a dotted name from the learner's imports names a subclass of `base`. Only names in
-    torch (a trusted library) are looked up; the learner's own modules are never imported."""
-    if not dotted.startswith("torch."):
-        return False
-    module_name, _, attr = dotted.rpartition(".")
-    try:
-        value = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError):
-        return False
+    """Whether a dotted name from the learner's imports names a subclass of `base`."""
+    value = resolve(dotted)
     return isinstance(value, type) and issubclass(value, base)

@@ -35,6 +35,9 @@ def test_calling_comes_from_dunder_call_on_the_class(sandbox, double):
         fail("Your Double sets `__call__` on the instance (`self.__call__ = ...`). Python looks for "
              "`__call__` on the class, not the instance, so `Double()(3)` still fails. Define "
              f"`def __call__(self, x):` in the body of `class Double` in {FILE}.")
+    if "__call__" in info["dunders"]:
+        fail(f"The grader cannot find a `__call__` written in `class Double` in {FILE}. Write it as a "
+             "method in the class body: `def __call__(self, x):`.")
     fail(f"`class Double` in {FILE} has no `__call__` method, so its instances cannot be called: "
          "`Double()(3)` raises TypeError. Add `def __call__(self, x):` to the class.")
 

@@ -31,10 +31,10 @@ def expect_index_error(data, index, expr):
         got = data[index]
     except LearnerRaised as raised:
         if raised.type_name != "IndexError":
-            fail(f"`{expr}` raised {raised.type_name}; a list raises IndexError for an index past the end, "
+            fail(f"`{expr}` raised {raised.type_name}; a list raises IndexError for an index out of range, "
                  f"and Python relies on it. {FALLBACK}")
         return
-    fail(f"`{expr}` returned {describe(got)}; a list raises IndexError for an index past the end. {FALLBACK}")
+    fail(f"`{expr}` returned {describe(got)}; a list raises IndexError for an index out of range. {FALLBACK}")
 
 
 def test_data_is_a_class(sandbox, Data):

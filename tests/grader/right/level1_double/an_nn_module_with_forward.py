@@ -1,0 +1,4 @@
+import torch.nn as nn
+class Double(nn.Module):
+    def forward(self, x):
+        return 2 * x
