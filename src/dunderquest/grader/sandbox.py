@@ -405,7 +405,7 @@ class Sandbox:
         whatever a `__new__` or a plain function might return)."""
         expr = expr or f"{cls.expr}({', '.join(render(a) for a in args)})"
         name = cls.expr
-        if not self.info(cls)["is_type"]:
+        if not self.reuse(f"is_type {cls._id}", lambda: self.info(cls)["is_type"]):
             raise LoadFailed(f"`{name}` in {self.display_path} is {self._describe(cls)}, not a class. Write "
                              f"`class {name}:` there.")
         made = self.call(cls, *args, expr=expr, **kw)

@@ -103,12 +103,24 @@ def counting_generator(counter: CountingIterator):
 
 
 class Server:
-    def __init__(self, rfd: int, wfd: int):
+    def __init__(self, rfd: int, wfd: int, mnist_root: str | None = None):
         self.rfd, self.wfd = rfd, wfd
+        self.mnist: dict[tuple[str, bool], Any] = {}  # (root, train) -> torchvision MNIST, ToTensor
+        if mnist_root is not None:
+            self.mnist_dataset(mnist_root, True)  # a spare sandbox reads MNIST while it waits
         self.objects: dict[int, Any] = {}
         self.ids: dict[int, int] = {}  # id(obj) -> handle, so the same object always has one handle
         self.module: Any = None
         self.path: str | None = None
+
+    def mnist_dataset(self, root: str, train: bool) -> Any:
+        """torchvision's MNIST with ToTensor(), read from the files once per sandbox."""
+        if (root, train) not in self.mnist:
+            from torchvision.datasets import MNIST
+            from torchvision.transforms import ToTensor
+
+            self.mnist[root, train] = MNIST(root, train=train, download=False, transform=ToTensor())
+        return self.mnist[root, train]
 
     # -- handles ---------------------------------------------------------------------------------
 
@@ -278,25 +290,16 @@ class Server:
             obj = DataLoader(args["dataset"], batch_size=args["batch_size"], shuffle=args["shuffle"],
                              generator=generator)
         elif kind == "mnist_loader":
-            from torchvision.datasets import MNIST
-            from torchvision.transforms import ToTensor
-
-            dataset = MNIST(args["root"], train=args["train"], download=False, transform=ToTensor())
+            dataset = self.mnist_dataset(args["root"], args["train"])
             if args.get("counted"):
                 dataset = CountedDataset(dataset)
             generator = torch.Generator().manual_seed(args["seed"])
             obj = DataLoader(dataset, batch_size=args["batch_size"], shuffle=True, generator=generator)
         elif kind == "mnist_images":
-            from torchvision.datasets.mnist import read_image_file
-
-            prefix = "train" if args["train"] else "t10k"
-            raw = read_image_file(os.path.join(args["root"], "MNIST", "raw", f"{prefix}-images-idx3-ubyte"))
+            raw = self.mnist_dataset(args["root"], args["train"]).data
             obj = raw.unsqueeze(1).float().div(255)  # as ToTensor() makes each image
         elif kind == "mnist_labels":
-            from torchvision.datasets.mnist import read_label_file
-
-            prefix = "train" if args["train"] else "t10k"
-            obj = read_label_file(os.path.join(args["root"], "MNIST", "raw", f"{prefix}-labels-idx1-ubyte"))
+            obj = self.mnist_dataset(args["root"], args["train"]).targets.clone()
         elif kind == "range":
             obj = range(args["start"], args["stop"])
         elif kind == "value":

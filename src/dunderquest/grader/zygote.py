@@ -192,8 +192,9 @@ class Zygote:
 
     # sandboxes ----------------------------------------------------------------------------------
 
-    def fork_sandbox(self) -> tuple[int, int, int, str]:
-        """Forks a sandbox; returns (pid, fd to read its answers, fd to write requests, its folder)."""
+    def fork_sandbox(self, mnist_root: str | None = None) -> tuple[int, int, int, str]:
+        """Forks a sandbox; returns (pid, fd to read its answers, fd to write requests, its folder).
+        A spare is given the MNIST folder to read while it waits."""
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         home = tempfile.mkdtemp(prefix=f"dunderquest-sandbox-{os.getpid()}-")
@@ -201,7 +202,7 @@ class Zygote:
         if pid == 0:
             code = 0
             try:
-                self._become_sandbox(to_child_r, from_child_w, home)
+                self._become_sandbox(to_child_r, from_child_w, home, mnist_root)
             except BaseException:
                 code = CHANNEL_BROKEN
             finally:
@@ -211,7 +212,7 @@ class Zygote:
         return pid, from_child_r, to_child_w, home
 
     @staticmethod
-    def _become_sandbox(rfd: int, wfd: int, home: str) -> None:
+    def _become_sandbox(rfd: int, wfd: int, home: str, mnist_root: str | None) -> None:
         os.setsid()
         close_other_fds({rfd, wfd})
         output = os.open(os.path.join(home, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -232,7 +233,7 @@ class Zygote:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         from .sandbox_server import Server
 
-        Server(rfd, wfd).serve()
+        Server(rfd, wfd, mnist_root).serve()
 
     def answer_runner(self, run: Run) -> str:
         """Handles one message from a runner: "more" to come, "done" (its reply was passed on to
@@ -334,7 +335,9 @@ class Zygote:
         if self.spare_runner is None:
             self.spare_runner = self.fork_runner()
         if self.spare_sandbox is None:
-            self.spare_sandbox = self.fork_sandbox()
+            from ..core.data import current_source
+
+            self.spare_sandbox = self.fork_sandbox(str(current_source().root))
 
     def close_spare_sandbox(self) -> None:
         if self.spare_sandbox is not None:
