@@ -300,6 +300,8 @@ class Server:
             obj = raw.unsqueeze(1).float().div(255)  # as ToTensor() makes each image
         elif kind == "mnist_labels":
             obj = self.mnist_dataset(args["root"], args["train"]).targets.clone()
+        elif kind == "copy":
+            obj = list(args["value"])
         elif kind == "range":
             obj = range(args["start"], args["stop"])
         elif kind == "value":

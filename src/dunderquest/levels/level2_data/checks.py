@@ -3,7 +3,7 @@
 import pytest
 
 from dunderquest.grader.expect import describe, expect_same, fail
-from dunderquest.grader.sandbox import LearnerRaised, Named
+from dunderquest.grader.sandbox import LearnerRaised
 
 FILE = "exercises/level2_data.py"
 FALLBACK = ("Python's `for`, `list()` and `in` call `d[0]`, `d[1]`, ... and stop at the first IndexError, "
@@ -22,8 +22,10 @@ def labels(mnist):
 
 @pytest.fixture
 def mnist_labels(sandbox, Data, labels):
-    """Data holding every MNIST training label, in order."""
-    return sandbox.new(Data, Named(labels, "labels"))
+    """Data holding every MNIST training label, in order. The labels are sent to the sandbox once;
+    each check hands the learner's Data a fresh copy of the list."""
+    kept = sandbox.reuse("labels", lambda: sandbox.keep(labels, "labels"))
+    return sandbox.new(Data, sandbox.make("copy", "labels", value=kept), expr="Data(labels)")
 
 
 def expect_index_error(data, index, expr):
