@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .core.catalog import Level, UnknownLevel, default_catalog
-from .core.workspace import NoWorkspace, Workspace, resolve_workspace
+from .core.workspace import STATE_DIR, NoWorkspace, Workspace, resolve_workspace
 
 OK, FAILED, USAGE = 0, 1, 2
 
@@ -53,13 +53,10 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     root = Path(args.dir)
-    existed = Workspace.find(root) is not None and Workspace.find(root).root == root.resolve()
+    existed = (root / STATE_DIR).is_dir()
     workspace = Workspace.create(root)
-    added = [level.exercise_path for level in workspace.catalog
-             if workspace.exercise(level).exists()]
-    verb = "Updated" if existed else "Created"
-    print(f"{verb} the workspace {workspace.root}")
-    print(f"Your exercises: {', '.join(added)}")
+    print(f"{'Updated' if existed else 'Created'} the workspace {workspace.root}")
+    print(f"Your exercises: {', '.join(level.exercise_path for level in workspace.catalog)}")
     print(f"Next: cd {args.dir} && dunderquest play   (or: dunderquest check 1)")
     return OK
 

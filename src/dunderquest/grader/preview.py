@@ -93,7 +93,7 @@ def _numbers(sandbox: Sandbox, mnist: Mnist, start: int) -> dict:
 
 
 def _example_loader(sandbox: Sandbox, mnist: Mnist, start: int) -> dict:
-    images, labels = next(iter(mnist.loader(True, 32, PREVIEW_SEED)))
+    images, labels = next(iter(mnist.loader(32, PREVIEW_SEED)))
     total = len(images)
     start = max(0, min(start, total - 1))
     got, error = None, None

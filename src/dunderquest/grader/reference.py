@@ -9,54 +9,55 @@ from ..core.data import MnistSource
 
 
 class Mnist:
-    """torchvision's own `MNIST` over the data in use (the embedded sample or the full set)."""
+    """torchvision's own `MNIST` training split, over the data in use (the embedded sample or the
+    full set). Each file is read once per run."""
 
     def __init__(self, source: MnistSource):
         self.source = source
-        self._images: dict[bool, Any] = {}
 
     def preload(self) -> Mnist:
-        """Reads the training split now (a spare runner does this while it waits for work)."""
+        """Reads everything now (a spare runner does this while it waits for work)."""
         self.images()
-        self.labels()
+        self.tensor_dataset()
         return self
 
     @property
     def root(self) -> str:
         return str(self.source.root)
 
-    def dataset(self, train: bool = True, transform: Any = None) -> Any:
-        from torchvision.datasets import MNIST
-
-        return MNIST(self.root, train=train, download=False, transform=transform)
-
-    def tensor_dataset(self, train: bool = True) -> Any:
-        from torchvision.transforms import ToTensor
-
-        return self.dataset(train, ToTensor())
-
     @cached_property
     def train(self) -> Any:
-        return self.dataset(True)
+        """The training split as torchvision gives it: (PIL image, label) items."""
+        from torchvision.datasets import MNIST
+
+        return MNIST(self.root, train=True, download=False)
 
     @cached_property
-    def test(self) -> Any:
-        return self.dataset(False)
+    def _tensor_dataset(self) -> Any:
+        from torchvision.datasets import MNIST
+        from torchvision.transforms import ToTensor
 
-    def images(self, train: bool = True) -> Any:
+        return MNIST(self.root, train=True, download=False, transform=ToTensor())
+
+    def tensor_dataset(self) -> Any:
+        """The training split with `ToTensor()`: (float image [1, 28, 28], label) items."""
+        return self._tensor_dataset
+
+    @cached_property
+    def _images(self) -> Any:
+        return self.train.data.unsqueeze(1).float().div(255)
+
+    def images(self) -> Any:
         """All images as `ToTensor()` makes them: float32 in [0, 1], shape [N, 1, 28, 28]."""
-        if train not in self._images:
-            raw = (self.train if train else self.test).data
-            self._images[train] = raw.unsqueeze(1).float().div(255)
-        return self._images[train]
+        return self._images
 
-    def labels(self, train: bool = True) -> Any:
-        return (self.train if train else self.test).targets.clone()
+    def labels(self) -> Any:
+        return self.train.targets.clone()
 
-    def loader(self, train: bool, batch_size: int, seed: int) -> Any:
+    def loader(self, batch_size: int, seed: int) -> Any:
+        """A shuffled DataLoader over `tensor_dataset()`, seeded."""
         import torch
         from torch.utils.data import DataLoader
 
         generator = torch.Generator().manual_seed(seed)
-        return DataLoader(self.tensor_dataset(train), batch_size=batch_size, shuffle=True,
-                          generator=generator)
+        return DataLoader(self.tensor_dataset(), batch_size=batch_size, shuffle=True, generator=generator)

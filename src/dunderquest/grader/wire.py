@@ -29,16 +29,6 @@ class WireError(Exception):
 
 
 @dataclass(frozen=True)
-class Ref:
-    """An object that lives in the sandbox. `expr` is how the checks name it to the learner."""
-
-    id: int
-    type_name: str
-    text: str  # a short repr, made in the sandbox
-    expr: str = "?"
-
-
-@dataclass(frozen=True)
 class Image:
     """A PIL image from the sandbox, as its mode, size and raw pixels (no decoding of any format)."""
 
@@ -114,8 +104,6 @@ def encode(value: Any, blobs: list[bytes], *, ref_for: Any = None, depth: int = 
         return {"t": "float", "v": repr(value)}
     if kind is str:
         return {"t": "str", "v": value}
-    if isinstance(value, Ref):
-        return {"t": "ref", "id": value.id}
     if kind in (tuple, list):
         if len(value) > MAX_ITEMS:
             raise ValueError(f"a {kind.__name__} of {len(value)} items is too large to send")

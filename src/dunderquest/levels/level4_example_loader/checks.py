@@ -146,7 +146,7 @@ def test_next_iter_gives_the_dataloaders_first_batch(sandbox, ExampleLoader, mni
                           seed=seed, counted=True)
     wrapped = sandbox.new(ExampleLoader, loader, expr="ExampleLoader(loader)")
     first = sandbox.next(iter(wrapped), expr="next(iter(ExampleLoader(loader)))", on_timeout=EAGER)
-    expected = iter(mnist.loader(True, 32, seed))
+    expected = iter(mnist.loader(32, seed))
     images, labels = next(expected)
     if not isinstance(first, list | tuple) or len(first) != 2:
         fail(f"`next(iter(ExampleLoader(loader)))` returned {describe(first)}; expected the DataLoader's "
