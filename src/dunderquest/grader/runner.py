@@ -71,6 +71,11 @@ class GraderPlugin:
         return self._sandbox
 
     @_pytest.fixture(scope="session")
+    def level(self) -> Level:
+        """The level being graded: checks take the learner's file name from it (`level.exercise_path`)."""
+        return self.assignment.level
+
+    @_pytest.fixture(scope="session")
     def mnist(self) -> Mnist:
         return self.assignment.mnist
 
