@@ -17,12 +17,26 @@ _FOLDER = re.compile(r"^level(?P<number>\d+)_(?P<slug>[a-z0-9_]+)$")
 
 @dataclass(frozen=True)
 class Level:
+    """One level, read from its folder `levels/level<N>_<slug>/`.
+
+    The folder's name gives the number (the play order) and the slug. Its `level.toml` has these keys:
+
+    - `title` (required): the level's name in the game, the list and the reports: "Objects you can call".
+    - `class` (required): the class the learner writes, as the checks and the lesson name it.
+    - `summary` (required): one line saying what the learner is asked to build.
+    - `preview` (optional): the kind of MNIST panel the game draws for this level (`f5`); one of the
+      kinds registered in `grader/preview.py`. Without it the level has no panel.
+
+    Beside it: `lesson.md`, `hints.md` (one `## ` section per hint) and `checks.py` (the pytest checks,
+    which take the learner's file from the `sandbox` fixture and the level from the `level` fixture).
+    """
+
     number: int
-    slug: str  # "double", "example_loader"
+    slug: str  # the folder's name after `level<N>_`: "shapes" for level5_shapes
     title: str
-    class_name: str  # what the learner writes: "Double"
-    summary: str  # one line: what the learner is asked to build
-    mnist_panel: bool  # show the MNIST panel in the game (levels whose class returns digits)
+    class_name: str  # what the learner writes: the `class` key
+    summary: str
+    preview: str | None  # the MNIST panel's kind, or None for a level without one
     folder: Path
 
     @property
@@ -91,7 +105,8 @@ class Catalog:
         return len(self.levels)
 
     def get(self, name: str) -> Level:
-        """Accepts `level3`, `3`, `numbers`, the class name `Numbers`, or the folder name."""
+        """Accepts the id (`level5`), the number (`5`), the slug (`shapes`, with `-` or without `_`
+        for two words), the class name, or the folder name (`level5_shapes`)."""
         key = str(name).strip().lower().replace("-", "_")
         for level in self.levels:
             names = {level.id, str(level.number), level.slug, level.slug.replace("_", ""),
@@ -119,8 +134,9 @@ def load_level(folder: Path) -> Level:
         title=meta["title"],
         class_name=meta["class"],
         summary=meta["summary"],
-        mnist_panel=bool(meta.get("mnist_panel", False)),
+        preview=meta.get("preview"),
         folder=folder,
+        points=float(meta.get("points", 10)),
     )
 
 
