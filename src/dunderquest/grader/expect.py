@@ -11,6 +11,7 @@ import math
 import sys
 from typing import Any
 
+from .remote import Remote
 from .wire import Image
 
 
@@ -33,8 +34,6 @@ def is_tensor(value: Any) -> bool:
 
 def describe(value: Any) -> str:
     """A short, readable account of a value, for messages."""
-    from .sandbox import Remote
-
     if is_tensor(value):
         dtype = str(value.dtype).removeprefix("torch.")
         if value.dim() == 0:

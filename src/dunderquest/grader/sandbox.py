@@ -1,9 +1,9 @@
 """The trusted side of the sandbox: start a sandbox process, ask it to run the learner's code, and
 turn whatever happens (a value, an exception, a hang, a crash) into something a check can judge.
 
-Checks work with `Remote` objects: stand-ins for objects that live in the sandbox. Calling,
-indexing, `len()` and iterating a `Remote` run the learner's code over there, each call under a
-deadline, and bring back plain values (numbers, strings, tuples, tensors) or further `Remote`s.
+Checks work with `Remote` objects (see remote.py): stand-ins for objects that live in the sandbox.
+Calling, indexing, `len()` and iterating a `Remote` run the learner's code over there, each call
+under a deadline, and bring back plain values (numbers, strings, tuples, tensors) or further `Remote`s.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ import select
 import signal
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from . import wire
+from .expect import describe
+from .remote import Named, Remote
 
 DEFAULT_TIMEOUT = 10.0
 STARTUP_TIMEOUT = 30.0  # a forked sandbox is ready in milliseconds; this is for a swamped machine
@@ -106,14 +107,6 @@ def limit_resources() -> None:
 
 
 # -- the client ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Named:
-    """An argument together with the name a message should use for it: `Named(image, "image")`."""
-
-    value: Any
-    name: str
 
 
 def render(value: Any) -> str:
@@ -292,6 +285,12 @@ class Sandbox:
 
     # -- operations ------------------------------------------------------------------------------
 
+    def node_of(self, remote: Remote) -> dict:
+        """How a request names `remote`; a Remote from a process stopped since is refused."""
+        if remote._generation != self.generation:
+            raise SandboxGone(f"Not run: `{remote.expr}` was lost when an earlier step stopped the sandbox.")
+        return {"t": "ref", "id": remote._id}
+
     def _value(self, reply: dict, expr_of_result: str) -> Any:
         generation = self.generation
         return wire.decode(reply["value"], self._blobs,
@@ -406,20 +405,14 @@ class Sandbox:
         expr = expr or f"{cls.expr}({', '.join(render(a) for a in args)})"
         name = cls.expr
         if not self.reuse(f"is_type {cls._id}", lambda: self.info(cls)["is_type"]):
-            raise LoadFailed(f"`{name}` in {self.display_path} is {self._describe(cls)}, not a class. Write "
+            raise LoadFailed(f"`{name}` in {self.display_path} is {describe(cls)}, not a class. Write "
                              f"`class {name}:` there.")
         made = self.call(cls, *args, expr=expr, **kw)
         if not isinstance(made, Remote) or not self.instance_of(made, cls):
-            raise LoadFailed(f"`{expr}` gave back {self._describe(made)}, not a {name} object. `{name}` should "
+            raise LoadFailed(f"`{expr}` gave back {describe(made)}, not a {name} object. `{name}` should "
                              f"be a class, and calling it should make an instance of it: write `class {name}:` "
                              f"in {self.display_path}, without a `__new__` that returns something else.")
         return made.named(expr)
-
-    @staticmethod
-    def _describe(value: Any) -> str:
-        from .expect import describe
-
-        return describe(value)
 
     def instance_of(self, remote: Remote, cls: Remote) -> bool:
         reply = self.request({"op": "instance_of", "ref": remote._node(), "cls": cls._node()}, [],
@@ -444,55 +437,3 @@ class Sandbox:
         reply = self.request({"op": "make", "kind": kind, "args": dict(zip(names, nodes, strict=True))},
                              blobs, expr, timeout=timeout)
         return self._value(reply, expr)
-
-
-class Remote:
-    """An object that lives in the sandbox. Python's own protocols (call, len, [], iter, next, in)
-    on it run the learner's code there."""
-
-    __slots__ = ("_sandbox", "_id", "type_name", "text", "expr", "_generation")
-
-    def __init__(self, sandbox: Sandbox, node: dict, expr: str, generation: int):
-        self._sandbox = sandbox
-        self._id = int(node["id"])
-        self.type_name = str(node.get("type", "object"))
-        self.text = str(node.get("text", ""))
-        self.expr = expr
-        self._generation = generation
-
-    def _node(self) -> dict:
-        if self._generation != self._sandbox.generation:
-            raise SandboxGone(f"Not run: `{self.expr}` was lost when an earlier step stopped the sandbox.")
-        return {"t": "ref", "id": self._id}
-
-    def named(self, expr: str) -> Remote:
-        """The same object, called `expr` in messages."""
-        return Remote(self._sandbox, {"id": self._id, "type": self.type_name, "text": self.text}, expr,
-                      self._generation)
-
-    def __call__(self, *args: Any, **kw: Any) -> Any:
-        return self._sandbox.call(self, *args, **kw)
-
-    def __len__(self) -> int:
-        return self._sandbox.len(self)
-
-    def __getitem__(self, key: Any) -> Any:
-        return self._sandbox.getitem(self, key)
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        self._sandbox.setitem(self, key, value)
-
-    def __contains__(self, value: Any) -> bool:
-        return self._sandbox.contains(self, value)
-
-    def __iter__(self) -> Remote:
-        return self._sandbox.iter(self)
-
-    def __next__(self) -> Any:
-        return self._sandbox.next(self)
-
-    def __bool__(self) -> bool:
-        return True  # never a hidden remote len() call
-
-    def __repr__(self) -> str:
-        return f"<{self.type_name} from your code: {self.text}>"

@@ -3,7 +3,7 @@
 import pytest
 
 from dunderquest.grader.expect import describe, expect_same, fail, same
-from dunderquest.grader.sandbox import Named
+from dunderquest.grader.remote import Named
 
 FILE = "exercises/level1_double.py"
 

@@ -5,7 +5,7 @@ import torch
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 from dunderquest.grader.expect import describe, difference, expect_same, fail
-from dunderquest.grader.sandbox import Named
+from dunderquest.grader.remote import Named
 from dunderquest.grader.source import is_subclass_of
 
 FILE = "exercises/level3_numbers.py"
