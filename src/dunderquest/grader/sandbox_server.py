@@ -17,7 +17,7 @@ import sys
 import traceback
 from typing import Any
 
-from . import wire
+from . import probes, wire
 
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
@@ -312,6 +312,13 @@ class Server:
             obj = CountingIterator(args["stop"])
         elif kind == "generator":
             obj = counting_generator(args["counter"])
+        elif kind == "mnist_dataset":  # MNIST with ToTensor(), or some of its items; counted on request
+            dataset = self.mnist_dataset(args["root"], args["train"])
+            if args.get("indices") is not None:
+                dataset = torch.utils.data.Subset(dataset, args["indices"])
+            obj = CountedDataset(dataset) if args.get("counted") else dataset
+        elif kind in probes.KINDS:  # modules, hooks and module trees for levels 5 to 7 (see probes.py)
+            obj = probes.KINDS[kind](**args)
         else:
             raise ValueError(f"unknown kind {kind!r}")
         return {"ok": True, "value": self.ref_for(obj)}

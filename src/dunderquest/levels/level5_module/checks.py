@@ -1,0 +1,253 @@
+"""Level 5: `Module`, whose `__call__` runs the forward pre-hooks, `forward` and the forward hooks.
+
+Each check builds the same `Net` subclass and the same hooks twice (see grader/probes.py): on the
+learner's `Module` in the sandbox, and on `torch.nn.Module` here. Both log every call they get, and
+the checks compare the logs and the outputs on a batch of MNIST images.
+"""
+
+import pytest
+import torch
+
+from dunderquest.grader import probes
+from dunderquest.grader.expect import describe, difference, fail
+from dunderquest.grader.sandbox import LearnerRaised, Named, Remote
+
+METHODS = ("__call__", "forward", "register_forward_pre_hook", "register_forward_hook")
+
+
+@pytest.fixture
+def Module(sandbox):
+    return sandbox.learner_class("Module")
+
+
+@pytest.fixture
+def bench(sandbox, Module, mnist, rng):
+    return Bench(sandbox, Module, mnist, rng)
+
+
+class Bench:
+    """Nets and hooks, built from the learner's Module in the sandbox and from torch.nn.Module here,
+    step by step in the same order. `lines` is the set-up as Python, for messages."""
+
+    def __init__(self, sandbox, Module, mnist, rng):
+        self.sandbox, self.Module = sandbox, Module
+        self.weight = torch.randn(784, 3, generator=torch.Generator().manual_seed(rng.randrange(2**31)))
+        start = rng.randrange(len(mnist.train) - 4)
+        self.x = mnist.images()[start:start + 4]
+        self.remote_x = sandbox.keep(self.x, "x")
+        self.remote_weight = sandbox.keep(self.weight, "weight")
+        self.log = sandbox.make("call_log", "log")
+        self.reference_log = probes.CallLog()
+        self.seen = 0  # events of the learner's log already compared
+        self.mine: dict[str, Remote] = {}
+        self.theirs: dict[str, torch.nn.Module] = {}
+        self.hooks: dict[str, tuple[Remote, object]] = {}
+        self.handles: dict[str, tuple[object, object, str]] = {}
+        self.removed: set[str] = set()
+        self.lines: list[str] = []
+        self.used: list[str] = []
+
+    def net(self, tag: str) -> None:
+        self.lines.append(f"{tag} = Net()")
+        self.mine[tag] = self.sandbox.make("hooked_net", f"{tag} = Net()", base=self.Module, log=self.log, tag=tag,
+                                           weight=self.remote_weight)
+        self.theirs[tag] = probes.hooked_net(torch.nn.Module, self.reference_log, tag, self.weight)
+
+    def register(self, tag: str, name: str, handle: str | None = None) -> None:
+        pre = name in probes.PRE_HOOKS
+        method = "register_forward_pre_hook" if pre else "register_forward_hook"
+        if name not in self.hooks:
+            kind = "pre_hook" if pre else "forward_hook"
+            maker = probes.pre_hook if pre else probes.forward_hook
+            self.hooks[name] = (self.sandbox.make(kind, name, log=self.log, name=name),
+                                maker(self.reference_log, name))
+            self.used.append(name)
+        expr = f"{tag}.{method}({name})"
+        self.lines.append(f"{handle} = {expr}" if handle else expr)
+        mine, theirs = self.hooks[name]
+        bound = self.sandbox.getattr(self.mine[tag], method)
+        got = self.sandbox.call(bound, mine, expr=expr)
+        expected = getattr(self.theirs[tag], method)(theirs)
+        if handle:
+            self.handles[handle] = (got, expected, expr)
+
+    def remove(self, handle: str) -> None:
+        got, expected, registered = self.handles[handle]
+        self.lines.append(f"{handle}.remove()")
+        if not isinstance(got, Remote):
+            fail(f"`{handle} = {registered}` gave back {describe(got)}. A register method returns a handle "
+                 f"object, and `{handle}.remove()` takes that one hook off again, as PyTorch's do. Look at what "
+                 f"your register methods return in {self.sandbox.display_path}.")
+        again = handle in self.removed
+        self.removed.add(handle)
+        try:
+            self.sandbox.call(self.sandbox.getattr(got, "remove"), expr=f"{handle}.remove()")
+        except LearnerRaised as raised:
+            if not again:
+                raise
+            fail(f"{raised} That was the second `{handle}.remove()`: in PyTorch, removing a hook that is already "
+                 "gone does nothing. "
+                 f"Set-up: {self.setup()}.")
+        expected.remove()
+
+    def setup(self) -> str:
+        actions = {**probes.PRE_HOOKS, **probes.FORWARD_HOOKS}
+        said = "; ".join(f"{name} {actions[name]}" for name in self.used)
+        return f"`{'; '.join(self.lines)}`" + (f" ({said})" if said else "")
+
+    def call(self, tag: str, advice: str, shift: float | None = None) -> None:
+        """`tag(x)` (or `tag(x, shift=...)`) on both sides: the same calls, in the same order, with the
+        same arguments, and the same result."""
+        expr = f"{tag}(x)" if shift is None else f"{tag}(x, shift={shift})"
+        kwargs = {} if shift is None else {"shift": shift}
+        if shift is None:
+            got = self.sandbox.call(self.mine[tag], self.remote_x, expr=expr)
+        else:
+            made = self.sandbox.make("call_with", expr, fn=self.mine[tag], arg=self.remote_x, **kwargs)
+            got = self.sandbox.fetch(made)
+        start = len(self.reference_log.events)
+        expected = self.theirs[tag](self.x, **kwargs)
+        expected_events = self.reference_log.events[start:]
+        events = self.sandbox.getattr(self.log, "events")
+        got_events, self.seen = events[self.seen:], len(events)
+        self.lines.append(expr)
+        compare_calls(got_events, expected_events, expr, self.setup(), advice)
+        found = difference(got, expected)
+        if found is not None:
+            fail(f"`{expr}` returned {describe(got)}; torch.nn.Module, with the same Net and hooks, returns "
+                 f"{describe(expected)}: {found}. Set-up: {self.setup()}. {advice}")
+
+
+def label(event) -> str:
+    if not isinstance(event, tuple) or not event:
+        return describe(event)
+    if event[0] == "forward":
+        return f"forward of {event[1]}"
+    return f"{event[0]} {event[1]} on {event[2]}"
+
+
+def compare_calls(got: list, expected: list, expr: str, setup: str, advice: str) -> None:
+    got_labels, expected_labels = [label(e) for e in got], [label(e) for e in expected]
+    if got_labels != expected_labels:
+        fail(f"`{expr}` ran {', then '.join(got_labels) or 'nothing'}. torch.nn.Module, with the same Net and "
+             f"hooks, runs {', then '.join(expected_labels)}. Set-up: {setup}. {advice}")
+    for mine, theirs in zip(got, expected, strict=True):
+        parts = {"forward": ("args", "kwargs"), "pre-hook": ("args",), "forward hook": ("args", "output")}
+        start = 2 if theirs[0] == "forward" else 3
+        for offset, part in enumerate(parts[theirs[0]]):
+            found = difference(mine[start + offset], theirs[start + offset])
+            if found is not None:
+                fail(f"In `{expr}`, the {label(theirs)} was given {part} {describe(mine[start + offset])}; "
+                     f"torch.nn.Module gives it {describe(theirs[start + offset])}: {found}. Set-up: {setup}. "
+                     f"{advice}")
+
+
+def test_module_is_a_class_with_call_and_the_hook_methods(sandbox, Module):
+    """Module is a class with __call__, forward, register_forward_pre_hook and register_forward_hook"""
+    source = sandbox.source
+    if not sandbox.info(Module)["is_type"] or "Module" not in source.classes:
+        fail(f"`Module` in {sandbox.display_path} is {describe(Module)}, not a class. Write `class Module:` "
+             f"with the methods {', '.join(METHODS)}.")
+    missing = [name for name in METHODS if source.member("Module", name) is None]
+    if missing:
+        fail(f"`class Module` in {sandbox.display_path} does not define {', '.join(f'`{m}`' for m in missing)}. "
+             "This level is about writing what torch.nn.Module does, so write each of them in your class "
+             "(inheriting them from torch.nn.Module does not count).")
+    sandbox.new(Module, expr="Module()")
+
+
+def test_calling_a_module_runs_forward(bench):
+    """m(x) calls m.forward(x) and returns its result; m(x, shift=s) passes shift on to forward"""
+    advice = ("`__call__(self, *args, **kwargs)` should hand all its arguments to "
+              "`self.forward(*args, **kwargs)` and return what it returns.")
+    bench.net("m")
+    bench.call("m", advice)
+    bench.call("m", advice, shift=0.5)
+
+
+def test_the_base_forward_raises_not_implemented_error(sandbox, Module, mnist):
+    """Module()(x) raises NotImplementedError: a subclass must write forward"""
+    module = sandbox.new(Module, expr="Module()")
+    expr = "Module()(x)"
+    try:
+        got = sandbox.call(module, Named(mnist.images()[:2], "x"), expr=expr)
+    except LearnerRaised as raised:
+        if raised.type_name == "NotImplementedError":
+            return
+        fail(f"`{expr}` raised {raised.type_name}; expected NotImplementedError. The base class's `forward` "
+             "should `raise NotImplementedError`, so a subclass that forgets to write forward hears about it.")
+    fail(f"`{expr}` returned {describe(got)}; expected it to raise NotImplementedError, as torch.nn.Module "
+         "does. Module's own `forward` should `raise NotImplementedError`.")
+
+
+def test_pre_hooks_run_in_order_before_forward(bench):
+    """Forward pre-hooks run before forward, in the order they were registered, as hook(module, args)"""
+    bench.net("m")
+    bench.register("m", "peek")
+    bench.register("m", "glance")
+    bench.call("m", "`__call__` runs every forward pre-hook, oldest first, as `hook(self, args)` with `args` "
+                    "the tuple of positional arguments, and only then `forward`.")
+
+
+def test_a_pre_hook_can_replace_the_arguments(bench):
+    """A pre-hook that returns something replaces the arguments; a single value is wrapped in a tuple"""
+    advice = ("When a pre-hook returns something other than None, that becomes the new args: the next hooks and "
+              "forward get it. A result that is not a tuple is wrapped in one first: `(result,)`.")
+    bench.net("m")
+    for name in ("halve", "peek", "plus_one", "glance"):
+        bench.register("m", name)
+    bench.call("m", advice)
+
+
+def test_forward_hooks_run_after_forward_and_can_replace_the_output(bench):
+    """Forward hooks run after forward, in order, as hook(module, args, output), and can replace the output"""
+    advice = ("After `forward`, `__call__` runs every forward hook, oldest first, as `hook(self, args, output)`, "
+              "where args are the ones forward got (after the pre-hooks). A hook that returns something other "
+              "than None replaces the output; None leaves it as it is.")
+    bench.net("m")
+    bench.register("m", "halve")
+    for name in ("watch", "double", "note", "add_one"):
+        bench.register("m", name)
+    bench.call("m", advice)
+
+
+def test_hooks_get_only_the_positional_arguments(bench, rng):
+    """m(x, shift=s): hooks get args=(x,) only, and forward still gets shift=s"""
+    advice = ("Hooks are given the positional arguments only, as the tuple `args`; keyword arguments go "
+              "straight to `forward(*args, **kwargs)`, untouched by the hooks.")
+    bench.net("m")
+    for name in ("peek", "halve", "watch"):
+        bench.register("m", name)
+    bench.call("m", advice, shift=round(rng.uniform(0.5, 3), 2))
+
+
+def test_remove_takes_off_only_its_own_hook(bench):
+    """handle.remove() takes off exactly the hook it was returned for, and removing twice does nothing"""
+    advice = ("Each register call returns its own handle; `remove()` takes off that one registration, "
+              "whatever was added or removed before it. The same function registered twice runs twice, and "
+              "removing an already removed hook does nothing.")
+    bench.net("m")
+    for handle, name in (("h1", "peek"), ("h2", "halve"), ("h3", "glance"), ("h4", "plus_one")):
+        bench.register("m", name, handle)
+    for handle, name in (("g1", "watch"), ("g2", "double"), ("g3", "watch")):
+        bench.register("m", name, handle)
+    bench.call("m", advice)
+    for handle in ("h1", "h3", "g1"):
+        bench.remove(handle)
+    bench.call("m", advice)
+    for handle in ("h1", "g1", "h4"):
+        bench.remove(handle)
+    bench.call("m", advice)
+
+
+def test_each_module_has_its_own_hooks(bench):
+    """Hooks belong to the module they were registered on, and get that module as their first argument"""
+    advice = ("Each module keeps its own hooks: make the containers in `__init__` (on `self`), not in the class "
+              "body, where every Module would share them.")
+    bench.net("a")
+    bench.net("b")
+    bench.register("a", "peek")
+    bench.register("a", "double")
+    bench.register("b", "watch")
+    bench.call("a", advice)
+    bench.call("b", advice)

@@ -1,0 +1,41 @@
+# Runs the pre-hooks after forward, next to the forward hooks.
+# must fail: test_pre_hooks_run_in_order_before_forward
+# must fail: test_a_pre_hook_can_replace_the_arguments
+
+
+class Handle:
+    def __init__(self, hooks, hook):
+        self.hooks, self.hook = hooks, hook
+
+    def remove(self):
+        if self.hook in self.hooks:
+            self.hooks.remove(self.hook)
+
+
+class Module:
+    def __init__(self):
+        self.pre_hooks = []
+        self.hooks = []
+
+    def register_forward_pre_hook(self, hook):
+        self.pre_hooks.append(hook)
+        return Handle(self.pre_hooks, hook)
+
+    def register_forward_hook(self, hook):
+        self.hooks.append(hook)
+        return Handle(self.hooks, hook)
+
+    def __call__(self, *args, **kwargs):
+        output = self.forward(*args, **kwargs)
+        for hook in self.pre_hooks:
+            result = hook(self, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+        for hook in self.hooks:
+            result = hook(self, args, output)
+            if result is not None:
+                output = result
+        return output
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError
