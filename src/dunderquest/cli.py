@@ -205,6 +205,18 @@ def cmd_data(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    from .classroom.commands import grade
+
+    return grade(args)
+
+
+def cmd_classroom(args: argparse.Namespace) -> int:
+    from .classroom.commands import classroom
+
+    return classroom(args)
+
+
 # -- parsing -----------------------------------------------------------------------------------------
 
 
@@ -253,6 +265,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("level", metavar="LEVEL", nargs="?", help="the level to start at (default: your current one)")
     p = command("data", cmd_data, "say which MNIST is used, or download the full set")
     p.add_argument("action", nargs="?", choices=["download"], help="download the full MNIST set")
+    from .classroom.commands import add_commands
+
+    add_commands(command, cmd_grade, cmd_classroom)
     return top
 
 

@@ -1,0 +1,105 @@
+"""A whole class into one gradebook: `OUTDIR/gradebook.csv` (one row per student) with each
+student's JSON and JUnit reports next to it.
+
+Everything is computed in memory first and written at the end, each file atomically and the
+gradebook last, so a run that dies half way leaves the previous gradebook whole. The gradebook holds
+no timings, so the same submissions and the same seed give the same file, byte for byte.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.catalog import Level
+from ..core.progress import write_atomically
+from .grading import grade_submissions
+from .report import Report, points_text
+from .submission import Submission, class_folder
+
+GRADEBOOK = "gradebook.csv"
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet shows as text: a folder named `=HYPERLINK(...)` must not become a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@dataclass
+class Gradebook:
+    levels: Sequence[Level]
+    reports: list[Report]
+
+    def csv_text(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["student", *(level.id for level in self.levels), "total", "status"])
+        for report in sorted(self.reports, key=lambda r: r.student or ""):
+            writer.writerow([spreadsheet_safe(report.student or ""),
+                             *(points_text(graded.score) for graded in report.levels),
+                             points_text(report.score), report.status])
+        return out.getvalue()
+
+    def write(self, outdir: Path) -> Path:
+        """Writes every student's reports, then the gradebook; returns the gradebook's path."""
+        outdir.mkdir(parents=True, exist_ok=True)
+        for report in self.reports:
+            write_atomically(outdir / f"{report.student}.json", json.dumps(report.to_json(), indent=2) + "\n")
+            write_atomically(outdir / f"{report.student}.xml", report.to_junit())
+        path = outdir / GRADEBOOK
+        write_atomically(path, self.csv_text())
+        return path
+
+
+class ClassProgress:
+    """The progress bar on stderr: students done, the rate, and the time left."""
+
+    def __init__(self, students: int, show: bool):
+        self.show = show and students > 0
+        if not self.show:
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            ProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+        from rich.text import Text
+
+        class Rate(ProgressColumn):
+            def render(self, task) -> Text:
+                speed = task.finished_speed or task.speed
+                return Text(f"{speed * 60:.0f} students/min" if speed else "", style="progress.data.speed")
+
+        self.bar = Progress(TextColumn("Grading"), BarColumn(), MofNCompleteColumn(), TextColumn("students"),
+                            Rate(), TimeRemainingColumn(), console=Console(file=sys.stderr))
+        self.task = self.bar.add_task("grading", total=students)
+
+    def __enter__(self) -> ClassProgress:
+        if self.show:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.show:
+            self.bar.stop()
+
+    def student_done(self, _report: Report) -> None:
+        if self.show:
+            self.bar.advance(self.task)
+
+
+def grade_class(submissions_root: Path, levels: Sequence[Level], *, seed: int, jobs: int | None = None,
+                progress: bool = True) -> Gradebook:
+    submissions: list[Submission] = class_folder(submissions_root)
+    with ClassProgress(len(submissions), progress) as bar:
+        reports = grade_submissions(submissions, levels, seed=seed, jobs=jobs, on_student_done=bar.student_done)
+    return Gradebook(levels, reports)

@@ -1,0 +1,236 @@
+"""A graded submission and the four formats a teacher can ask for: Gradescope's `results.json`,
+JUnit XML, the product's own JSON, and GitHub Classroom's grading-reporter result.
+
+Points: each level is worth `level.points` (level.toml, 10 by default), split evenly across its
+checks, so a level's score is its points times the share of its checks that passed.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+from .. import __version__
+from ..core.catalog import Level
+from ..grader.result import STOPPED_BY_CODE, CheckResult, LevelResult
+
+FORMATS = ("gradescope", "junit", "json", "github")
+
+# What went wrong in a level, for the gradebook's `status` column, told apart by the grader's own
+# messages to the learner (grader/sandbox.py, grader/result.py). The first match wins.
+PROBLEMS = (
+    (STOPPED_BY_CODE, "stopped the grader"),
+    ("did not finish within", "hang"),
+    ("printed more than", "printed too much"),
+    ("ended the Python process", "crash"),
+    ("the process running your code crashed", "crash"),
+    ("the process running your code was killed", "crash"),
+    ("cut the sandbox off from the grader", "crash"),
+    ("Python cannot read", "syntax error"),
+    ("must run without errors", "error at import"),
+)
+MISSING = "missing file"
+
+
+def points_text(value: float) -> str:
+    """10 -> "10", 6.666 -> "6.67": the same text for the same score on every run and machine."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+@dataclass(frozen=True)
+class GradedLevel:
+    level: Level
+    result: LevelResult
+    problem: str | None = None  # what went wrong beyond failed checks: "hang", "missing file", ...
+
+    @classmethod
+    def of(cls, level: Level, result: LevelResult, problem: str | None = None) -> GradedLevel:
+        if problem is None:
+            messages = [check.message for check in result.checks if not check.passed]
+            problem = next((name for needle, name in PROBLEMS if any(needle in m for m in messages)), None)
+        return cls(level, result, problem)
+
+    @property
+    def max_score(self) -> float:
+        return self.level.points
+
+    def check_points(self) -> float:
+        return self.level.points / len(self.result.checks) if self.result.checks else 0.0
+
+    def check_score(self, check: CheckResult) -> float:
+        return self.check_points() if check.passed else 0.0
+
+    @property
+    def score(self) -> float:
+        return sum(self.check_score(check) for check in self.result.checks)
+
+    @property
+    def passed(self) -> bool:
+        return self.result.passed
+
+
+@dataclass
+class Report:
+    """One submission graded: a student's folder, or the teacher's own workspace (`student` None)."""
+
+    student: str | None
+    levels: list[GradedLevel]
+    seed: int
+    seconds: float = 0.0
+    protections: list[dict] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return sum(graded.score for graded in self.levels)
+
+    @property
+    def max_score(self) -> float:
+        return sum(graded.max_score for graded in self.levels)
+
+    @property
+    def passed(self) -> bool:
+        return all(graded.passed for graded in self.levels)
+
+    @property
+    def data(self) -> str:
+        return next((graded.result.data for graded in self.levels if graded.result.data), "")
+
+    @property
+    def status(self) -> str:
+        """"ok", or what went wrong in which level: "level2: hang; level4: missing file"."""
+        problems = [f"{graded.level.id}: {graded.problem}" for graded in self.levels if graded.problem]
+        return "; ".join(problems) or "ok"
+
+    # -- the product's own JSON ------------------------------------------------------------------
+
+    def to_json(self) -> dict:
+        out: dict = {"dunderquest": __version__}
+        if self.student is not None:
+            out["student"] = self.student
+        out.update({
+            "passed": self.passed, "score": round(self.score, 4), "max_score": self.max_score,
+            "status": self.status, "seed": self.seed, "data": self.data, "seconds": round(self.seconds, 3),
+            "protections": self.protections,
+            "levels": [{
+                "level": graded.level.id, "title": graded.level.title, "file": graded.level.exercise_path,
+                "passed": graded.passed, "score": round(graded.score, 4), "max_score": graded.max_score,
+                "problem": graded.problem, "seconds": graded.result.seconds,
+                "checks": [{"id": check.id, "name": check.name, "passed": check.passed,
+                            "score": round(graded.check_score(check), 4),
+                            "max_score": round(graded.check_points(), 4),
+                            "message": check.message, "line": check.line} for check in graded.result.checks],
+            } for graded in self.levels],
+        })
+        return out
+
+    # -- Gradescope ------------------------------------------------------------------------------
+
+    def to_gradescope(self) -> dict:
+        """Gradescope's autograder `results.json`: the top-level score is the sum of the tests'."""
+        tests = []
+        for graded in self.levels:
+            for number, check in enumerate(graded.result.checks, start=1):
+                tests.append({
+                    "name": f"Level {graded.level.number} ({graded.level.class_name}): {check.name}",
+                    "number": f"{graded.level.number}.{number}",
+                    "score": graded.check_score(check),
+                    "max_score": graded.check_points(),
+                    "status": "passed" if check.passed else "failed",
+                    "output": check.message,
+                    "visibility": "visible",
+                })
+        return {
+            "score": sum(test["score"] for test in tests),
+            "execution_time": max(1, round(self.seconds)),
+            "output": self.summary(),
+            "output_format": "text",
+            "visibility": "visible",
+            "stdout_visibility": "hidden",
+            "tests": tests,
+        }
+
+    # -- JUnit -----------------------------------------------------------------------------------
+
+    def to_junit(self) -> str:
+        """One `testsuite` per level and one `testcase` per check; a failed check has a `failure`."""
+        failures = sum(not check.passed for graded in self.levels for check in graded.result.checks)
+        total = sum(len(graded.result.checks) for graded in self.levels)
+        root = ET.Element("testsuites", name=self.student or "dunderquest", tests=str(total),
+                          failures=str(failures), errors="0", time=f"{self.seconds:.3f}")
+        for graded in self.levels:
+            checks = graded.result.checks
+            suite = ET.SubElement(root, "testsuite", name=f"{graded.level.id}: {graded.level.title}",
+                                  tests=str(len(checks)), failures=str(sum(not c.passed for c in checks)),
+                                  errors="0", skipped="0", time=f"{graded.result.seconds:.3f}")
+            properties = ET.SubElement(suite, "properties")
+            for name, value in (("file", graded.level.exercise_path), ("seed", str(self.seed)),
+                                ("data", graded.result.data), ("points", points_text(graded.score)),
+                                ("max_points", points_text(graded.max_score))):
+                ET.SubElement(properties, "property", name=name, value=value)
+            for check in checks:
+                case = ET.SubElement(suite, "testcase", classname=graded.level.folder.name, name=check.name,
+                                     time="0")
+                if not check.passed:
+                    first_line = check.message.splitlines()[0] if check.message else "failed"
+                    failure = ET.SubElement(case, "failure", message=first_line, type="CheckFailed")
+                    failure.text = check.message
+        ET.indent(root)
+        return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+    # -- GitHub Classroom ------------------------------------------------------------------------
+
+    def to_github(self) -> dict:
+        """What `classroom-resources/autograding-grading-reporter` decodes from a step's `result`
+        output. It adds up the tests' scores against `max_score` into "Points X/Y"."""
+        return {
+            "version": 1,
+            "status": "pass" if self.passed else "fail",
+            "max_score": self.max_score,
+            "tests": [{
+                "name": f"Level {graded.level.number} ({graded.level.class_name}): {check.name}",
+                "status": "pass" if check.passed else "fail",
+                "score": graded.check_score(check),
+                "message": check.message,
+                "line_no": check.line or 0,
+                "execution_time": f"{graded.result.seconds / max(1, len(graded.result.checks)):.2f}s",
+            } for graded in self.levels for check in graded.result.checks],
+        }
+
+    def github_output_line(self) -> str:
+        """The line a grading step appends to `$GITHUB_OUTPUT`."""
+        encoded = base64.b64encode(json.dumps(self.to_github()).encode()).decode()
+        return f"result={encoded}\n"
+
+    # -- for people ------------------------------------------------------------------------------
+
+    def summary(self) -> str:
+        """A few readable lines: each level's points and its first failure."""
+        lines = []
+        for graded in self.levels:
+            passed = sum(check.passed for check in graded.result.checks)
+            mark = "PASS" if graded.passed else "FAIL"
+            problem = f" ({graded.problem})" if graded.problem else ""
+            lines.append(f"{mark}  Level {graded.level.number}: {graded.level.title} ({graded.level.class_name}): "
+                         f"{passed}/{len(graded.result.checks)} checks, {points_text(graded.score)}/"
+                         f"{points_text(graded.max_score)} points{problem}")
+            failure = graded.result.first_failure
+            if failure is not None and failure.message:
+                lines.extend(f"        {line}" for line in f"{failure.name}: {failure.message}".splitlines())
+        lines.append(f"Total: {points_text(self.score)}/{points_text(self.max_score)} points. "
+                     f"Seed {self.seed} (repeat this run with --seed {self.seed}). Data: {self.data}")
+        return "\n".join(lines)
+
+    def render(self, fmt: str) -> str:
+        """The document for `fmt`, as text (the github format's is the `result=...` line)."""
+        if fmt == "gradescope":
+            return json.dumps(self.to_gradescope(), indent=2) + "\n"
+        if fmt == "junit":
+            return self.to_junit()
+        if fmt == "json":
+            return json.dumps(self.to_json(), indent=2) + "\n"
+        if fmt == "github":
+            return self.github_output_line()
+        raise ValueError(f"unknown format {fmt!r}; the formats are {', '.join(FORMATS)}")
