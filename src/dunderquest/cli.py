@@ -220,6 +220,12 @@ def cmd_classroom(args: argparse.Namespace) -> int:
 # -- parsing -----------------------------------------------------------------------------------------
 
 
+def level_names() -> str:
+    """The ways to name a level, shown with a real one: "3, level3 or numbers"."""
+    level = default_catalog().levels[2]
+    return f"{level.number}, {level.id} or {level.slug}"
+
+
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--workspace", metavar="DIR", default=argparse.SUPPRESS,
@@ -230,7 +236,7 @@ def parser() -> argparse.ArgumentParser:
         description="A terminal game that teaches the Python magic behind PyTorch: write small classes "
                     "(__call__, __len__, __getitem__, __iter__, __next__) and a grader runs them against "
                     "the real DataLoader, TensorDataset and torchvision MNIST.",
-        epilog="Start with: dunderquest play. Levels can be named 3, level3 or numbers.",
+        epilog=f"Start with: dunderquest play. Levels can be named {level_names()}.",
     )
     top.add_argument("--version", action="version", version=f"dunderquest {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
@@ -246,7 +252,7 @@ def parser() -> argparse.ArgumentParser:
     p = command("check", cmd_check, "run a level's checks against your file (exit 0 when all pass)",
                 "Exit status: 0 when every check passes, 1 when one fails, 2 for a usage error "
                 "(an unknown level, a missing workspace). A locked level is checked too.")
-    p.add_argument("level", metavar="LEVEL", help="3, level3 or numbers")
+    p.add_argument("level", metavar="LEVEL", help=level_names())
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text for people (default); json prints exactly one JSON document on stdout")
     p.add_argument("--seed", type=int, default=None,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
 
 import pytest
 
 from dunderquest.core import catalog as catalog_module
-from dunderquest.core.catalog import Catalog, UnknownLevel, load_level
+from dunderquest.core.catalog import Catalog, Level, UnknownLevel, load_level
 
 
 def test_there_are_four_levels_in_play_order(catalog):
@@ -79,9 +80,35 @@ def test_a_new_level_folder_is_picked_up(tmp_path, monkeypatch):
     assert [level.id for level in found] == ["level1", "level2", "level3", "level4", "level5"]
     shapes = found.get("shapes")
     assert shapes == load_level(new)
-    assert (shapes.title, shapes.class_name, shapes.mnist_panel) == ("Shapes", "Shapes", False)
+    assert (shapes.title, shapes.class_name, shapes.preview) == ("Shapes", "Shapes", None)
     assert shapes.hints() == ["One.", "Two."]
     assert found.after(found.get("4")) is shapes
+
+
+def test_every_key_of_a_level_toml_is_documented_on_level(catalog):
+    for level in catalog:
+        keys = tomllib.loads((level.folder / "level.toml").read_text(encoding="utf-8"))
+        undocumented = [key for key in keys if f"- `{key}`" not in Level.__doc__]
+        assert undocumented == [], f"{level.folder.name}/level.toml: {undocumented} are not documented on Level"
+
+
+def test_every_preview_a_level_names_is_a_registered_kind(catalog):
+    from dunderquest.grader.preview import KINDS
+
+    assert {level.preview for level in catalog} - {None} <= set(KINDS)
+    previews = {level.id: level.preview for level in catalog}  # the game's f5 panel
+    assert [previews[f"level{n}"] for n in (1, 2, 3, 4)] == [None, None, "dataset", "first_batch"]
+
+
+def test_no_level_is_named_outside_its_own_folder(catalog):
+    """A level is its folder, stub and solution: the rest of the package finds it through the catalog."""
+    package = catalog_module.LEVELS_DIR.parent
+    for path in package.rglob("*"):
+        if path.suffix not in {".py", ".tcss", ".toml", ".md"} or catalog_module.LEVELS_DIR in path.parents:
+            continue
+        text = path.read_text(encoding="utf-8")
+        named = [level.folder.name for level in catalog if level.folder.name in text]
+        assert named == [], f"{path.relative_to(package)} names {named}"
 
 
 def test_levels_sort_by_number_not_by_name(tmp_path):

@@ -26,6 +26,7 @@ class Level:
     - `summary` (required): one line saying what the learner is asked to build.
     - `preview` (optional): the kind of MNIST panel the game draws for this level (`f5`); one of the
       kinds registered in `grader/preview.py`. Without it the level has no panel.
+    - `points` (optional, 10 when absent): what passing the level is worth when a teacher grades.
 
     Beside it: `lesson.md`, `hints.md` (one `## ` section per hint) and `checks.py` (the pytest checks,
     which take the learner's file from the `sandbox` fixture and the level from the `level` fixture).
@@ -38,6 +39,7 @@ class Level:
     summary: str
     preview: str | None  # the MNIST panel's kind, or None for a level without one
     folder: Path
+    points: float = 10.0
 
     @property
     def id(self) -> str:

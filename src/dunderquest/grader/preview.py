@@ -1,9 +1,14 @@
 """What the game's MNIST panel draws: digits that the learner's class returned, beside the ones the
 real torchvision / DataLoader objects return for the same index. Runs in the grader's process, with
-the learner's code in a sandbox, like the checks."""
+the learner's code in a sandbox, like the checks.
+
+A level names its kind of panel in its level.toml (`preview = "dataset"`). Each kind is a function
+registered here with `@kind("name")`: it gets the sandbox, the reference MNIST, the level and the
+first index, and returns the window of digits. To add a kind, write one such function."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +20,19 @@ from .sandbox import Sandbox, SandboxProblem
 
 WINDOW = 16  # digits per preview, so stepping through them needs no new run
 PREVIEW_SEED = 2020  # the panel's DataLoader shuffles the same way every time, so it can be stepped
+
+Kind = Callable[[Sandbox, Mnist, Level, int], dict]
+KINDS: dict[str, Kind] = {}  # what `preview = "..."` in a level.toml may name
+
+
+def kind(name: str) -> Callable[[Kind], Kind]:
+    """Registers a kind of panel under the name a level.toml gives it."""
+
+    def register(function: Kind) -> Kind:
+        KINDS[name] = function
+        return function
+
+    return register
 
 
 def pixels(value: Any) -> tuple[list[int] | None, str]:
@@ -49,19 +67,20 @@ def preview(level: Level, learner_file: Path, start: int, *, source: MnistSource
     """Up to WINDOW digits from `start`: {"items": [{"index", "caption_learner", "caption_reference",
     "learner", "reference", "error"}], "total", "data"}. A problem in the learner's code becomes the
     item's `error`; it never raises."""
+    if level.preview not in KINDS:  # a level without a panel
+        return {"items": [], "total": 0, "data": source.description}
     mnist = Mnist(source)
     sandbox = Sandbox(learner_file, level.exercise_path, start=spawn, module_name=level.folder.name)
     try:
-        if level.slug == "numbers":
-            return _numbers(sandbox, mnist, start)
-        if level.slug == "example_loader":
-            return _example_loader(sandbox, mnist, start)
-        return {"items": [], "total": 0, "data": source.description}
+        return KINDS[level.preview](sandbox, mnist, level, start)
     finally:
         sandbox.close()
 
 
-def _numbers(sandbox: Sandbox, mnist: Mnist, start: int) -> dict:
+@kind("dataset")
+def dataset_items(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> dict:
+    """`Class(x, y)[i]`, made from MNIST's images and labels, beside the MNIST dataset's item i."""
+    name = level.class_name
     total = len(mnist.train)
     start = max(0, min(start, total - 1))
     reference = mnist.tensor_dataset()
@@ -69,12 +88,12 @@ def _numbers(sandbox: Sandbox, mnist: Mnist, start: int) -> dict:
     try:
         learner_x = sandbox.make("mnist_images", "x", root=mnist.root, train=True)
         learner_y = sandbox.make("mnist_labels", "y", root=mnist.root, train=True)
-        dataset = sandbox.new(sandbox.learner_class("Numbers"), learner_x, learner_y, expr="Numbers(x, y)")
+        dataset = sandbox.new(sandbox.learner_class(name), learner_x, learner_y, expr=f"{name}(x, y)")
     except SandboxProblem as problem:
         dataset, error = None, str(problem)
     for index in range(start, min(start + WINDOW, total)):
         image, label = reference[index]
-        item = {"index": index, "caption_learner": f"Numbers(x, y)[{index}]",
+        item = {"index": index, "caption_learner": f"{name}(x, y)[{index}]",
                 "caption_reference": f"MNIST(...)[{index}]", "reference": digit(image, label),
                 "learner": None, "error": None}
         if dataset is None:
@@ -92,7 +111,10 @@ def _numbers(sandbox: Sandbox, mnist: Mnist, start: int) -> dict:
     return {"items": items, "total": total, "data": mnist.source.description}
 
 
-def _example_loader(sandbox: Sandbox, mnist: Mnist, start: int) -> dict:
+@kind("first_batch")
+def first_batch(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> dict:
+    """The first batch of `Class(loader)`, wrapping a seeded MNIST DataLoader, beside that DataLoader's."""
+    name = level.class_name
     images, labels = next(iter(mnist.loader(32, PREVIEW_SEED)))
     total = len(images)
     start = max(0, min(start, total - 1))
@@ -100,13 +122,13 @@ def _example_loader(sandbox: Sandbox, mnist: Mnist, start: int) -> dict:
     try:
         loader = sandbox.make("mnist_loader", "loader", timeout=120, root=mnist.root, train=True,
                               batch_size=32, seed=PREVIEW_SEED)
-        wrapped = sandbox.new(sandbox.learner_class("ExampleLoader"), loader, expr="ExampleLoader(loader)")
-        got = sandbox.next(iter(wrapped), expr="next(iter(ExampleLoader(loader)))")
+        wrapped = sandbox.new(sandbox.learner_class(name), loader, expr=f"{name}(loader)")
+        got = sandbox.next(iter(wrapped), expr=f"next(iter({name}(loader)))")
         if not (isinstance(got, list | tuple) and len(got) == 2 and is_tensor(got[0])):
-            error = f"next(iter(ExampleLoader(loader))) returned {describe(got)}, not [images, labels]."
+            error = f"next(iter({name}(loader))) returned {describe(got)}, not [images, labels]."
             got = None
     except StopIteration:
-        error = "next(iter(ExampleLoader(loader))) raised StopIteration at once."
+        error = f"next(iter({name}(loader))) raised StopIteration at once."
     except SandboxProblem as problem:
         error = str(problem)
     items = []

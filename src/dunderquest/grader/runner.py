@@ -72,7 +72,8 @@ class GraderPlugin:
 
     @_pytest.fixture(scope="session")
     def level(self) -> Level:
-        """The level being graded: checks take the learner's file name from it (`level.exercise_path`)."""
+        """The level being graded (its class name, its title). The learner's file, as a message should
+        name it, is `sandbox.display_path`: it is not always `level.exercise_path`."""
         return self.assignment.level
 
     @_pytest.fixture(scope="session")

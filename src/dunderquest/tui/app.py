@@ -319,7 +319,7 @@ class DunderquestApp(App[None]):
             following = self.workspace.catalog.after(self.level)
             return following is not None and self.status == "passed"
         if action == "digits":
-            return self.level.mnist_panel
+            return self.level.preview is not None
         return True
 
     def watch_running(self, running: bool) -> None:
@@ -431,7 +431,7 @@ class DunderquestApp(App[None]):
             self.switch_level(following)
 
     def action_digits(self) -> None:
-        if self.level.mnist_panel:
+        if self.level.preview is not None:
             level, path = self.level, self.file.path
             self.save(then=lambda: self.push_screen(DigitsScreen(level, path, self.grader, id="digits")))
 

@@ -5,8 +5,6 @@ import pytest
 from dunderquest.grader.expect import describe, expect_same, fail, same
 from dunderquest.grader.remote import Named
 
-FILE = "exercises/level1_double.py"
-
 
 @pytest.fixture
 def Double(sandbox):
@@ -22,8 +20,8 @@ def test_double_is_a_class(sandbox, Double):
     """Double is a class"""
     # The sandbox's answer, confirmed from the file's text (which learner code cannot change).
     if not sandbox.info(Double)["is_type"] or "Double" not in sandbox.source.classes:
-        fail(f"`Double` in {FILE} is {describe(Double)}, not a class. This level is about objects you can "
-             "call, so write `class Double:` with a `__call__` method inside it.")
+        fail(f"`Double` in {sandbox.display_path} is {describe(Double)}, not a class. This level is about "
+             "objects you can call, so write `class Double:` with a `__call__` method inside it.")
 
 
 def test_calling_comes_from_dunder_call_on_the_class(sandbox, double):
@@ -34,12 +32,12 @@ def test_calling_comes_from_dunder_call_on_the_class(sandbox, double):
     if "__call__" in info["instance_dict"]:
         fail("Your Double sets `__call__` on the instance (`self.__call__ = ...`). Python looks for "
              "`__call__` on the class, not the instance, so `Double()(3)` still fails. Define "
-             f"`def __call__(self, x):` in the body of `class Double` in {FILE}.")
+             f"`def __call__(self, x):` in the body of `class Double` in {sandbox.display_path}.")
     if "__call__" in info["dunders"]:
-        fail(f"The grader cannot find a `__call__` written in `class Double` in {FILE}. Write it as a "
-             "method in the class body: `def __call__(self, x):`.")
-    fail(f"`class Double` in {FILE} has no `__call__` method, so its instances cannot be called: "
-         "`Double()(3)` raises TypeError. Add `def __call__(self, x):` to the class.")
+        fail(f"The grader cannot find a `__call__` written in `class Double` in {sandbox.display_path}. "
+             "Write it as a method in the class body: `def __call__(self, x):`.")
+    fail(f"`class Double` in {sandbox.display_path} has no `__call__` method, so its instances cannot be "
+         "called: `Double()(3)` raises TypeError. Add `def __call__(self, x):` to the class.")
 
 
 def test_double_of_an_int_is_twice_the_int(double, rng):

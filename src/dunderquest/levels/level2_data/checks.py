@@ -5,7 +5,6 @@ import pytest
 from dunderquest.grader.expect import describe, expect_same, fail
 from dunderquest.grader.sandbox import LearnerRaised
 
-FILE = "exercises/level2_data.py"
 FALLBACK = ("Python's `for`, `list()` and `in` call `d[0]`, `d[1]`, ... and stop at the first IndexError, "
             "so your `__getitem__` must raise IndexError past the end.")
 
@@ -42,8 +41,8 @@ def expect_index_error(data, index, expr):
 def test_data_is_a_class(sandbox, Data):
     """Data is a class, and Data() makes a Data object"""
     if not sandbox.info(Data)["is_type"] or "Data" not in sandbox.source.classes:
-        fail(f"`Data` in {FILE} is {describe(Data)}, not a class. Write `class Data:` with `__len__` and "
-             "`__getitem__` methods inside it.")
+        fail(f"`Data` in {sandbox.display_path} is {describe(Data)}, not a class. Write `class Data:` with "
+             "`__len__` and `__getitem__` methods inside it.")
     sandbox.new(Data)
 
 

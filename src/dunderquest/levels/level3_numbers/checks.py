@@ -8,8 +8,6 @@ from dunderquest.grader.expect import describe, difference, expect_same, fail
 from dunderquest.grader.remote import Named
 from dunderquest.grader.source import is_subclass_of
 
-FILE = "exercises/level3_numbers.py"
-
 
 @pytest.fixture
 def Numbers(sandbox):
@@ -38,7 +36,8 @@ def dataset(sandbox, Numbers, mnist):
 def test_numbers_is_a_dataset(sandbox, Numbers):
     """Numbers is a subclass of torch.utils.data.Dataset"""
     if not sandbox.info(Numbers)["is_type"] or "Numbers" not in sandbox.source.classes:
-        fail(f"`Numbers` in {FILE} is {describe(Numbers)}, not a class. Write `class Numbers(Dataset):`.")
+        fail(f"`Numbers` in {sandbox.display_path} is {describe(Numbers)}, not a class. "
+             "Write `class Numbers(Dataset):`.")
     # The sandbox's answer, confirmed from the file's text: a base that names torch's Dataset.
     in_source = any(is_subclass_of(base, Dataset) for base in sandbox.source.outside_bases("Numbers"))
     if not in_source or not sandbox.isinstance(Numbers, "torch.utils.data.Dataset", subclass=True):

@@ -5,7 +5,6 @@ import torch
 
 from dunderquest.grader.expect import describe, difference, expect_same, fail
 
-FILE = "exercises/level4_example_loader.py"
 NEVER_STOPS = ("`next()` never raised StopIteration: your `__next__` keeps returning values after the data "
                "runs out.")
 EAGER = ("It seems to read all of its data up front (as `list(data)` does), which never ends on an endless "
@@ -42,12 +41,13 @@ def test_example_loader_is_a_class_with_iter_and_next(sandbox, ExampleLoader):
     """ExampleLoader is a class with __iter__ and __next__"""
     source = sandbox.source
     if not sandbox.info(ExampleLoader)["is_type"] or "ExampleLoader" not in source.classes:
-        fail(f"`ExampleLoader` in {FILE} is {describe(ExampleLoader)}, not a class. Write "
+        fail(f"`ExampleLoader` in {sandbox.display_path} is {describe(ExampleLoader)}, not a class. Write "
              "`class ExampleLoader:` with `__iter__` and `__next__` methods.")
     missing = [name for name in ("__iter__", "__next__") if not source.defines("ExampleLoader", name)]
     if missing:
-        fail(f"`class ExampleLoader` in {FILE} has no {' and no '.join(f'`{m}`' for m in missing)} method. "
-             "An iterator needs both: `__iter__` returns the iterator itself, `__next__` the next item.")
+        names = " and no ".join(f"`{m}`" for m in missing)
+        fail(f"`class ExampleLoader` in {sandbox.display_path} has no {names} method. An iterator needs both: "
+             "`__iter__` returns the iterator itself, `__next__` the next item.")
     sandbox.new(ExampleLoader, [1, 2, 3])
 
 
