@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dunderquest.core.catalog import Level
 from dunderquest.core.data import sample_source
+from dunderquest.core.preview import Digit, Preview, PreviewItem
 from dunderquest.grader.client import Cancelled
 from dunderquest.grader.result import CheckResult, LevelResult
 
@@ -50,18 +51,16 @@ def mnist_sample(count: int = 64) -> tuple[list[list[int]], list[int]]:
     return [list(images[i * 784:(i + 1) * 784]) for i in range(count)], list(labels)
 
 
-def digit_window(start: int, total: int = 40, *, wrong_at: frozenset[int] = frozenset({2})) -> dict:
+def digit_window(start: int, total: int = 40, *, wrong_at: frozenset[int] = frozenset({2})) -> Preview:
     """A preview window like grader/preview.py sends, with real MNIST digits; the learner's label
     is off by one at the indices in `wrong_at`."""
     images, labels = mnist_sample()
     items = []
     for index in range(start, min(start + 16, total)):
-        reference = {"pixels": images[index], "label": labels[index], "note": ""}
-        learner = dict(reference, label=(labels[index] + 1) % 10 if index in wrong_at else labels[index])
-        items.append({"index": index, "caption_learner": f"Numbers(x, y)[{index}]",
-                      "caption_reference": f"MNIST(...)[{index}]", "learner": learner,
-                      "reference": reference, "error": None})
-    return {"items": items, "total": total, "data": SAMPLE}
+        reference = Digit(images[index], labels[index])
+        learner = Digit(images[index], (labels[index] + 1) % 10 if index in wrong_at else labels[index])
+        items.append(PreviewItem(index, f"Numbers(x, y)[{index}]", f"MNIST(...)[{index}]", reference, learner))
+    return Preview(items, total, SAMPLE)
 
 
 class FakeGrader:
@@ -91,7 +90,7 @@ class FakeGrader:
         answer = self.results.get(level.id, failing(level))
         return answer(Path(file).read_text(encoding="utf-8")) if callable(answer) else answer
 
-    def preview(self, level: Level, file: Path, start: int = 0) -> dict:
+    def preview(self, level: Level, file: Path, start: int = 0) -> Preview:
         self.previews.append(start)
         return digit_window(start)
 

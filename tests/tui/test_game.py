@@ -499,7 +499,7 @@ def test_the_mnist_panel_steps_through_indices(app, workspace, fake_grader):
         assert isinstance(screen, DigitsScreen)
         assert fake_grader.previews == [0]
         assert "index 0 of 40" in text_of(screen, "#digits-info")
-        labels = [item["reference"]["label"] for item in digit_window(0)["items"]]
+        labels = [item.reference.label for item in digit_window(0).items]
         assert f"label: {labels[0]}" in text_of(screen, "#learner-label")
         assert not screen.query_one("#learner-box").has_class("-differs")
         await pilot.press("right", "right")
@@ -527,7 +527,7 @@ def test_the_mnist_panel_steps_through_indices(app, workspace, fake_grader):
 def test_a_digit_drawing_is_28_columns_by_14_rows():
     from dunderquest.tui.digits import picture
 
-    drawing = picture(digit_window(0)["items"][3]["reference"]["pixels"])
+    drawing = picture(digit_window(0).items[3].reference.pixels)
     rows = drawing.plain.split("\n")
     assert len(rows) == 14 and all(len(row) == 28 for row in rows)
     assert set(drawing.plain) <= {"▀", "\n"}

@@ -16,9 +16,9 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 from ..core.catalog import Level
+from ..core.preview import Preview
 from .result import STOPPED_BY_CODE, LevelResult
 
 
@@ -159,11 +159,11 @@ class GraderClient:
             return LevelResult.not_run(level, STOPPED_BY_CODE)
         return LevelResult.from_dict(reply["result"])
 
-    def preview(self, level: Level, file: Path, start: int = 0) -> dict[str, Any]:
+    def preview(self, level: Level, file: Path, start: int = 0) -> Preview:
         """The digits for the game's MNIST panel (see preview.py)."""
         reply = self._ask({"op": "preview", "level": level.id, "file": str(Path(file).resolve()),
                            "start": start})
-        return reply["preview"]
+        return Preview.from_json(reply["preview"])
 
     def cancel(self) -> None:
         """Stops every running request; each raises Cancelled. The zygote stays warm. A request that

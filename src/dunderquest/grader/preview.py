@@ -4,7 +4,8 @@ the learner's code in a sandbox, like the checks.
 
 A level names its kind of panel in its level.toml (`preview = "dataset"`). Each kind is a function
 registered here with `@kind("name")`: it gets the sandbox, the reference MNIST, the level and the
-first index, and returns the window of digits. To add a kind, write one such function."""
+first index, and returns the window of digits as a `Preview` (core/preview.py). To add a kind, write
+one such function."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 
 from ..core.catalog import Level
 from ..core.data import MnistSource
+from ..core.preview import Digit, Preview, PreviewItem
 from .expect import describe, is_tensor
 from .reference import Mnist
 from .sandbox import Sandbox, SandboxProblem
@@ -21,7 +23,7 @@ from .sandbox import Sandbox, SandboxProblem
 WINDOW = 16  # digits per preview, so stepping through them needs no new run
 PREVIEW_SEED = 2020  # the panel's DataLoader shuffles the same way every time, so it can be stepped
 
-Kind = Callable[[Sandbox, Mnist, Level, int], dict]
+Kind = Callable[[Sandbox, Mnist, Level, int], Preview]
 KINDS: dict[str, Kind] = {}  # what `preview = "..."` in a level.toml may name
 
 
@@ -57,28 +59,27 @@ def label_of(value: Any) -> int | str:
     return describe(value)
 
 
-def digit(image: Any, label: Any) -> dict:
+def digit(image: Any, label: Any) -> Digit:
     data, note = pixels(image)
-    return {"pixels": data, "label": label_of(label), "note": note}
+    return Digit(data, label_of(label), note)
 
 
 def preview(level: Level, learner_file: Path, start: int, *, source: MnistSource,
             spawn: Any) -> dict:
-    """Up to WINDOW digits from `start`: {"items": [{"index", "caption_learner", "caption_reference",
-    "learner", "reference", "error"}], "total", "data"}. A problem in the learner's code becomes the
-    item's `error`; it never raises."""
+    """Up to WINDOW digits from `start`, as JSON for the game (`Preview.to_json()`). A problem in the
+    learner's code becomes an item's `error`; it never raises."""
     if level.preview not in KINDS:  # a level without a panel
-        return {"items": [], "total": 0, "data": source.description}
+        return Preview([], 0, source.description).to_json()
     mnist = Mnist(source)
     sandbox = Sandbox(learner_file, level.exercise_path, start=spawn, module_name=level.folder.name)
     try:
-        return KINDS[level.preview](sandbox, mnist, level, start)
+        return KINDS[level.preview](sandbox, mnist, level, start).to_json()
     finally:
         sandbox.close()
 
 
 @kind("dataset")
-def dataset_items(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> dict:
+def dataset_items(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> Preview:
     """`Class(x, y)[i]`, made from MNIST's images and labels, beside the MNIST dataset's item i."""
     name = level.class_name
     total = len(mnist.train)
@@ -93,26 +94,24 @@ def dataset_items(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> d
         dataset, error = None, str(problem)
     for index in range(start, min(start + WINDOW, total)):
         image, label = reference[index]
-        item = {"index": index, "caption_learner": f"{name}(x, y)[{index}]",
-                "caption_reference": f"MNIST(...)[{index}]", "reference": digit(image, label),
-                "learner": None, "error": None}
+        item = PreviewItem(index, f"{name}(x, y)[{index}]", f"MNIST(...)[{index}]", digit(image, label))
         if dataset is None:
-            item["error"] = error
+            item.error = error
         else:
             try:
                 got = dataset[index]
                 if isinstance(got, tuple | list) and len(got) == 2:
-                    item["learner"] = digit(got[0], got[1])
+                    item.learner = digit(got[0], got[1])
                 else:
-                    item["error"] = f"Numbers(x, y)[{index}] returned {describe(got)}, not (image, label)."
+                    item.error = f"{name}(x, y)[{index}] returned {describe(got)}, not (image, label)."
             except SandboxProblem as problem:
-                item["error"] = str(problem)
+                item.error = str(problem)
         items.append(item)
-    return {"items": items, "total": total, "data": mnist.source.description}
+    return Preview(items, total, mnist.source.description)
 
 
 @kind("first_batch")
-def first_batch(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> dict:
+def first_batch(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> Preview:
     """The first batch of `Class(loader)`, wrapping a seeded MNIST DataLoader, beside that DataLoader's."""
     name = level.class_name
     images, labels = next(iter(mnist.loader(32, PREVIEW_SEED)))
@@ -133,13 +132,12 @@ def first_batch(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> dic
         error = str(problem)
     items = []
     for index in range(start, min(start + WINDOW, total)):
-        item = {"index": index, "caption_learner": f"your first batch, item {index}",
-                "caption_reference": f"DataLoader's first batch, item {index}",
-                "reference": digit(images[index], labels[index]), "learner": None, "error": error}
+        item = PreviewItem(index, f"your first batch, item {index}", f"DataLoader's first batch, item {index}",
+                           digit(images[index], labels[index]), error=error)
         if got is not None:
             if index < len(got[0]) and index < len(got[1]):
-                item["learner"] = digit(got[0][index], got[1][index])
+                item.learner = digit(got[0][index], got[1][index])
             else:
-                item["error"] = f"your first batch has only {len(got[0])} items"
+                item.error = f"your first batch has only {len(got[0])} items"
         items.append(item)
-    return {"items": items, "total": total, "data": mnist.source.description}
+    return Preview(items, total, mnist.source.description)

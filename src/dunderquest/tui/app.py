@@ -28,6 +28,7 @@ from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, T
 
 from ..core.catalog import Level
 from ..core.data import current_source
+from ..core.preview import Preview
 from ..core.workspace import Workspace
 from ..grader.client import Cancelled, GraderClient, GraderUnavailable
 from ..grader.result import LevelResult
@@ -47,7 +48,7 @@ class Grader(Protocol):
 
     def warm_up(self) -> None: ...
     def grade(self, level: Level, file: Path) -> LevelResult: ...
-    def preview(self, level: Level, file: Path, start: int = 0) -> dict[str, Any]: ...
+    def preview(self, level: Level, file: Path, start: int = 0) -> Preview: ...
     def cancel(self) -> None: ...
 
 

@@ -7,7 +7,7 @@ fetches the next one."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from rich.style import Style
 from rich.text import Text
@@ -20,13 +20,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ..core.catalog import Level
+from ..core.preview import Digit, Preview, PreviewItem
 from ..grader.client import Cancelled, GraderUnavailable
 
 SIDE = 28
 
 
 class Previewer(Protocol):
-    def preview(self, level: Level, path: Path, start: int = 0) -> dict[str, Any]: ...
+    def preview(self, level: Level, path: Path, start: int = 0) -> Preview: ...
 
 
 def picture(pixels: list[int]) -> Text:
@@ -42,13 +43,6 @@ def picture(pixels: list[int]) -> Text:
     return text
 
 
-def differs(item: dict) -> bool:
-    learner, reference = item.get("learner"), item["reference"]
-    if item.get("error") or learner is None:
-        return True
-    return learner["label"] != reference["label"] or learner["pixels"] != reference["pixels"]
-
-
 class DigitsScreen(Screen[None]):
     BINDINGS = [
         Binding("right", "step(1)", "Next digit", id="digit_next"),
@@ -59,7 +53,7 @@ class DigitsScreen(Screen[None]):
     ]
 
     class Loaded(Message):
-        def __init__(self, preview: dict | None, problem: str | None = None):
+        def __init__(self, preview: Preview | None, problem: str | None = None):
             super().__init__()
             self.preview = preview
             self.problem = problem
@@ -70,7 +64,7 @@ class DigitsScreen(Screen[None]):
         self.path = path
         self.grader = grader
         self.index = 0
-        self.window: dict | None = None
+        self.window: Preview | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -93,8 +87,8 @@ class DigitsScreen(Screen[None]):
     # loading ----------------------------------------------------------------------------------
 
     @property
-    def items(self) -> list[dict]:
-        return self.window["items"] if self.window else []
+    def items(self) -> list[PreviewItem]:
+        return self.window.items if self.window else []
 
     def fetch(self, start: int) -> None:
         self.query_one("#digits-info", Static).update(
@@ -118,7 +112,7 @@ class DigitsScreen(Screen[None]):
             return
         self.window = message.preview
         if self.items:
-            first, last = self.items[0]["index"], self.items[-1]["index"]
+            first, last = self.items[0].index, self.items[-1].index
             self.index = max(first, min(self.index, last))
         self.draw()
 
@@ -127,12 +121,12 @@ class DigitsScreen(Screen[None]):
     def action_step(self, by: int) -> None:
         if self.window is None or not self.items:
             return
-        total = self.window["total"]
+        total = self.window.total
         target = max(0, min(self.index + by, total - 1))
         if target == self.index:
             return
         self.index = target
-        first, last = self.items[0]["index"], self.items[-1]["index"]
+        first, last = self.items[0].index, self.items[-1].index
         if first <= target <= last:
             self.draw()
         elif target > last:
@@ -143,24 +137,24 @@ class DigitsScreen(Screen[None]):
     # drawing ----------------------------------------------------------------------------------
 
     def draw(self) -> None:
-        item = next((i for i in self.items if i["index"] == self.index), None)
+        item = next((i for i in self.items if i.index == self.index), None)
         if item is None:
             return
-        different = differs(item)
+        different = item.differs
         info = Text()
-        info.append(f"Level {self.level.number} · index {self.index} of {self.window['total']} · ")
+        info.append(f"Level {self.level.number} · index {self.index} of {self.window.total} · ")
         if different:
             info.append("DIFFERENT", style="bold red")
         else:
             info.append("same as the reference", style="bold green")
-        info.append(f"\nData: {self.window['data']}", style="dim")
+        info.append(f"\nData: {self.window.data}", style="dim")
         self.query_one("#digits-info", Static).update(info)
-        self._draw_side("learner", item.get("learner"), item["caption_learner"], item.get("error"))
-        self._draw_side("reference", item["reference"], item["caption_reference"], None)
+        self._draw_side("learner", item.learner, item.caption_learner, item.error)
+        self._draw_side("reference", item.reference, item.caption_reference, None)
         self.query_one("#learner-box").set_class(different, "-differs")
         self.query_one("#digits-strip", Static).update(self._strip())
 
-    def _draw_side(self, side: str, digit: dict | None, caption: str, error: str | None) -> None:
+    def _draw_side(self, side: str, digit: Digit | None, caption: str, error: str | None) -> None:
         box = self.query_one(f"#{side}-box")
         box.border_subtitle = caption
         drawing = self.query_one(f"#{side}-picture", Static)
@@ -172,16 +166,16 @@ class DigitsScreen(Screen[None]):
             drawing.update(Text("(nothing)", style="dim"))
             label.update("")
         else:
-            drawing.update(picture(digit["pixels"]) if digit["pixels"] else Text(digit["note"], style="red"))
-            label.update(f"label: {digit['label']}")
+            drawing.update(picture(digit.pixels) if digit.pixels else Text(digit.note, style="red"))
+            label.update(f"label: {digit.label}")
 
     def _strip(self) -> Text:
         """The window at a glance: every index with ✓ (same as the reference) or ✗."""
         strip = Text()
         for item in self.items:
-            same = not differs(item)
-            mark = Text(f"{item['index']}{'✓' if same else '✗'}", style="green" if same else "bold red")
-            if item["index"] == self.index:
+            same = not item.differs
+            mark = Text(f"{item.index}{'✓' if same else '✗'}", style="green" if same else "bold red")
+            if item.index == self.index:
                 mark.stylize("reverse")
             strip.append(mark)
             strip.append(" ")
