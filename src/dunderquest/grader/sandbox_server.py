@@ -312,6 +312,12 @@ class Server:
             obj = CountingIterator(args["stop"])
         elif kind == "generator":
             obj = counting_generator(args["counter"])
+        elif kind == "grad_steps":  # calling it runs a level 8 scenario with the learner's no_grad
+            from functools import partial
+
+            from .autograd_steps import grad_steps
+
+            obj = partial(grad_steps, args["no_grad"], args["scenario"], args["seed"])
         elif kind == "mnist_dataset":  # MNIST with ToTensor(), or some of its items; counted on request
             dataset = self.mnist_dataset(args["root"], args["train"])
             if args.get("indices") is not None:

@@ -1,0 +1,113 @@
+"""Level 8: `no_grad`, a context manager that also works as a decorator.
+
+Every check runs one scenario twice: in the sandbox with the learner's `no_grad`, and here with
+`torch.no_grad`. The scenario (grader/autograd_steps.py) reports what it looked at step by step, and
+the two reports must agree."""
+
+import pytest
+import torch
+
+from dunderquest.grader.autograd_steps import grad_steps
+from dunderquest.grader.expect import describe, difference, fail, is_tensor
+from dunderquest.grader.source import resolve
+
+NOT_CALLABLE = ("`__call__(self, function)` must give back a function: the decorated one, which `@no_grad()` "
+                "puts in the place of `function`. Yours gave back something that cannot be called (a missing "
+                "`return`?).")
+HANG = "Look for a loop in `__enter__`, `__exit__` or `__call__`, or a decorated function that calls itself for ever."
+
+
+@pytest.fixture
+def no_grad(sandbox):
+    return sandbox.learner_class("no_grad")
+
+
+def shown(value):
+    return repr(value) if isinstance(value, bool | str) or value is None else describe(value)
+
+
+def expect_like_torch(sandbox, no_grad, scenario, rng, expr, advice):
+    seed = rng.randrange(2**31)
+    steps = sandbox.make("grad_steps", expr, no_grad=no_grad, scenario=scenario, seed=seed)
+    got = sandbox.call(steps, expr=expr, on_timeout=HANG)
+    expected = grad_steps(torch.no_grad, scenario, seed)
+    if not isinstance(got, list):
+        fail(f"Running `{expr}` in the sandbox gave back {describe(got)} instead of its steps: your code "
+             "changed how the grader's own steps run there.")
+    for position, (what, value) in enumerate(expected):
+        if position >= len(got):
+            break
+        step = got[position]
+        if not isinstance(step, list) or len(step) != 2 or step[0] != what:
+            fail(f"Running `{expr}` in the sandbox gave back steps the grader did not take: your code "
+                 "changed how the grader's own steps run there.")
+        found = difference(step[1], value)
+        if found is not None and what.startswith("`callable("):
+            fail(f"{what} was {shown(step[1])}; with `torch.no_grad` it is {shown(value)}. {NOT_CALLABLE}")
+        if found is not None:
+            detail = f" ({found})" if is_tensor(value) and is_tensor(step[1]) else ""
+            fail(f"{what} was {shown(step[1])}; with `torch.no_grad` it is {shown(value)}{detail}. {advice}")
+    if len(got) != len(expected):
+        fail(f"`{expr}` stopped after {len(got)} of its {len(expected)} steps; with `torch.no_grad` it "
+             f"takes them all. {advice}")
+
+
+def test_no_grad_is_a_class_you_wrote(sandbox, no_grad):
+    """no_grad is a class you wrote, with __enter__, __exit__ and __call__"""
+    source = sandbox.source
+    if not sandbox.info(no_grad)["is_type"] or "no_grad" not in source.classes:
+        fail(f"`no_grad` in {sandbox.display_path} is {describe(no_grad)}, not a class written there. Write "
+             "`class no_grad:` with `__enter__`, `__exit__` and `__call__` methods.")
+    borrowed = [base for base in source.outside_bases("no_grad") if hasattr(resolve(base), "__enter__")]
+    if borrowed:
+        fail(f"`class no_grad` inherits from `{borrowed[0]}`, which already does the job. Write the three "
+             "methods yourself: this level is about how they work.")
+    missing = [name for name in ("__enter__", "__exit__", "__call__") if source.member("no_grad", name) is None]
+    if missing:
+        fail(f"`class no_grad` in {sandbox.display_path} has no {' and no '.join(f'`{m}`' for m in missing)} "
+             "method. `with` calls `__enter__` and `__exit__`; `@no_grad()` calls `__call__` with the function.")
+    sandbox.new(no_grad, expr="no_grad()")
+
+
+def test_with_no_grad_turns_autograd_off_inside(sandbox, no_grad, rng):
+    """Inside `with no_grad():` autograd is off, and after the block it is on again"""
+    expect_like_torch(sandbox, no_grad, "with", rng, "with no_grad(): y = x * 2",
+                      "`__enter__` remembers `torch.is_grad_enabled()` and calls `torch.set_grad_enabled(False)`; "
+                      "`__exit__` puts the remembered state back. Making a `no_grad()` changes nothing yet.")
+
+
+def test_it_restores_the_state_it_found(sandbox, no_grad, rng):
+    """After the block, autograd is as it was before it, even when it was already off"""
+    expect_like_torch(sandbox, no_grad, "already_off", rng, "torch.set_grad_enabled(False); with no_grad(): ...",
+                      "`__exit__` must put back the state `__enter__` found, which is not always True. "
+                      "Remember it in `__enter__` (not in `__init__`): that is when the block starts.")
+
+
+def test_nested_blocks_keep_autograd_off_until_the_outer_one_ends(sandbox, no_grad, rng):
+    """Nested `with no_grad():` blocks: autograd stays off until the outer block ends"""
+    expect_like_torch(sandbox, no_grad, "nested", rng, "with no_grad(): with no_grad(): ...",
+                      "Each `no_grad()` object remembers its own previous state on `self`, so the inner "
+                      "block puts back 'off' and the outer one 'on'.")
+
+
+def test_an_exception_passes_through_and_autograd_comes_back(sandbox, no_grad, rng):
+    """An exception passes through the block and the decorated function, and autograd comes back on"""
+    expect_like_torch(sandbox, no_grad, "raises", rng, "with no_grad(): raise ...",
+                      "`__exit__(exc_type, exc_value, traceback)` runs even when the block raises: restore "
+                      "the state there and return None or False, so the exception goes on. In the "
+                      "decorator, `with` (or try/finally) gives the same guarantee.")
+
+
+def test_it_works_as_a_decorator(sandbox, no_grad, rng):
+    """`@no_grad()` turns autograd off only while the decorated function runs"""
+    expect_like_torch(sandbox, no_grad, "decorator", rng, "@no_grad() def f(t, scale=2): ...",
+                      "`__call__(self, function)` returns a new function that runs `function(*args, **kwargs)` "
+                      "inside a `with` block of a fresh `no_grad()` (a new one on every call, as a function "
+                      "may call itself), and returns what it returned.")
+
+
+def test_the_decorated_function_keeps_its_name_and_docstring(sandbox, no_grad, rng):
+    """A function decorated with `@no_grad()` keeps its __name__ and __doc__"""
+    expect_like_torch(sandbox, no_grad, "wraps", rng, "@no_grad() def scaled(t): ...",
+                      "Put `@functools.wraps(function)` on the function that `__call__` returns: it copies "
+                      "the name and the docstring over.")
