@@ -117,3 +117,16 @@ def expect_same(got: Any, expected: Any, expr: str, why: str = "") -> None:
     if type(got) is type(expected):  # same kind of value: the values say it all
         fail(f"`{expr}` returned {_short(got)}; expected {_short(expected)}.{tail}")
     fail(f"`{expr}` returned {describe(got)}; expected {describe(expected)}.{tail}")
+
+
+def expect_written_class(sandbox: Any, cls: Any, name: str, methods: tuple[str, ...], why: str) -> None:
+    """Fails unless `name` is a class written in the learner's file that defines each of `methods` in
+    its own body (or an in-file base class). The sandbox's answer is confirmed from the file's text."""
+    source = sandbox.source
+    if not sandbox.info(cls)["is_type"] or name not in source.classes:
+        fail(f"`{name}` in {sandbox.display_path} is {describe(cls)}, not a class written in that file. Write "
+             f"`class {name}:` there, with the methods {', '.join(methods)}.")
+    missing = [method for method in methods if source.member(name, method) is None]
+    if missing:
+        fail(f"`class {name}` in {sandbox.display_path} does not define {', '.join(f'`{m}`' for m in missing)}. "
+             f"{why}")

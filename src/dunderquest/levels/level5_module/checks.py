@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from dunderquest.grader import probes
-from dunderquest.grader.expect import describe, difference, fail
+from dunderquest.grader.expect import describe, difference, expect_written_class, fail
 from dunderquest.grader.sandbox import LearnerRaised, Named, Remote
 
 METHODS = ("__call__", "forward", "register_forward_pre_hook", "register_forward_hook")
@@ -144,15 +144,9 @@ def compare_calls(got: list, expected: list, expr: str, setup: str, advice: str)
 
 def test_module_is_a_class_with_call_and_the_hook_methods(sandbox, Module):
     """Module is a class with __call__, forward, register_forward_pre_hook and register_forward_hook"""
-    source = sandbox.source
-    if not sandbox.info(Module)["is_type"] or "Module" not in source.classes:
-        fail(f"`Module` in {sandbox.display_path} is {describe(Module)}, not a class. Write `class Module:` "
-             f"with the methods {', '.join(METHODS)}.")
-    missing = [name for name in METHODS if source.member("Module", name) is None]
-    if missing:
-        fail(f"`class Module` in {sandbox.display_path} does not define {', '.join(f'`{m}`' for m in missing)}. "
-             "This level is about writing what torch.nn.Module does, so write each of them in your class "
-             "(inheriting them from torch.nn.Module does not count).")
+    expect_written_class(sandbox, Module, "Module", METHODS, "This level is about writing what torch.nn.Module "
+                         "does, so write each of them in your class (inheriting them from torch.nn.Module does "
+                         "not count).")
     sandbox.new(Module, expr="Module()")
 
 

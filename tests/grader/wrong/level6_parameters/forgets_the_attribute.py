@@ -1,0 +1,29 @@
+# Registers Parameters and submodules but never sets the attribute, so model.weight is missing.
+# must fail: test_attributes_read_back_what_was_assigned
+import torch
+
+
+class Module:
+    def __init__(self):
+        object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_modules", {})
+
+    def __setattr__(self, name, value):
+        if isinstance(value, torch.nn.Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def named_parameters(self, prefix="", seen=None):
+        seen = set() if seen is None else seen
+        for name, p in self._parameters.items():
+            if p not in seen:
+                seen.add(p)
+                yield prefix + name, p
+        for name, module in self._modules.items():
+            yield from module.named_parameters(prefix + name + ".", seen)
+
+    def parameters(self):
+        return (p for _, p in self.named_parameters())
