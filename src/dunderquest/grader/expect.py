@@ -8,27 +8,22 @@ because `2.0` is not what `2 * 1` gives, and a float tensor is not what doubling
 from __future__ import annotations
 
 import math
-import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from .remote import Remote
-from .wire import Image
+from .wire import Image, loaded_torch, shorten
 
 
 class CheckFailed(AssertionError):
     """A check's verdict, with the message for the learner."""
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     raise CheckFailed(message)
 
 
-def _torch() -> Any:
-    return sys.modules.get("torch")
-
-
 def is_tensor(value: Any) -> bool:
-    torch = _torch()
+    torch = loaded_torch()
     return torch is not None and isinstance(value, torch.Tensor)
 
 
@@ -56,8 +51,7 @@ def describe(value: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return shorten(repr(value), 60)
 
 
 def same(got: Any, expected: Any) -> bool:
@@ -75,7 +69,7 @@ def difference(got: Any, expected: Any, path: str = "") -> str | None:
                     f"{str(expected.dtype).removeprefix('torch.')}")
         if got.shape != expected.shape:
             return f"the shape{at} is {list(got.shape)}, expected {list(expected.shape)}"
-        torch = _torch()
+        torch = loaded_torch()
         if got.dtype.is_floating_point:
             equal = (got == expected) | (torch.isnan(got) & torch.isnan(expected))
         else:

@@ -12,13 +12,12 @@ import os
 import resource
 import select
 import signal
-import sys
 import time
 from pathlib import Path
 from typing import Any, Protocol
 
 from . import wire
-from .expect import describe
+from .expect import describe, is_tensor
 from .remote import Named, Remote
 
 DEFAULT_TIMEOUT = 10.0
@@ -114,11 +113,9 @@ def render(value: Any) -> str:
         return value.name
     if isinstance(value, Remote):
         return value.expr
-    torch = sys.modules.get("torch")
-    if torch is not None and isinstance(value, torch.Tensor):
+    if is_tensor(value):
         return f"tensor of shape {list(value.shape)}"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return wire.shorten(repr(value), 40)
 
 
 class Sandbox:

@@ -27,7 +27,7 @@ def safe_text(value: Any, limit: int = 300) -> str:
         text = str(value)
     except BaseException:  # a learner's __str__ may raise anything
         return "<could not be shown>"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return wire.shorten(text, limit)
 
 
 def safe_repr(value: Any, limit: int = 120) -> str:
@@ -37,7 +37,7 @@ def safe_repr(value: Any, limit: int = 120) -> str:
         return f"<{type(value).__name__} object>"
     text = ADDRESS.sub("", text)  # "<Double object at 0x7f...>": the address means nothing to a learner
     text = " ".join(text.split())  # an array's repr spans lines
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return wire.shorten(text, limit)
 
 
 class CountedSequence:

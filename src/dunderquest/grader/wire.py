@@ -13,6 +13,7 @@ import json
 import math
 import os
 import struct
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,7 +129,7 @@ def encode(value: Any, blobs: list[bytes], *, ref_for: Any = None, depth: int = 
 
 def _as_tensor(value: Any) -> Any:
     """An exact torch.Tensor (or a torch.nn.Parameter), detached, on the CPU, contiguous."""
-    torch = _torch()
+    torch = loaded_torch()
     if torch is None or not isinstance(value, torch.Tensor):
         return None
     if type(value) not in (torch.Tensor, torch.nn.Parameter):
@@ -141,7 +142,7 @@ def tensor_header(tensor: Any, blobs: list[bytes]) -> dict:
     if dtype not in TENSOR_DTYPES:
         raise TypeError(f"cannot send a tensor of dtype {dtype}")
     flat = tensor.reshape(-1)
-    raw = flat.view(_torch().uint8).numpy().tobytes() if flat.numel() else b""
+    raw = flat.view(loaded_torch().uint8).numpy().tobytes() if flat.numel() else b""
     blobs.append(raw)
     return {"t": "tensor", "dtype": dtype, "shape": list(tensor.shape), "blob": len(blobs) - 1}
 
@@ -212,7 +213,15 @@ def decode_tensor(node: dict, blobs: list[bytes]) -> Any:
     return torch.frombuffer(bytearray(raw), dtype=torch_dtype).reshape(shape)
 
 
-def _torch() -> Any:
-    import sys
+# -- shared by both sides -------------------------------------------------------------------------
 
+
+def loaded_torch() -> Any:
+    """torch, if this process has imported it, else None. Asking whether a value is a tensor never
+    imports torch: a process without it has no tensors."""
     return sys.modules.get("torch")
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, ending in "..." where it was cut."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
