@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent.parent
 # grades), but with the imports paid once: each file is graded in a fresh fork of this process.
 COLD = textwrap.dedent("""
     import json, os, sys
-    from dunderquest.grader.zygote import warm_imports
+    from dunderquest.grader.sandbox_forker import warm_imports
     warm_imports()
     from dunderquest.core.catalog import default_catalog
     from dunderquest.grader.runner import grade

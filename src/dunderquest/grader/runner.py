@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import socket
 import sys
 import time
 import traceback
@@ -13,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core.catalog import LEVELS_DIR, Level, check_title
+from ..core.catalog import LEVELS_DIR, Level, check_title, default_catalog
 from ..core.data import current_source
 from .expect import CheckFailed
+from .forked_sandbox import SandboxMaker, receive
+from .preview import preview
 from .reference import Mnist
 from .result import STOPPED_BY_CODE, CheckResult, LevelResult
 from .sandbox import LoadFailed, Sandbox, SandboxProblem
@@ -185,7 +188,7 @@ def grade(level: Level, learner_file: Path, *, display_path: str | None = None,
     for them (the cold path)."""
     began = time.monotonic()
     if start is None:
-        from .zygote import forked_sandboxes
+        from .sandbox_forker import forked_sandboxes
 
         start = forked_sandboxes()
     seed = seed if seed is not None else int.from_bytes(os.urandom(4), "big")
@@ -208,3 +211,55 @@ def grade_when_asked(levels: list[Level], await_assignment: Any) -> tuple[Grader
     plugin = GraderPlugin(await_assignment=assignment)
     run_pytest(plugin, [level.checks_path for level in levels])
     return plugin, began[0] if began else time.monotonic()
+
+
+# -- a spare runner's life, in a process the zygote forked (see zygote.py) ---------------------------
+
+
+def preloaded_mnist() -> Mnist | None:
+    """The reference MNIST, read while the runner is still a spare (None if that fails: the run
+    will then read it itself and report any problem)."""
+    try:
+        return Mnist(current_source()).preload()
+    except Exception:
+        return None
+
+
+def serve_request(ctl: socket.socket) -> dict:
+    """A spare runner's life: read MNIST and collect every level's checks while idle, then wait for
+    the request on `ctl`, and answer it (grade or preview) with sandboxes from the zygote. Returns
+    the reply for the client."""
+    mnist = preloaded_mnist()
+    asked: dict[str, Any] = {}
+
+    def await_assignment() -> Assignment | None:
+        try:
+            request = asked["request"] = receive(ctl)[0]["request"]
+        except (EOFError, OSError):
+            os._exit(0)  # the zygote closed this spare without a request: nothing to do
+        try:
+            level = asked["level"] = default_catalog().get(request["level"])
+            source = current_source()
+            reference = mnist if mnist is not None and mnist.source == source else Mnist(source)
+        except Exception as exc:  # a request we cannot serve: say so, in one line
+            asked["error"] = f"{type(exc).__name__}: {exc}"
+            return None
+        if request.get("op") != "grade":
+            return None
+        seed = request.get("seed")
+        return Assignment(level, Path(request["file"]), request.get("display") or level.exercise_path,
+                          SandboxMaker(ctl), reference,
+                          seed if seed is not None else int.from_bytes(os.urandom(4), "big"))
+
+    try:
+        plugin, began = grade_when_asked(list(default_catalog()), await_assignment)
+        if "error" in asked:
+            return {"ok": False, "error": asked["error"]}
+        request = asked["request"]
+        if request.get("op") == "preview":
+            return {"ok": True, "preview": preview(asked["level"], request["file"], int(request.get("start", 0)),
+                                                   source=current_source(), spawn=SandboxMaker(ctl))}
+        return {"ok": True, "result": plugin.level_result(began).as_dict()}
+    except Exception as exc:  # a bug of ours: say so, in one line
+        traceback.print_exc(file=sys.stderr)
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}

@@ -5,7 +5,7 @@ index, iterate, wrap an object in a real DataLoader), answering with plain data 
 It may be fully under the learner's control, so the trusted side believes nothing it says beyond the
 values themselves, and judges those against references it computed on its own.
 
-A sandbox is forked from the zygote (see zygote.py), which has torch imported already.
+A sandbox is forked from a zygote (see sandbox_forker.py), which has torch imported already.
 """
 
 from __future__ import annotations

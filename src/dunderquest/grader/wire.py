@@ -41,15 +41,20 @@ class Image:
 # -- framing ---------------------------------------------------------------------------------------
 
 
-def write_frame(fd: int, header: dict, blobs: list[bytes] = ()) -> None:
+def frame_head(header: dict, blobs: list[bytes] = ()) -> bytes:
+    """The length prefix and the JSON header of a frame; the blobs, if any, follow it as they are."""
     header = dict(header, blobs=[len(b) for b in blobs])
     body = json.dumps(header, allow_nan=False).encode()
-    _write_all(fd, struct.pack(">I", len(body)) + body)
+    return struct.pack(">I", len(body)) + body
+
+
+def write_frame(fd: int, header: dict, blobs: list[bytes] = ()) -> None:
+    write_all(fd, frame_head(header, blobs))
     for blob in blobs:
-        _write_all(fd, blob)
+        write_all(fd, blob)
 
 
-def _write_all(fd: int, data: bytes | memoryview) -> None:
+def write_all(fd: int, data: bytes | memoryview) -> None:
     view = memoryview(data)
     while view:
         written = os.write(fd, view)

@@ -1,0 +1,224 @@
+"""Forking sandboxes from a warm process, for a runner that asks for them over its channel (see
+forked_sandbox.py for what they say). A `SandboxForker` has torch, torchvision and pytest imported
+and its heap frozen, so a sandbox forked from it is ready in milliseconds; it never builds a
+reference value or runs learner code, so a sandbox has no answers to find, and each sandbox starts
+from the same clean state.
+
+The warm grader's zygote (zygote.py) is a SandboxForker that also forks the runners. A one-off
+`dunderquest check` (the cold path, `forked_sandboxes()`) forks a SandboxForker child of its own
+before it builds any reference value, and is itself the runner.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import wire
+from .forked_sandbox import SandboxMaker, receive, send, wait_for
+from .sandbox import CHANNEL_BROKEN, limit_resources
+
+SANDBOX_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LANG": "C.UTF-8"}
+
+
+def warm_imports() -> None:
+    """Everything a sandbox or the checks need, imported once, before any fork. (The service's
+    zygote imports the runner and the preview too, by importing zygote.py.)"""
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    os.environ.update(SANDBOX_ENV)
+    import _pytest.python  # noqa: F401
+    import pytest  # noqa: F401
+    import torch
+    import torch.utils.data  # noqa: F401
+    import torchvision.datasets  # noqa: F401
+    import torchvision.transforms  # noqa: F401
+
+    from . import expect, reference, sandbox_server  # noqa: F401
+
+    torch.set_num_threads(1)
+
+
+def keep_memory_private() -> None:
+    """Makes this process non-dumpable: another process of the same user (a sandbox) can then no
+    longer read its memory through /proc/PID/mem or ptrace, where a runner's references live."""
+    import ctypes
+
+    PR_SET_DUMPABLE = 4
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def close_other_fds(keep: set[int]) -> None:
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def remove_stale_homes() -> None:
+    """Sandbox folders left behind by a zygote that was killed (its pid is in the folder's name)."""
+    for home in Path(tempfile.gettempdir()).glob("dunderquest-sandbox-*-*"):
+        owner = home.name.split("-")[2]
+        if owner.isdigit() and not os.path.exists(f"/proc/{owner}"):
+            shutil.rmtree(home, ignore_errors=True)
+
+
+@dataclass
+class Run:
+    """A runner and the sandboxes it asked for. On the cold path the runner is the process that
+    forked the SandboxForker, and it has no request id and no pid of its own here."""
+
+    request_id: Any
+    pid: int
+    ctl: socket.socket
+    sandboxes: dict[int, str] = field(default_factory=dict)  # pid -> home folder
+    reply: dict = field(default_factory=dict)  # what it sent with "done", for the client
+
+
+class SandboxForker:
+    """Forks sandboxes on request and answers a runner's messages on its channel. A killed sandbox
+    is reaped later (`reap`), so that no run waits for a process with torch mapped to die."""
+
+    def __init__(self) -> None:
+        # The zygote keeps one sandbox forked ahead while it is idle (see refill_spares there).
+        self.spare_sandbox: tuple[int, int, int, str] | None = None
+        self.dying: dict[int, str] = {}  # killed sandboxes not yet reaped: pid -> folder
+
+    def fork_sandbox(self, mnist_root: str | None = None) -> tuple[int, int, int, str]:
+        """Forks a sandbox; returns (pid, fd to read its answers, fd to write requests, its folder).
+        A spare is given the MNIST folder to read while it waits."""
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        home = tempfile.mkdtemp(prefix=f"dunderquest-sandbox-{os.getpid()}-")
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                self._become_sandbox(to_child_r, from_child_w, home, mnist_root)
+            except BaseException:
+                code = CHANNEL_BROKEN
+            finally:
+                os._exit(code)
+        os.close(to_child_r)
+        os.close(from_child_w)
+        return pid, from_child_r, to_child_w, home
+
+    @staticmethod
+    def _become_sandbox(rfd: int, wfd: int, home: str, mnist_root: str | None) -> None:
+        os.setsid()
+        close_other_fds({rfd, wfd})
+        output = os.open(os.path.join(home, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        os.close(output)
+        os.close(devnull)
+        os.chdir(home)
+        os.environ.clear()
+        os.environ.update(SANDBOX_ENV, HOME=home, TMPDIR=home, PATH="/usr/bin:/bin")
+        tempfile.tempdir = home
+        # Nothing the learner leaves beside their file (a torch.py, say) can be imported by name.
+        sys.path[:] = [p for p in sys.path if p and os.path.isabs(p)]
+        limit_resources()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        from .sandbox_server import Server
+
+        Server(rfd, wfd, mnist_root).serve()
+
+    def answer_runner(self, run: Run) -> str:
+        """Handles one message from a runner: "more" to come, "done" (its reply for the client is in
+        `run.reply`), or "gone" (it ended without a reply)."""
+        try:
+            message, fds = receive(run.ctl)
+        except (EOFError, OSError, ValueError, wire.WireError):
+            return "gone"
+        for fd in fds:
+            os.close(fd)
+        op = message.get("op")
+        if op == "sandbox":
+            if self.spare_sandbox is not None and wait_for(self.spare_sandbox[0], 0) is not None:
+                self.close_spare_sandbox()  # it died while it waited
+            pid, rfd, wfd, home = self.spare_sandbox or self.fork_sandbox()
+            self.spare_sandbox = None
+            run.sandboxes[pid] = home
+            send(run.ctl, {"pid": pid, "home": home}, [rfd, wfd])
+            os.close(rfd)
+            os.close(wfd)
+        elif op == "forget" and int(message.get("pid", -1)) in run.sandboxes:
+            # A process with torch mapped takes a few ms to die: reap it later, not while a run waits.
+            pid = int(message["pid"])
+            self.dying[pid] = run.sandboxes.pop(pid)
+        elif op == "wait" and int(message.get("pid", -1)) in run.sandboxes:
+            send(run.ctl, {"code": wait_for(int(message["pid"]), min(float(message.get("timeout", 2)), 5))})
+        elif op == "done":
+            run.reply = message.get("reply", {})
+            return "done"
+        else:
+            send(run.ctl, {"error": f"unknown op {op!r}"})
+        return "more"
+
+    @staticmethod
+    def kill_sandbox(pid: int, home: str) -> None:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        wait_for(pid, 5)
+        shutil.rmtree(home, ignore_errors=True)
+
+    def reap(self) -> None:
+        for pid, home in list(self.dying.items()):
+            if wait_for(pid, 0) is not None or not os.path.exists(f"/proc/{pid}"):
+                shutil.rmtree(home, ignore_errors=True)
+                del self.dying[pid]
+
+    def close_spare_sandbox(self) -> None:
+        if self.spare_sandbox is not None:
+            pid, rfd, wfd, home = self.spare_sandbox
+            os.close(rfd)
+            os.close(wfd)
+            self.kill_sandbox(pid, home)
+            self.spare_sandbox = None
+
+    def serve_one(self, ctl: socket.socket) -> None:
+        """Runner-only mode: serve sandboxes to the one process on `ctl` until it goes away."""
+        run = Run(None, -1, ctl)
+        while self.answer_runner(run) == "more":
+            self.reap()
+        for pid, home in {**run.sandboxes, **self.dying}.items():
+            self.kill_sandbox(pid, home)
+
+
+def forked_sandboxes() -> SandboxMaker:
+    """For one grading run in this process (the cold `dunderquest check`): import once, then fork a
+    zygote child before any reference value exists, and get sandboxes from it."""
+    remove_stale_homes()
+    warm_imports()
+    gc.freeze()  # no gc.collect() first: on a one-off run that costs more than it saves
+    parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            parent.close()
+            close_other_fds({child.fileno()})
+            SandboxForker().serve_one(child)
+        finally:
+            os._exit(0)
+    child.close()
+    keep_memory_private()  # this process is the runner from here on
+    return SandboxMaker(parent, pid)
