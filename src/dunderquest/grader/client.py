@@ -37,11 +37,21 @@ class GraderStopped(GraderUnavailable):
 
 
 class GraderClient:
+    """A handle on one zygote process (zygote.py) for the game, `watch` and bulk grading. The zygote
+    is started on first use and kept warm.
+
+    Requests go to the zygote's stdin as JSON lines, each with a fresh id; one reader thread reads
+    the answers from its stdout and hands each to the caller waiting on that id. A caller blocks on
+    its own event, so several requests (a check, a preview) can be in flight at once. When the
+    zygote dies, the reader wakes every caller waiting on it with a "gone" answer, and `_ask`
+    decides whether to ask a new zygote. `env` replaces the environment the zygote starts with."""
+
     def __init__(self, env: dict[str, str] | None = None):
         self.env = env
         self.process: subprocess.Popen | None = None
         self.lock = threading.Lock()
-        self.waiting: dict[int, tuple[threading.Event, list]] = {}
+        # request id -> (set when answered, the answer once it came, the zygote it was sent to)
+        self.waiting: dict[int, tuple[threading.Event, list[dict], subprocess.Popen]] = {}
         self.ids = itertools.count(1)
         self.ready = threading.Event()
         self.cancel_until = 0.0
@@ -128,8 +138,13 @@ class GraderClient:
             if reply.get("cancelled"):
                 raise Cancelled
             if reply.get("gone"):
-                # The zygote (or the runner it forked for this request) died. Ask again, once.
-                died_while_running += self.ready.is_set()  # it had started: the run is what ended it
+                # The zygote died (the reader thread says so, with no "error"), or the runner it forked
+                # for this request ended without an answer (the zygote says so, with an "error").
+                # Either way ask again, once. A death counts against the file only if the zygote had
+                # said it was ready: then the run, not the start-up, is what ended it, and two such
+                # deaths in a row mean the learner's code stops the grader (GraderStopped below).
+                died_while_running += self.ready.is_set()
+                # Keep a zygote that is still alive and only lost its runner: the next try stays warm.
                 if process.poll() is not None or not reply.get("error"):
                     self._forget(process)
                 continue

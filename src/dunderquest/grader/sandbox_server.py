@@ -103,6 +103,16 @@ def counting_generator(counter: CountingIterator):
 
 
 class Server:
+    """The loop a sandbox runs: read one request frame on `rfd`, answer it with one frame on `wfd`.
+
+    It says `{"ready": true}` first. Each request names an operation (`op_load` imports the learner's
+    file, then `op_call`, `op_len`, `op_getitem`, ... `op_make`), answered with `{"ok": true, ...}`,
+    usually carrying a `"value"`, or, whatever the learner's code raised, `{"ok": false, "error": ...}`
+    with the line of their file it came from, when there is one. Objects that are not plain data
+    stay here in `objects` and travel as handles (`ref_for`, `resolve`), so the trusted side never
+    holds one of them. The loop ends when the grader closes the channel; the learner's code may end
+    it sooner, and the grader then says how."""
+
     def __init__(self, rfd: int, wfd: int, mnist_root: str | None = None):
         self.rfd, self.wfd = rfd, wfd
         self.mnist: dict[tuple[str, bool], Any] = {}  # (root, train) -> torchvision MNIST, ToTensor
