@@ -24,12 +24,14 @@ PROBLEMS = (
     (STOPPED_BY_CODE, "stopped the grader"),
     ("did not finish within", "hang"),
     ("printed more than", "printed too much"),
+    ("File too large", "printed too much"),  # output past the size limit while the file is imported
     ("ended the Python process", "crash"),
     ("the process running your code crashed", "crash"),
     ("the process running your code was killed", "crash"),
     ("cut the sandbox off from the grader", "crash"),
     ("Python cannot read", "syntax error"),
     ("must run without errors", "error at import"),
+    ("did not run to the end", "incomplete run"),
 )
 MISSING = "missing file"
 

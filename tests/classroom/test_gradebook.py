@@ -1,0 +1,147 @@
+"""A whole class graded through the real command, `dunderquest grade --submissions`: a class folder
+that mixes good, unfinished and hostile submissions becomes exactly the expected gradebook, the
+submitted files are left byte for byte as they were, and the same seed gives the same gradebook.
+
+Two levels keep it quick; which levels a gradebook has comes from the catalog, not from this test."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from dunderquest.classroom.report import points_text
+from dunderquest.cli import main
+from dunderquest.core.catalog import default_catalog
+
+REPO = Path(__file__).resolve().parent.parent.parent
+CATALOG = default_catalog()
+FIRST, SECOND = list(CATALOG)[:2]
+SEED = 1234
+
+HANGS = "while True:\n    pass\n"
+EXITS = "import os\n\nos._exit(0)\n"
+FLOODS = "import sys\n\nline = 'x' * 1000\nfor _ in range(20_000):\n    print(line)\n"
+
+
+def deletes_its_neighbours(solution: str) -> str:
+    """A right solution that first removes every other file in its folder: graded in place, it
+    would take the student's next level with it."""
+    return ("from pathlib import Path\n\n"
+            "here = Path(__file__).resolve()\n"
+            "for other in here.parent.iterdir():\n"
+            "    if other != here:\n"
+            "        other.unlink()\n\n" + solution)
+
+
+def solution(level) -> str:
+    return (REPO / "solutions" / level.file_name).read_text(encoding="utf-8")
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture(scope="module")
+def class_folder(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("submissions")
+    a, b = FIRST.exercise_path, SECOND.exercise_path
+    write(root / "alice", {a: solution(FIRST), b: solution(SECOND), ".dunderquest/progress.json": "{}"})
+    write(root / "bob", {a: FIRST.stub(), b: SECOND.stub()})
+    write(root / "carol", {FIRST.file_name: solution(FIRST), SECOND.file_name: solution(SECOND)})  # loose files
+    write(root / "dave", {a: HANGS, b: solution(SECOND)})
+    write(root / "erin", {a: EXITS, b: solution(SECOND)})
+    write(root / "frank", {a: deletes_its_neighbours(solution(FIRST)), b: solution(SECOND)})
+    write(root / "grace", {a: solution(FIRST), b: FLOODS})
+    write(root / "heidi", {a: solution(FIRST)})  # the second file is missing
+    (root / "notes.txt").write_text("not a student")  # a loose file beside the student folders
+    return root
+
+
+def expected_gradebook(stub_points: tuple[float, float]) -> str:
+    rows = [
+        ("alice", 10, 10, "ok"),
+        ("bob", *stub_points, "ok"),
+        ("carol", 10, 10, "ok"),
+        ("dave", 0, 10, f"{FIRST.id}: hang"),
+        ("erin", 0, 10, f"{FIRST.id}: crash"),
+        ("frank", 10, 10, "ok"),
+        ("grace", 10, 0, f"{SECOND.id}: printed too much"),
+        ("heidi", 10, 0, f"{SECOND.id}: missing file"),
+    ]
+    lines = [f"student,{FIRST.id},{SECOND.id},total,status"]
+    lines += [f"{name},{points_text(x)},{points_text(y)},{points_text(x + y)},{status}" for name, x, y, status in rows]
+    return "\n".join(lines) + "\n"
+
+
+def stub_points(grader, level) -> float:
+    """What the untouched stub scores, graded on its own by the test session's grader."""
+    result = grader.grade(level, REPO / "exercises" / level.file_name, seed=SEED)
+    assert not result.passed, "a stub must fail its level"
+    return level.points * sum(c.passed for c in result.checks) / len(result.checks)
+
+
+def grade(class_folder: Path, out: Path, capsys) -> tuple[int, str]:
+    code = main(["grade", "--submissions", str(class_folder), "--output", str(out), "--seed", str(SEED),
+                 "--levels", f"{FIRST.number},{SECOND.number}", "--jobs", "2"])
+    return code, capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_a_mixed_class_gives_exactly_the_expected_gradebook_and_is_left_untouched(
+        class_folder, tmp_path, capsys, grader):
+    before = snapshot(class_folder)
+    code, out = grade(class_folder, tmp_path / "out", capsys)
+    assert code == 0, out
+
+    gradebook = (tmp_path / "out" / "gradebook.csv").read_text(encoding="utf-8")
+    assert gradebook == expected_gradebook((stub_points(grader, FIRST), stub_points(grader, SECOND)))
+    assert snapshot(class_folder) == before, "a submitted file was changed, added or removed"
+    assert "dave: level1: hang" in out.replace(FIRST.id, "level1")
+
+    # Each student's own reports sit next to the gradebook.
+    report = json.loads((tmp_path / "out" / "grace.json").read_text())
+    assert report["student"] == "grace" and report["seed"] == SEED
+    assert report["status"] == f"{SECOND.id}: printed too much"
+    assert report["levels"][1]["passed"] is False and report["levels"][0]["passed"] is True
+    junit = ET.parse(tmp_path / "out" / "heidi.xml").getroot()
+    assert "could not be graded" in junit.find(".//failure").text
+
+
+@pytest.mark.slow
+def test_the_same_seed_gives_the_same_gradebook_byte_for_byte(class_folder, tmp_path, capsys):
+    calm = tmp_path / "calm"  # the students who finish fast: a rerun of the whole class is the test above
+    for name in ("alice", "bob", "carol", "frank", "grace", "heidi"):
+        shutil.copytree(class_folder / name, calm / name)
+    grade(calm, tmp_path / "first", capsys)
+    (tmp_path / "second").mkdir()
+    (tmp_path / "second" / "gradebook.csv").write_text("the previous gradebook\n")
+    grade(calm, tmp_path / "second", capsys)
+    first = (tmp_path / "first" / "gradebook.csv").read_bytes()
+    second = (tmp_path / "second" / "gradebook.csv").read_bytes()
+    assert first.decode().splitlines() == second.decode().splitlines()
+    assert first == second
+    assert len(list(csv.reader(io.StringIO(first.decode())))) == 7
+
+
+def test_usage_errors_say_what_to_do(tmp_path, capsys):
+    assert main(["grade", "--submissions", str(tmp_path)]) == 2
+    assert "--output OUTDIR" in capsys.readouterr().err
+    assert main(["grade", "--submissions", str(tmp_path), "--output", str(tmp_path / "out")]) == 2
+    assert "outside the submissions folder" in capsys.readouterr().err
+    assert main(["grade", "--workspace", str(tmp_path)]) == 2
+    assert "--format" in capsys.readouterr().err
+    assert main(["grade", "--workspace", str(tmp_path), "--format", "json", "--levels", "99"]) == 2
+    assert "There is no level called '99'" in capsys.readouterr().err

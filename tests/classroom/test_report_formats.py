@@ -1,0 +1,176 @@
+"""The four report formats, checked against minimal valid examples written from each platform's
+specification, and the points a level is worth. No grader runs here: the results are built by hand."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+
+import pytest
+
+from dunderquest.classroom.gradebook import Gradebook
+from dunderquest.classroom.report import GradedLevel, Report, points_text
+from dunderquest.core.catalog import default_catalog, load_level
+from dunderquest.grader.protections import in_force
+from dunderquest.grader.result import STOPPED_BY_CODE, CheckResult, LevelResult
+
+CATALOG = default_catalog()
+LEVELS = list(CATALOG)[:2]
+HANG = "`import exercises/level2_data.py` did not finish within 10 s, so it was stopped. Look for a loop."
+
+# Gradescope's autograder specification: results.json has a top-level score (or the tests' scores
+# add up to it), an execution time and an output, and a list of tests, each like this one.
+GRADESCOPE_EXAMPLE = {
+    "score": 2.0, "execution_time": 1, "output": "text shown to the student",
+    "tests": [{"score": 2.0, "max_score": 2.0, "status": "passed", "name": "Test 1", "number": "1.1",
+               "output": "", "visibility": "visible"}],
+}
+# What `classroom-resources/autograding-grading-reporter` reads from a step's base64 `result`.
+GITHUB_EXAMPLE = {
+    "version": 1, "status": "pass", "max_score": 10,
+    "tests": [{"name": "Test 1", "status": "pass", "score": 10, "message": None, "line_no": 0,
+               "execution_time": "0.01s"}],
+}
+
+
+def level_result(level, passed: list[bool], message: str = "`len(Data())` returned 10; expected 3.") -> LevelResult:
+    checks = [CheckResult(check_id, name, ok, "" if ok else message, None if ok else 7)
+              for (check_id, name), ok in zip(level.checks(), passed, strict=False)]
+    return LevelResult(level.id, level.title, all(c.passed for c in checks), "MNIST sample", checks, 0.25)
+
+
+@pytest.fixture
+def report() -> Report:
+    """Level 1 all passed; level 2 with only its first check passed."""
+    first, second = LEVELS
+    graded = [GradedLevel.of(first, level_result(first, [True] * len(first.checks()))),
+              GradedLevel.of(second, level_result(second, [True] + [False] * (len(second.checks()) - 1)))]
+    return Report(None, graded, seed=42, seconds=1.5, protections=[p.as_dict() for p in in_force()])
+
+
+def same_shape(example: dict, ours: dict) -> None:
+    """Every key of the example is in ours, with a value of the same JSON type."""
+    for key, value in example.items():
+        assert key in ours, f"missing {key!r}"
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            assert isinstance(ours[key], float | int) and not isinstance(ours[key], bool), key
+        elif value is not None:
+            assert isinstance(ours[key], type(value)), key
+
+
+class TestPoints:
+    """Points come from level.toml and are split evenly across a level's checks."""
+
+    def test_a_level_without_points_is_worth_ten(self):
+        assert all(level.points == 10 for level in CATALOG if "points" not in
+                   (level.folder / "level.toml").read_text(encoding="utf-8"))
+
+    def test_points_in_level_toml_are_read(self, tmp_path):
+        folder = tmp_path / "level9_widget"
+        folder.mkdir()
+        (folder / "level.toml").write_text('title = "T"\nclass = "Widget"\nsummary = "S"\npoints = 25\n')
+        assert load_level(folder).points == 25
+
+    def test_a_level_score_is_its_share_of_passed_checks(self, report):
+        first, second = report.levels
+        assert first.score == pytest.approx(10)
+        assert second.score == pytest.approx(10 / len(second.result.checks))
+        assert report.max_score == 20
+
+    def test_points_print_the_same_everywhere(self):
+        assert [points_text(x) for x in (10.0, 20 / 3, 0.0, 1.25, 12.5)] == ["10", "6.67", "0", "1.25", "12.5"]
+
+
+class TestGradescope:
+    def test_has_the_specification_fields(self, report):
+        results = report.to_gradescope()
+        same_shape(GRADESCOPE_EXAMPLE, results)
+        for test in results["tests"]:
+            same_shape(GRADESCOPE_EXAMPLE["tests"][0], test)
+            assert test["status"] in ("passed", "failed")
+
+    def test_score_is_the_sum_of_the_tests(self, report):
+        results = json.loads(report.render("gradescope"))
+        assert results["score"] == pytest.approx(sum(test["score"] for test in results["tests"]))
+        assert results["score"] == pytest.approx(report.score)
+
+    def test_one_test_per_check_and_the_learner_message_as_output(self, report):
+        tests = report.to_gradescope()["tests"]
+        assert len(tests) == sum(len(level.checks()) for level in LEVELS)
+        failed = [test for test in tests if test["status"] == "failed"]
+        assert failed and all(test["score"] == 0 and "returned 10; expected 3" in test["output"] for test in failed)
+
+
+class TestJUnit:
+    def test_parses_with_one_suite_per_level_and_one_case_per_check(self, report):
+        root = ET.fromstring(report.render("junit").encode())
+        assert root.tag == "testsuites"
+        suites = root.findall("testsuite")
+        assert [suite.get("name").split(":")[0] for suite in suites] == [level.id for level in LEVELS]
+        for suite, level in zip(suites, LEVELS, strict=True):
+            cases = suite.findall("testcase")
+            assert [case.get("name") for case in cases] == [name for _, name in level.checks()]
+            assert int(suite.get("tests")) == len(cases)
+            assert int(suite.get("failures")) == sum(case.find("failure") is not None for case in cases)
+
+    def test_the_message_is_in_the_failure(self, report):
+        root = ET.fromstring(report.render("junit").encode())
+        failures = root.findall(".//failure")
+        assert failures
+        assert all("returned 10; expected 3" in (f.text or "") and f.get("message") for f in failures)
+        assert int(root.get("failures")) == len(failures)
+
+
+class TestGitHub:
+    def test_result_decodes_and_carries_version_1(self, report):
+        line = report.render("github")
+        assert line.startswith("result=") and line.endswith("\n") and "\n" not in line[:-1]
+        decoded = json.loads(base64.b64decode(line.removeprefix("result=").strip()))
+        assert decoded["version"] == 1
+        same_shape(GITHUB_EXAMPLE, decoded)
+        for test in decoded["tests"]:
+            same_shape(GITHUB_EXAMPLE["tests"][0], test)
+
+    def test_status_and_points_as_the_reporter_adds_them(self, report):
+        decoded = report.to_github()
+        assert decoded["status"] == "fail" and decoded["max_score"] == 20
+        assert sum(test["score"] for test in decoded["tests"]) == pytest.approx(report.score)
+        # The reporter's console table counts passed tests times max_score: the same figure.
+        passed = sum(test["status"] == "pass" for test in decoded["tests"])
+        assert decoded["max_score"] * passed / len(decoded["tests"]) != pytest.approx(0)
+        assert {test["line_no"] for test in decoded["tests"] if test["status"] == "fail"} == {7}
+
+
+class TestProductJson:
+    def test_every_level_and_check_with_points_data_seed_timing_and_protections(self, report):
+        document = json.loads(report.render("json"))
+        assert document["seed"] == 42 and document["data"] == "MNIST sample" and document["seconds"] == 1.5
+        assert [level["level"] for level in document["levels"]] == [level.id for level in LEVELS]
+        assert document["score"] == pytest.approx(report.score) and document["max_score"] == 20
+        names = {protection["name"] for protection in document["protections"]}
+        assert {"separate process", "rlimit output size", "rlimit memory"} <= names
+        assert all(isinstance(p["in_force"], bool) for p in document["protections"])
+        check = document["levels"][1]["checks"][1]
+        assert check["passed"] is False and check["score"] == 0 and check["line"] == 7
+
+
+class TestStatus:
+    def test_what_went_wrong_is_named_per_level(self, report):
+        second = report.levels[1]
+        hung = GradedLevel.of(second.level, level_result(second.level, [False] * 20, HANG))
+        stopped = GradedLevel.of(second.level, level_result(second.level, [False] * 20, STOPPED_BY_CODE))
+        assert replace(report, levels=[report.levels[0], hung]).status == "level2: hang"
+        assert stopped.problem == "stopped the grader"
+        assert report.status == "ok"  # failed checks are a score, not a problem
+
+    def test_gradebook_columns_follow_the_levels_graded(self, report):
+        other = replace(report, student="=cmd|' /C calc'!A0")
+        book = Gradebook(LEVELS, [replace(report, student="bo"), other])
+        rows = list(csv.reader(io.StringIO(book.csv_text())))
+        assert rows[0] == ["student", *(level.id for level in LEVELS), "total", "status"]
+        assert rows[1][0] == "'=cmd|' /C calc'!A0"  # a spreadsheet shows it as text, not a formula
+        assert rows[2] == ["bo", "10", points_text(report.levels[1].score), points_text(report.score), "ok"]
