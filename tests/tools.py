@@ -1,0 +1,45 @@
+"""Where the tests find programs: console scripts next to the running Python, not on PATH.
+
+A virtualenv's Python called by path (`.venv/bin/python -m pytest`) does not put the virtualenv's
+`bin/` on PATH, so `shutil.which("dunderquest")` would miss the very install under test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+
+def console_script(name: str) -> Path | None:
+    """The installed console script `name` of the Python running the tests, if it is installed."""
+    folders = [sysconfig.get_path("scripts"), os.path.dirname(sys.executable)]
+    for folder in folders:
+        for candidate in (name, f"{name}.exe"):
+            path = Path(folder) / candidate
+            if path.is_file() and os.access(path, os.X_OK):
+                return path
+    return None
+
+
+def require(program: str | None, what: str) -> str:
+    """The path of a program a test needs. Outside CI a missing one skips the test; in CI
+    (`CI=true`) it fails it, so a test can't silently stop running on the machine that guards main."""
+    if program is not None:
+        return program
+    message = f"this test needs {what}, which is not installed"
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(message + " (in CI a missing tool is a failure, not a skip)", pytrace=False)
+    pytest.skip(message)
+
+
+def tmux() -> str:
+    return require(shutil.which("tmux"), "tmux")
+
+
+def installed(name: str) -> str:
+    script = console_script(name)
+    return require(str(script) if script else None, f"the installed `{name}` command")
