@@ -1,5 +1,5 @@
 """Probes for the checks of levels 5 to 7: modules, hooks and module trees built around a `Module`
-class, which record what happens to them as plain data.
+class, which record what happens to them as plain data, and what a DataLoader is given.
 
 The same code runs on both sides of the trust boundary. In the sandbox (through `op_make`, see
 `KINDS`) it is built around the learner's `Module`; in the grader it is built around
@@ -220,6 +220,16 @@ def attribute_report(module: Any, made: Made, path: str) -> list:
     return [made.index_of(value), _safe_name(value), _sendable(value)]
 
 
+# -- level 7: the DataLoader ----------------------------------------------------------------------
+
+
+def seeded_generator(seed: int) -> Any:
+    """`torch.Generator().manual_seed(seed)`, for a DataLoader to shuffle with."""
+    import torch
+
+    return torch.Generator().manual_seed(seed)
+
+
 # -- the kinds the sandbox builds (see sandbox_server.Server.op_make) ------------------------------
 
 KINDS = {
@@ -235,4 +245,5 @@ KINDS = {
     "early_model": early_model,
     "parameter_report": parameter_report,
     "attribute_report": attribute_report,
+    "seeded_generator": seeded_generator,
 }

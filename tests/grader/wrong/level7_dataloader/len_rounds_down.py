@@ -1,0 +1,40 @@
+# len() rounds down even without drop_last, so the short last batch is not counted.
+# must fail: test_len_is_the_number_of_batches
+import torch
+
+
+class DataLoader:
+    def __init__(self, dataset, batch_size=1, shuffle=False, generator=None, drop_last=False):
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.generator = generator
+        self.drop_last = drop_last
+
+    def __len__(self):
+        return len(self.dataset) // self.batch_size
+
+    def __iter__(self):
+        return LoaderIter(self)
+
+
+class LoaderIter:
+    def __init__(self, loader):
+        self.loader = loader
+        n = len(loader.dataset)
+        self.order = torch.randperm(n, generator=loader.generator).tolist() if loader.shuffle else list(range(n))
+        self.position = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        size = self.loader.batch_size
+        indices = self.order[self.position:self.position + size]
+        if not indices or (self.loader.drop_last and len(indices) < size):
+            self.position = len(self.order)
+            raise StopIteration
+        self.position += len(indices)
+        images, labels = zip(*[self.loader.dataset[i] for i in indices])
+        return [torch.stack(images), torch.tensor(labels)]
+

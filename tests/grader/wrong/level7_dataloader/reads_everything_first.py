@@ -1,0 +1,42 @@
+# Reads every sample of the dataset when a pass starts, then slices batches out of the copy.
+# must fail: test_it_reads_only_the_batch_it_is_asked_for
+import torch
+
+
+class DataLoader:
+    def __init__(self, dataset, batch_size=1, shuffle=False, generator=None, drop_last=False):
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.generator = generator
+        self.drop_last = drop_last
+
+    def __len__(self):
+        if self.drop_last:
+            return len(self.dataset) // self.batch_size
+        return (len(self.dataset) + self.batch_size - 1) // self.batch_size
+
+    def __iter__(self):
+        return LoaderIter(self)
+
+
+class LoaderIter:
+    def __init__(self, loader):
+        self.loader = loader
+        n = len(loader.dataset)
+        order = torch.randperm(n, generator=loader.generator).tolist() if loader.shuffle else list(range(n))
+        self.samples = [loader.dataset[i] for i in order]
+        self.position = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        size = self.loader.batch_size
+        chunk = self.samples[self.position:self.position + size]
+        if not chunk or (self.loader.drop_last and len(chunk) < size):
+            self.position = len(self.samples)
+            raise StopIteration
+        self.position += len(chunk)
+        images, labels = zip(*chunk)
+        return [torch.stack(images), torch.tensor(labels)]
