@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .core.catalog import Level, UnknownLevel, default_catalog
+from .core.progress import LAST_LEVEL, Status
 from .core.workspace import STATE_DIR, NoWorkspace, Workspace, resolve_workspace
 
 OK, FAILED, USAGE = 0, 1, 2
@@ -70,10 +71,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(rows))
         return OK
-    marks = {"passed": "passed  ", "unlocked": "unlocked", "locked": "locked  "}
     for level, row in zip(workspace.catalog, rows, strict=True):
-        print(f"{level.number:>2}  {marks[row['status']]}  {level.title} ({level.class_name})  {row['file']}")
-    passed = sum(row["status"] == "passed" for row in rows)
+        print(f"{level.number:>2}  {row['status']:<8}  {level.title} ({level.class_name})  {row['file']}")
+    passed = sum(row["status"] is Status.PASSED for row in rows)
     print(f"\n{passed}/{len(rows)} passed. Workspace: {workspace.root}")
     return OK
 
@@ -82,20 +82,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     level = _level(args.level)
     workspace = _workspace(args)
     progress = workspace.progress
-    was_locked = progress.status(level) == "locked"
+    was_locked = progress.status(level) is Status.LOCKED
     from .grader.runner import grade
 
     result = grade(level, workspace.exercise(level), seed=args.seed)
-    unlocked = None
-    if result.passed:
-        before = {other.id: progress.status(other) for other in workspace.catalog}
-        progress.record_pass(level)
-        after = workspace.catalog.after(level)
-        if after and before[after.id] == "locked" and progress.status(after) == "unlocked":
-            unlocked = after
-        tries = 0
-    else:
-        tries = progress.record_failure(level)
+    outcome = progress.record(level, result.passed)
 
     if args.format == "json":
         print(json.dumps(result.to_json()))
@@ -114,15 +105,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     passed = sum(c.passed for c in result.checks)
     print(f"\n{passed}/{len(result.checks)} checks passed in {result.seconds:.1f} s.")
     if result.passed:
-        if unlocked:
+        if unlocked := outcome.unlocked:
             print(f"Level {level.number} passed. Level {unlocked.number} ({unlocked.title}) is now unlocked: "
                   f"{unlocked.exercise_path}")
-        elif workspace.catalog.after(level) is None:
-            print(f"Level {level.number} passed. That was the last level: well done!")
+        elif outcome.last_level:
+            print(f"Level {level.number} passed. {LAST_LEVEL}")
         else:
             print(f"Level {level.number} passed.")
         print(f"Compare with the reference solution: dunderquest solution {level.number}")
-    elif tries and tries % 3 == 0:
+    elif outcome.stuck:
         print(f"Stuck? `dunderquest hint {level.number}` shows a hint.")
     return OK if result.passed else FAILED
 
@@ -155,7 +146,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
 def cmd_solution(args: argparse.Namespace) -> int:
     level = _level(args.level)
     workspace = _workspace(args)
-    if workspace.progress.status(level) != "passed":
+    if workspace.progress.status(level) is not Status.PASSED:
         print(f"The solution to level {level.number} opens once you pass it: dunderquest check "
               f"{level.number}", file=sys.stderr)
         return FAILED

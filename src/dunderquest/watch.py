@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .core.catalog import Level
+from .core.progress import LAST_LEVEL, Status
 from .core.workspace import Workspace
 from .grader.client import Cancelled, GraderClient, GraderUnavailable
 from .grader.result import LevelResult
@@ -76,7 +77,7 @@ class Watch:
 
     def start_level(self, level: Level) -> None:
         self.level, self.runs = level, 0
-        self.passed = self.workspace.progress.status(level) == "passed"
+        self.passed = self.workspace.progress.status(level) is Status.PASSED
         self.say(f"\nWatching {self.workspace.exercise(level)}")
         self.say(f"Level {level.number}: {level.title}. {level.summary}")
         self.say("Save the file to check it.  " + self.keys_help())
@@ -92,23 +93,20 @@ class Watch:
             self.say(f"The check could not run: {err or 'cancelled'}")
             return
         self.say(render(self.level, result, self.runs))
-        progress = self.workspace.progress
-        if not result.passed:
-            tries = progress.record_failure(self.level)
-            if tries % 3 == 0:
+        outcome = self.workspace.progress.record(self.level, result.passed)
+        if not outcome.passed:
+            if outcome.stuck:
                 self.say("Stuck? Press h for a hint.")
             self.say(self.keys_help())
             return
-        progress.record_pass(self.level)
         self.passed = True
-        following = self.workspace.catalog.after(self.level)
-        if following is None:
-            self.say(f"Level {self.level.number} passed. That was the last level: well done!")
+        if outcome.last_level:
+            self.say(f"Level {self.level.number} passed. {LAST_LEVEL}")
             self.say(f"Compare with the reference: dunderquest solution {self.level.number}.  q quit")
             return
-        self.say(f"Level {self.level.number} passed! On to level {following.number}. "
+        self.say(f"Level {self.level.number} passed! On to level {outcome.following.number}. "
                  f"(Compare with the reference: dunderquest solution {self.level.number})")
-        self.start_level(following)
+        self.start_level(outcome.following)
 
     def key(self, key: str) -> bool:
         """Acts on one key; False means quit."""

@@ -1,5 +1,5 @@
-"""The progress file: passes unlock levels in order, every write is atomic and locked, and a damaged
-file is set aside, never fatal."""
+"""The progress file: passes unlock levels in order, recording a check says what it changed, every
+write is atomic and locked, and a damaged file is set aside, never fatal."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import os
 import pytest
 
 from dunderquest.core import progress as progress_module
-from dunderquest.core.progress import Progress
+from dunderquest.core.progress import LAST_LEVEL, Progress, Status
 
 
 @pytest.fixture
@@ -22,24 +22,30 @@ def statuses(progress, catalog):
     return [progress.status(level) for level in catalog]
 
 
+def then_locked(catalog, *first):
+    """`first`, then every later level locked."""
+    return [*first, *[Status.LOCKED] * (len(catalog) - len(first))]
+
+
 def test_a_fresh_learner_can_play_level_one_only(progress, catalog):
-    assert statuses(progress, catalog) == ["unlocked", "locked", "locked", "locked"]
+    assert statuses(progress, catalog) == then_locked(catalog, Status.UNLOCKED)
+    assert all(type(status) is Status for status in statuses(progress, catalog))
     assert progress.current() is catalog.get("1")
     assert not progress.path.exists()  # reading never creates the file
 
 
 def test_passing_a_level_unlocks_the_next(progress, catalog):
     progress.record_pass(catalog.get("1"))
-    assert statuses(progress, catalog) == ["passed", "unlocked", "locked", "locked"]
+    assert statuses(progress, catalog) == then_locked(catalog, "passed", "unlocked")
     assert progress.current() is catalog.get("2")
     progress.record_pass(catalog.get("2"))
-    assert statuses(progress, catalog) == ["passed", "passed", "unlocked", "locked"]
+    assert statuses(progress, catalog) == then_locked(catalog, "passed", "passed", "unlocked")
 
 
 def test_a_level_unlocks_only_when_every_level_before_it_has_passed(progress, catalog):
     progress.record_pass(catalog.get("1"))
     progress.record_pass(catalog.get("3"))  # checked while locked, and passed
-    assert statuses(progress, catalog) == ["passed", "unlocked", "passed", "locked"]
+    assert statuses(progress, catalog) == then_locked(catalog, "passed", "unlocked", "passed")
     assert progress.current() is catalog.get("2")
 
 
@@ -69,9 +75,39 @@ def test_hints_come_one_at_a_time_and_stop_at_the_end(progress, catalog):
 
 
 def test_failed_tries_are_counted_per_level(progress, catalog):
-    assert [progress.record_failure(catalog.get("1")) for _ in range(3)] == [1, 2, 3]
-    assert progress.record_failure(catalog.get("2")) == 1
+    assert [progress.record(catalog.get("1"), passed=False).tries for _ in range(3)] == [1, 2, 3]
+    assert progress.record(catalog.get("2"), passed=False).tries == 1
     assert progress.load().failed_tries == {"level1": 3, "level2": 1}
+
+
+def test_every_third_failed_try_suggests_a_hint(progress, catalog):
+    level = catalog.get("1")
+    outcomes = [progress.record(level, passed=False) for _ in range(7)]
+    assert [outcome.stuck for outcome in outcomes] == [False, False, True, False, False, True, False]
+    assert not any(outcome.passed or outcome.unlocked or outcome.last_level for outcome in outcomes)
+    passed = progress.record(level, passed=True)
+    assert (passed.tries, passed.stuck) == (0, False)
+
+
+def test_a_pass_says_which_level_it_unlocked(progress, catalog):
+    one, two, three, four, *_ = catalog
+    outcome = progress.record(one, passed=True)
+    assert (outcome.level, outcome.passed, outcome.unlocked, outcome.following) == (one, True, two, two)
+    assert not outcome.last_level
+    assert progress.record(one, passed=True).unlocked is None  # level 2 was open already
+    assert progress.record(three, passed=True).unlocked is None  # level 4 waits for level 2 too
+    assert progress.record(two, passed=True).unlocked is None  # level 3 passed already: nothing new to open
+    assert progress.status(four) is Status.UNLOCKED
+
+
+def test_passing_the_last_level_wins_the_game(progress, catalog):
+    *earlier, last = catalog
+    for level in earlier:
+        progress.record(level, passed=True)
+    assert progress.record(last, passed=False).last_level is False  # a failure never wins
+    outcome = progress.record(last, passed=True)
+    assert (outcome.following, outcome.unlocked, outcome.last_level) == (None, None, True)
+    assert LAST_LEVEL == "That was the last level: well done!"
 
 
 def test_the_file_is_small_readable_json(progress, catalog):
@@ -103,7 +139,7 @@ def test_a_crash_while_writing_leaves_the_old_file_whole(progress, catalog, monk
 
 def test_a_kill_between_write_and_rename_leaves_the_old_file_whole(progress, catalog, monkeypatch):
     """KeyboardInterrupt is not an Exception; the temp file still goes."""
-    progress.record_failure(catalog.get("1"))
+    progress.record(catalog.get("1"), passed=False)
     before = progress.path.read_bytes()
 
     def interrupted(fd):
@@ -111,7 +147,7 @@ def test_a_kill_between_write_and_rename_leaves_the_old_file_whole(progress, cat
 
     monkeypatch.setattr(progress_module.os, "fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        progress.record_failure(catalog.get("1"))
+        progress.record(catalog.get("1"), passed=False)
     monkeypatch.undo()
     assert progress.path.read_bytes() == before
     assert leftovers(progress.path.parent) == []
@@ -149,7 +185,7 @@ def _record_many(path, level_ids, tries):
     catalog = default_catalog()
     progress = Progress(path, catalog)
     for i in range(tries):
-        progress.record_failure(catalog.get("1"))
+        progress.record(catalog.get("1"), passed=False)
         if i < len(level_ids):
             progress.record_pass(catalog.get(level_ids[i]))
 

@@ -1,5 +1,8 @@
 """What a learner has done: passed levels, hints seen, failed tries. One small JSON file, always
-written atomically (temp file, fsync, rename), so a crash or a kill never leaves half a file."""
+written atomically (temp file, fsync, rename), so a crash or a kill never leaves half a file.
+
+`Progress.record` is the one place that says what a check's result changes: every front end (the
+game, `check`, `watch`) records through it and only words the `Outcome` it returns."""
 
 from __future__ import annotations
 
@@ -11,11 +14,43 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from .catalog import Catalog, Level
 
 VERSION = 1
+HINT_EVERY = 3  # failed tries: every third one in a row suggests a hint
+LAST_LEVEL = "That was the last level: well done!"
+
+
+class Status(StrEnum):
+    """Where a level stands. A level unlocks once every level before it has passed."""
+
+    PASSED = "passed"
+    UNLOCKED = "unlocked"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What recording a check's result changed, for the front end to say."""
+
+    level: Level
+    passed: bool
+    tries: int  # failed tries of this level so far; 0 when it passed
+    unlocked: Level | None  # the next level, when this pass is what unlocked it
+    following: Level | None  # the level after this one; None when this is the last
+
+    @property
+    def last_level(self) -> bool:
+        """The last level passed: the game is won."""
+        return self.passed and self.following is None
+
+    @property
+    def stuck(self) -> bool:
+        """Time to suggest a hint: every HINT_EVERY-th failed try."""
+        return not self.passed and self.tries % HINT_EVERY == 0
 
 
 @dataclass
@@ -108,15 +143,23 @@ class Progress:
             yield state
             write_atomically(self.path, state.to_json())
 
-    def record_pass(self, level: Level) -> None:
+    def record(self, level: Level, passed: bool) -> Outcome:
+        """Records a check of `level` that passed (the first pass is the one remembered) or failed
+        (one more failed try), and says what that changed."""
+        following = self.catalog.after(level)
         with self.change() as state:
-            state.passed.setdefault(level.id, time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+            was_locked = following is not None and self.status(following, state) is Status.LOCKED
+            if passed:
+                state.passed.setdefault(level.id, time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+                tries = 0
+            else:
+                tries = state.failed_tries[level.id] = state.failed_tries.get(level.id, 0) + 1
+            unlocked = following if was_locked and self.status(following, state) is Status.UNLOCKED else None
+        return Outcome(level, passed, tries, unlocked, following)
 
-    def record_failure(self, level: Level) -> int:
-        """Counts a failed try and returns how many there have been."""
-        with self.change() as state:
-            state.failed_tries[level.id] = state.failed_tries.get(level.id, 0) + 1
-            return state.failed_tries[level.id]
+    def record_pass(self, level: Level) -> Outcome:
+        """Marks `level` passed, as a passing check does (for setting up a workspace)."""
+        return self.record(level, passed=True)
 
     def next_hint(self, level: Level) -> tuple[int, str] | None:
         """The next unseen hint (1-based number, text), or None when every hint has been shown."""
@@ -128,14 +171,13 @@ class Progress:
             state.hints_seen[level.id] = seen + 1
             return seen + 1, hints[seen]
 
-    def status(self, level: Level, state: State | None = None) -> str:
-        """"passed", "unlocked" or "locked": a level unlocks once every level before it has passed."""
+    def status(self, level: Level, state: State | None = None) -> Status:
         state = state or self.load()
         if level.id in state.passed:
-            return "passed"
+            return Status.PASSED
         if all(earlier.id in state.passed for earlier in self.catalog.before(level)):
-            return "unlocked"
-        return "locked"
+            return Status.UNLOCKED
+        return Status.LOCKED
 
     def current(self) -> Level:
         """The first level not yet passed (the last level when all have passed)."""

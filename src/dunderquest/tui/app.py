@@ -29,6 +29,7 @@ from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, T
 from ..core.catalog import Level
 from ..core.data import current_source
 from ..core.preview import Preview
+from ..core.progress import LAST_LEVEL, Outcome, Status
 from ..core.workspace import Workspace
 from ..grader.client import Cancelled, GraderClient, GraderUnavailable
 from ..grader.result import LevelResult
@@ -149,7 +150,7 @@ class DunderquestApp(App[None]):
     # the current level ------------------------------------------------------------------------
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         return self.progress.status(self.level)
 
     @property
@@ -163,7 +164,7 @@ class DunderquestApp(App[None]):
         if not self.file.path.exists():
             self.workspace.add_missing_stubs()
         status = self.status
-        self.editor.show(self.file.read(), read_only=status == "locked")
+        self.editor.show(self.file.read(), read_only=status is Status.LOCKED)
         # Rich's Markdown in one Static: the Markdown widget mounts a widget per block, which
         # costs about a quarter of a second of first paint for a lesson.
         self.query_one("#lesson", Static).update(RichMarkdown(level.lesson(), code_theme="monokai"))
@@ -172,9 +173,9 @@ class DunderquestApp(App[None]):
         self.checks.show_waiting(level)
         self.query_one("#celebration", Static).display = False
         self.show_levels()
-        if status == "locked":
+        if status is Status.LOCKED:
             earlier = [other for other in self.workspace.catalog.before(level)
-                       if self.progress.status(other) != "passed"]
+                       if self.progress.status(other) is not Status.PASSED]
             self.notify(f"Level {level.number} is locked: pass level {earlier[0].number} first. "
                         "You can read it, not edit it.", title="Locked")
         self.show_status()
@@ -315,10 +316,10 @@ class DunderquestApp(App[None]):
         if action == "run":
             return None if self.editor.read_only or self.running else True
         if action == "solution":
-            return self.status == "passed"
+            return self.status is Status.PASSED
         if action == "next_level":
             following = self.workspace.catalog.after(self.level)
-            return following is not None and self.status == "passed"
+            return following is not None and self.status is Status.PASSED
         if action == "digits":
             return self.level.preview is not None
         return True
@@ -367,13 +368,7 @@ class DunderquestApp(App[None]):
             self.notify(note, severity="information" if message.cancelled else "error")
             return
         level, result = message.level, message.result
-        next_level = self.workspace.catalog.after(level)
-        was_locked = next_level is not None and self.progress.status(next_level) == "locked"
-        tries = 0
-        if result.passed:
-            self.progress.record_pass(level)
-        else:
-            tries = self.progress.record_failure(level)
+        outcome = self.progress.record(level, result.passed)
         if level != self.level:  # the learner moved on while it ran
             self.show_levels()
             return
@@ -382,21 +377,20 @@ class DunderquestApp(App[None]):
         first = result.first_failure
         if first is not None and first.line:
             self.editor.point_at(first.line)
-        if result.passed:
-            unlocked = next_level if was_locked and self.progress.status(next_level) == "unlocked" else None
-            self.celebrate(level, unlocked)
-        elif tries % 3 == 0:
+        if outcome.passed:
+            self.celebrate(outcome)
+        elif outcome.stuck:
             self.notify("Stuck? f1 shows a hint.", timeout=6)
 
-    def celebrate(self, level: Level, unlocked: Level | None) -> None:
+    def celebrate(self, outcome: Outcome) -> None:
+        level, unlocked = outcome.level, outcome.unlocked
         text = Text()
         text.append(f"★ Level {level.number} passed! ", style="bold")
-        following = self.workspace.catalog.after(level)
         if unlocked is not None:
             text.append(f"Level {unlocked.number} ({unlocked.title}) is unlocked. ")
-        elif following is None:
-            text.append("That was the last level: well done! ")
-        text.append("f2 compares with the solution" + (", ctrl+n: next level." if following else "."))
+        elif outcome.last_level:
+            text.append(f"{LAST_LEVEL} ")
+        text.append("f2 compares with the solution" + (", ctrl+n: next level." if outcome.following else "."))
         banner = self.query_one("#celebration", Static)
         banner.update(text)
         banner.display = True
@@ -421,14 +415,14 @@ class DunderquestApp(App[None]):
         self.push_screen(NoteScreen(title, text, id="hint"))
 
     def action_solution(self) -> None:
-        if self.status != "passed":
+        if self.status is not Status.PASSED:
             self.notify(f"The solution to level {self.level.number} opens once you pass it.")
             return
         self.push_screen(SolutionScreen(self.level, self.editor.text, id="solution"))
 
     def action_next_level(self) -> None:
         following = self.workspace.catalog.after(self.level)
-        if following is not None and self.status == "passed":
+        if following is not None and self.status is Status.PASSED:
             self.switch_level(following)
 
     def action_digits(self) -> None:
@@ -489,7 +483,7 @@ class DunderquestApp(App[None]):
                              lambda level=level: self.ask_reset(level),
                              f"{level.exercise_path}; your file is kept as a backup"))
         for level in self.workspace.catalog:
-            if self.progress.status(level, state) == "passed":
+            if self.progress.status(level, state) is Status.PASSED:
                 commands.append((f"Show the solution to level {level.number}",
                                  lambda level=level: self.show_solution(level),
                                  "your file beside the reference"))

@@ -10,16 +10,18 @@ from textual.widgets.option_list import Option
 
 from ..core.catalog import Catalog, Level
 from ..core.data import MnistSource
+from ..core.progress import Status
 
-MARKS = {"passed": ("✓", "green"), "unlocked": ("○", "yellow"), "locked": ("·", "dim")}
+MARKS = {Status.PASSED: ("✓", "green"), Status.UNLOCKED: ("○", "yellow"), Status.LOCKED: ("·", "dim")}
 
 
-def level_prompt(level: Level, status: str) -> Text:
+def level_prompt(level: Level, status: Status) -> Text:
     mark, colour = MARKS[status]
+    locked = status is Status.LOCKED
     prompt = Text()
     prompt.append(f"{mark} ", style=f"bold {colour}")
-    prompt.append(f"{level.number}. {level.title}\n", style="bold" if status != "locked" else "dim")
-    prompt.append(f"   {level.class_name} · {status}", style="dim" if status == "locked" else "")
+    prompt.append(f"{level.number}. {level.title}\n", style="dim" if locked else "bold")
+    prompt.append(f"   {level.class_name} · {status}", style="dim" if locked else "")
     return prompt
 
 
@@ -34,13 +36,13 @@ class LevelsSidebar(Vertical):
         yield Static(id="progress-summary")
         yield Static(id="data-source")
 
-    def show(self, statuses: dict[str, str], current: Level) -> None:
+    def show(self, statuses: dict[str, Status], current: Level) -> None:
         levels = self.query_one("#levels", OptionList)
         levels.clear_options()
         levels.add_options(Option(level_prompt(level, statuses[level.id]), id=level.id)
                            for level in self.catalog)
         levels.highlighted = levels.get_option_index(current.id)
-        passed = sum(status == "passed" for status in statuses.values())
+        passed = sum(status is Status.PASSED for status in statuses.values())
         self.query_one("#progress-summary", Static).update(f"{passed}/{len(self.catalog)} passed")
 
     def show_data(self, source: MnistSource) -> None:
