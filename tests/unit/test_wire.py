@@ -7,6 +7,7 @@ import json
 import math
 import os
 import re
+import socket
 import struct
 from pathlib import Path
 
@@ -238,6 +239,39 @@ def test_write_frame_refuses_nan_in_the_header():
     finally:
         os.close(read_end)
         os.close(write_end)
+
+
+def test_the_zygote_channel_carries_wire_frames_with_descriptors_beside_them():
+    """A runner and the zygote speak in the same frames as the sandbox, over a socket that also
+    carries the sandbox's pipe ends; a channel closed by the other side is the end of the stream."""
+    from dunderquest.grader.forked_sandbox import receive, send
+
+    runner, zygote = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    read_end, write_end = os.pipe()
+    try:
+        send(zygote, {"pid": 1234, "home": "/tmp/home"}, [read_end, write_end])
+        message, fds = receive(runner)
+        assert message == {"pid": 1234, "home": "/tmp/home", "blobs": []}
+        assert len(fds) == 2
+        os.write(fds[1], b"through the passed end")
+        assert os.read(read_end, 100) == b"through the passed end"
+        for fd in fds:
+            os.close(fd)
+
+        send(runner, {"op": "wait", "pid": 1234, "timeout": 2})
+        assert zygote.recv(1000) == wire.frame_head({"op": "wait", "pid": 1234, "timeout": 2})
+
+        zygote.sendall(struct.pack(">I", 2) + b"[]")
+        with pytest.raises(WireError):
+            receive(runner)
+        zygote.close()
+        with pytest.raises(EOFError):
+            receive(runner)
+    finally:
+        for fd in (read_end, write_end):
+            os.close(fd)
+        runner.close()
+        zygote.close()
 
 
 UNSAFE = re.compile(r"^\s*(import|from)\s+(pickle|cPickle|dill|marshal|shelve|multiprocessing)\b"
