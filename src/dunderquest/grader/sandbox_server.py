@@ -17,7 +17,7 @@ import sys
 import traceback
 from typing import Any
 
-from . import probes, wire
+from . import data_probes, probes, wire
 
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
@@ -335,6 +335,8 @@ class Server:
             obj = CountedDataset(dataset) if args.get("counted") else dataset
         elif kind in probes.KINDS:  # modules, hooks and module trees for levels 5 to 7 (see probes.py)
             obj = probes.KINDS[kind](**args)
+        elif kind in data_probes.KINDS:  # lists, datasets and transforms (see data_probes.py)
+            obj = data_probes.KINDS[kind](**args)
         else:
             raise ValueError(f"unknown kind {kind!r}")
         return {"ok": True, "value": self.ref_for(obj)}
