@@ -141,3 +141,57 @@ def first_batch(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> Pre
                 item.error = f"your first batch has only {len(got[0])} items"
         items.append(item)
     return Preview(items, total, mnist.source.description)
+
+
+def batch_item(batch: Any, row: int) -> tuple[Digit | None, str | None]:
+    """Item `row` of a batch `[images, labels]` as a digit, or why there is none."""
+    wrong = f"{describe(batch)}, not [images, labels] with an item {row}"
+    if not isinstance(batch, list | tuple) or len(batch) != 2 or not is_tensor(batch[0]):
+        return None, wrong
+    images, labels = batch
+    sized = is_tensor(labels) and labels.dim() > 0 or isinstance(labels, list | tuple)
+    if images.dim() == 0 or not sized or row >= min(len(images), len(labels)):
+        return None, wrong
+    return digit(images[row], labels[row]), None
+
+
+@kind("shuffled_batches")
+def shuffled_batches(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> Preview:
+    """The first batches of `Class(dataset, batch_size=32, shuffle=True, generator=g)` over MNIST, beside
+    torch's DataLoader with `sampler=RandomSampler(dataset, generator=g)`, g seeded the same."""
+    import torch
+    from torch.utils.data import DataLoader, RandomSampler
+
+    name, batch_size = level.class_name, 32
+    total = 4 * batch_size  # the first four batches of a pass
+    start = max(0, min(start, total - 1))
+    needed = (min(start + WINDOW, total) - 1) // batch_size + 1
+    dataset = mnist.tensor_dataset()
+    sampler = RandomSampler(dataset, generator=torch.Generator().manual_seed(PREVIEW_SEED))
+    expected = [batch for batch, _ in zip(DataLoader(dataset, batch_size=batch_size, sampler=sampler),
+                                          range(needed), strict=False)]
+    expr = f"{name}(dataset, batch_size={batch_size}, shuffle=True, generator=g)"
+    got, error = [], None
+    try:
+        learner_dataset = sandbox.make("mnist_dataset", "dataset", root=mnist.root, train=True)
+        generator = sandbox.make("seeded_generator", "g", seed=PREVIEW_SEED)
+        loader = sandbox.make("call_with", expr, fn=sandbox.learner_class(name), arg=learner_dataset,
+                              batch_size=batch_size, shuffle=True, generator=generator)
+        got, _ = sandbox.take(loader, needed, expr=f"the first batches of {expr}")
+    except SandboxProblem as problem:
+        error = str(problem)
+    items = []
+    for index in range(start, min(start + WINDOW, total)):
+        number, row = divmod(index, batch_size)
+        images, labels = expected[number]
+        item = PreviewItem(index, f"your batch {number}, item {row}", f"DataLoader's batch {number}, item {row}",
+                           digit(images[row], labels[row]), error=error)
+        if error is None:
+            if number >= len(got):
+                item.error = f"your DataLoader gave only {len(got)} batches"
+            else:
+                item.learner, item.error = batch_item(got[number], row)
+                if item.error:
+                    item.error = f"your batch {number} is {item.error}"
+        items.append(item)
+    return Preview(items, total, mnist.source.description)

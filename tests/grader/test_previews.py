@@ -1,0 +1,29 @@
+"""The MNIST panel's kinds with the real grader: a level's reference solution gives the very digits
+the real PyTorch object gives, and a wrong file shows where it differs, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from grader_corpus import REPO, WRONG
+
+from dunderquest.core.catalog import default_catalog
+from dunderquest.grader.preview import KINDS
+
+PREVIEWED = [level for level in default_catalog() if level.preview in KINDS]
+
+
+@pytest.mark.parametrize("level", PREVIEWED, ids=[level.id for level in PREVIEWED])
+def test_the_reference_solution_shows_the_same_digits(grader, level):
+    for start in (0, 40):
+        shown = grader.preview(level, REPO / "solutions" / level.file_name, start)
+        assert shown.items and shown.items[0].index == min(start, shown.total - 1)
+        assert [item for item in shown.items if item.differs] == []
+
+
+def test_a_wrong_dataloader_shows_where_it_differs(grader, catalog):
+    level = next(level for level in catalog if level.preview == "shuffled_batches")
+    shown = grader.preview(level, WRONG / level.folder.name / "ignores_the_generator.py", 0)
+    assert any(item.differs for item in shown.items)
+    assert all(item.learner is not None and not item.error for item in shown.items)
+    stub = grader.preview(level, REPO / "exercises" / level.file_name, 0)
+    assert all(item.differs and item.error and "Traceback" not in item.error for item in stub.items)
