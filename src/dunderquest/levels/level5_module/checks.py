@@ -10,7 +10,8 @@ import torch
 
 from dunderquest.grader import probes
 from dunderquest.grader.expect import describe, difference, expect_written_class, fail
-from dunderquest.grader.sandbox import LearnerRaised, Named, Remote
+from dunderquest.grader.remote import Named, Remote
+from dunderquest.grader.sandbox import LearnerRaised
 
 METHODS = ("__call__", "forward", "register_forward_pre_hook", "register_forward_hook")
 

@@ -11,7 +11,8 @@ import torch
 
 from dunderquest.grader import probes
 from dunderquest.grader.expect import describe, difference, expect_written_class, fail
-from dunderquest.grader.sandbox import LearnerRaised, Named
+from dunderquest.grader.remote import Named
+from dunderquest.grader.sandbox import LearnerRaised
 
 METHODS = ("__setattr__", "parameters", "named_parameters")
 ORDER = ("torch.nn.Module lists a module's own Parameters first, in the order they were assigned, then goes "

@@ -12,7 +12,7 @@ import torch
 from torch.utils.data import DataLoader, RandomSampler, Subset
 
 from dunderquest.grader.expect import describe, difference, expect_written_class, fail
-from dunderquest.grader.sandbox import Remote
+from dunderquest.grader.remote import Remote
 
 METHODS = ("__init__", "__iter__", "__len__")
 NEVER_STOPS = ("Its iterator's `__next__` should raise StopIteration once every batch has been given, and on every "
