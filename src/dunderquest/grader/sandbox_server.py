@@ -337,6 +337,9 @@ class Server:
             obj = probes.KINDS[kind](**args)
         elif kind in data_probes.KINDS:  # lists, datasets and transforms (see data_probes.py)
             obj = data_probes.KINDS[kind](**args)
+        elif kind == "mnist_pil":  # MNIST with the given transform (None: PIL images), or the PIL image at index
+            dataset = data_probes.with_transform(self.mnist_dataset(args["root"], args["train"]), args.get("transform"))
+            obj = dataset if args.get("index") is None else dataset[args["index"]][0]
         else:
             raise ValueError(f"unknown kind {kind!r}")
         return {"ok": True, "value": self.ref_for(obj)}
