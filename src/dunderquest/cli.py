@@ -202,6 +202,13 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return grade(args)
 
 
+def cmd_finale(args: argparse.Namespace) -> int:
+    workspace = _workspace(args)
+    from .finale_command import run_finale
+
+    return run_finale(workspace, args.format)
+
+
 def cmd_classroom(args: argparse.Namespace) -> int:
     from .classroom.commands import classroom
 
@@ -262,6 +269,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("level", metavar="LEVEL", nargs="?", help="the level to start at (default: your current one)")
     p = command("data", cmd_data, "say which MNIST is used, or download the full set")
     p.add_argument("action", nargs="?", choices=["download"], help="download the full MNIST set")
+    p = command("finale", cmd_finale, "after the levels: your own classes train a model on MNIST (not graded)",
+                "It uses your classes from several levels and says which level to finish first. Exit status: 0 when "
+                "the training ran to the end, 1 otherwise.")
+    p.add_argument("--format", choices=["text", "jsonl"], default="text",
+                   help="text for people (default); jsonl prints one JSON event per line")
     from .classroom.commands import add_commands
 
     add_commands(command, cmd_grade, cmd_classroom)

@@ -13,6 +13,7 @@ import resource
 import select
 import signal
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -123,9 +124,13 @@ class Sandbox:
     request starts a fresh one and loads the file again, so one broken check never spoils the next."""
 
     def __init__(self, learner_file: Path, display_path: str, *, start: Any,
-                 timeout: float = DEFAULT_TIMEOUT, module_name: str = "learner"):
+                 timeout: float = DEFAULT_TIMEOUT, module_name: str = "learner",
+                 also: Sequence[tuple[Path, str, str]] = ()):
         self.learner_file = Path(learner_file).resolve()
         self.display_path = display_path
+        # More learner files to load into the same process after this one, as (file, display path,
+        # module name): the finale runs the classes of several levels together.
+        self.also = [(Path(file).resolve(), display, module) for file, display, module in also]
         self.start = start
         self.timeout = timeout
         self.module_name = module_name
@@ -133,6 +138,7 @@ class Sandbox:
         self.generation = 0
         self.load_error: LoadFailed | None = None
         self.names: list[str] = []
+        self.defined: dict[str, list[str]] = {}  # display path -> the names its file defines
         self.loaded = False
         self.reused: dict[str, Any] = {}
         self._source: Any = None
@@ -155,35 +161,43 @@ class Sandbox:
         if not hello.get("ready"):
             self._stop()
             raise SandboxGone("The sandbox that runs your code did not start properly.")
-        try:
-            reply, _ = self._exchange({"op": "load", "path": str(self.learner_file),
-                                       "module": self.module_name}, [], f"import {self.display_path}",
-                                      self.timeout, "Look for a loop at the top level of your file: it runs "
-                                      "when the file is imported.")
-        except SandboxGone as gone:  # it would hang or crash again in every check: say it once
-            self.load_error = LoadFailed(str(gone))
-            raise self.load_error from None
-        if not reply.get("ok"):
-            error = reply.get("error") or {}
-            self.load_error = LoadFailed(self._load_message(error))
-            self.load_error.line = error.get("line") if isinstance(error.get("line"), int) else None
-            self._stop()
-            raise self.load_error
-        self.names = [str(n) for n in reply.get("names", [])]
+        for file, display, module in [(self.learner_file, self.display_path, self.module_name), *self.also]:
+            try:
+                reply, _ = self._exchange({"op": "load", "path": str(file), "module": module}, [],
+                                          f"import {display}", self.timeout, "Look for a loop at the top level "
+                                          "of your file: it runs when the file is imported.")
+            except SandboxGone as gone:  # it would hang or crash again in every check: say it once
+                self.load_error = LoadFailed(str(gone))
+                raise self.load_error from None
+            if not reply.get("ok"):
+                error = reply.get("error") or {}
+                self.load_error = LoadFailed(self._load_message(error, display))
+                self.load_error.line = error.get("line") if isinstance(error.get("line"), int) else None
+                self._stop()
+                raise self.load_error
+            self.defined[display] = [str(n) for n in reply.get("names", [])]
+        self.names = self.defined[self.display_path]
         self.loaded = True
         return self.process
 
-    def _load_message(self, error: dict) -> str:
+    def _load_message(self, error: dict, display_path: str) -> str:
         if error.get("type") in ("SyntaxError", "IndentationError", "TabError") and error.get("line"):
             column = f", column {error['column']}" if error.get("column") else ""
             pointer = ""
             if error.get("source") and error.get("column"):
                 pointer = f"\n    {error['source']}\n    {' ' * (int(error['column']) - 1)}^"
-            return (f"Python cannot read {self.display_path}: {error['type']} at line {error['line']}"
+            return (f"Python cannot read {display_path}: {error['type']} at line {error['line']}"
                     f"{column}: {error.get('message', '')}{pointer}")
-        return (f"Running {self.display_path} raised {error.get('type')}: {error.get('message', '')}"
-                f"{where(error, self.display_path)}. The file must run without errors before its class "
+        return (f"Running {display_path} raised {error.get('type')}: {error.get('message', '')}"
+                f"{where(error, display_path)}. The file must run without errors before its class "
                 "can be checked.")
+
+    def display_of(self, error: dict) -> str:
+        """The display path of the learner file an error came from (the main one when unknown)."""
+        for file, display, _ in self.also:
+            if error.get("file") == str(file):
+                return display
+        return self.display_path
 
     def reuse(self, key: str, build: Any) -> Any:
         """`build()`'s Remote, made once per sandbox process: after a crash, the fresh sandbox
@@ -211,7 +225,7 @@ class Sandbox:
         self._blobs = blobs
         if not reply.get("ok"):
             error = reply.get("error") or {}
-            raise LearnerRaised(raised_message(expr, error, self.display_path), error)
+            raise LearnerRaised(raised_message(expr, error, self.display_of(error)), error)
         return reply
 
     def _exchange(self, header: dict, blobs: list[bytes], expr: str, timeout: float,
@@ -304,20 +318,23 @@ class Sandbox:
                 out.append(wire.encode(value, blobs))
         return out
 
-    def learner_class(self, name: str) -> Remote:
-        """The learner's class (or whatever the name holds). A missing name fails with a message
-        that says which class and which file."""
-        return self.reuse(f"class {name}", lambda: self._learner_class(name))
+    def learner_class(self, name: str, module: str | None = None) -> Remote:
+        """The learner's class (or whatever the name holds), from the main file or from the `also`
+        file loaded as `module`. A missing name fails with a message that says which class and which file."""
+        return self.reuse(f"class {module}.{name}", lambda: self._learner_class(name, module))
 
-    def _learner_class(self, name: str) -> Remote:
-        reply = self.request({"op": "class", "name": name}, [], f"import {self.display_path}")
+    def _learner_class(self, name: str, module: str | None) -> Remote:
+        display = next((d for _, d, m in self.also if m == module), self.display_path)
+        reply = self.request({"op": "class", "name": name, "module": module or self.module_name}, [],
+                             f"import {display}")
         if reply.get("missing"):
-            defined = f" It defines: {', '.join(self.names)}." if self.names else " It defines nothing yet."
-            raise LoadFailed(f"{self.display_path} has no `{name}`: this level asks you to write "
+            names = self.defined.get(display)
+            defined = f" It defines: {', '.join(names)}." if names else " It defines nothing yet."
+            raise LoadFailed(f"{display} has no `{name}`: this level asks you to write "
                              f"`class {name}` there.{defined}")
         value = self._value(reply, name)
         if not isinstance(value, Remote):
-            raise LoadFailed(f"In {self.display_path}, `{name}` is {render(value)}, not a class.")
+            raise LoadFailed(f"In {display}, `{name}` is {render(value)}, not a class.")
         return value
 
     def info(self, remote: Remote) -> dict:

@@ -17,7 +17,7 @@ import sys
 import traceback
 from typing import Any
 
-from . import data_probes, probes, wire
+from . import data_probes, finale_training, probes, wire
 
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
@@ -122,6 +122,8 @@ class Server:
         self.ids: dict[int, int] = {}  # id(obj) -> handle, so the same object always has one handle
         self.module: Any = None
         self.path: str | None = None
+        self.modules: dict[str, Any] = {}  # every learner file loaded, by module name (the finale loads four)
+        self.paths: set[str] = set()  # their paths: an error's line is looked for in any of them
 
     def mnist_dataset(self, root: str, train: bool) -> Any:
         """torchvision's MNIST with ToTensor(), read from the files once per sandbox."""
@@ -183,18 +185,20 @@ class Server:
         info: dict[str, Any] = {"type": type(exc).__name__, "message": safe_text(exc), "ours": ours}
         if isinstance(exc, SyntaxError) and exc.filename == self.path:
             info.update(line=exc.lineno, column=exc.offset, source=(exc.text or "").rstrip("\n"),
-                        message=safe_text(exc.msg))
+                        message=safe_text(exc.msg), file=self.path)
             return info
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == self.path]
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in self.paths]
         if frames:
             last = frames[-1]
-            info.update(line=last.lineno, function=last.name, source=(last.line or "").strip())
+            info.update(line=last.lineno, function=last.name, source=(last.line or "").strip(),
+                        file=last.filename)
         return info
 
     # -- operations ------------------------------------------------------------------------------
 
     def op_load(self, req: dict, blobs: list) -> dict:
         self.path = os.path.abspath(req["path"])
+        self.paths.add(self.path)
         spec = importlib.util.spec_from_file_location(req["module"], self.path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[req["module"]] = module
@@ -202,16 +206,17 @@ class Server:
             source = f.read()
         code = compile(source, self.path, "exec", dont_inherit=True)
         exec(code, module.__dict__)
-        self.module = module
+        self.module = self.modules[req["module"]] = module
         names = sorted(n for n, v in vars(module).items()
                        if not n.startswith("_") and getattr(v, "__module__", None) == module.__name__)
         return {"ok": True, "names": names}
 
     def op_class(self, req: dict, blobs: list) -> dict:
         name = req["name"]
-        if self.module is None or name not in vars(self.module):
+        module = self.modules.get(req["module"]) if req.get("module") else self.module
+        if module is None or name not in vars(module):
             return {"ok": True, "missing": True}
-        return self.value(vars(self.module)[name], blobs)
+        return self.value(vars(module)[name], blobs)
 
     def op_info(self, req: dict, blobs: list) -> dict:
         obj = self.arg(req["ref"])
@@ -340,6 +345,8 @@ class Server:
         elif kind == "mnist_pil":  # MNIST with the given transform (None: PIL images), or the PIL image at index
             dataset = data_probes.with_transform(self.mnist_dataset(args["root"], args["train"]), args.get("transform"))
             obj = dataset if args.get("index") is None else dataset[args["index"]][0]
+        elif kind in finale_training.KINDS:  # the finale's training loop over the learner's classes
+            obj = finale_training.KINDS[kind](**args)
         else:
             raise ValueError(f"unknown kind {kind!r}")
         return {"ok": True, "value": self.ref_for(obj)}

@@ -1,0 +1,94 @@
+"""`dunderquest finale`: the learner's own classes train a model on MNIST (see grader/finale.py).
+
+For people it draws a Rich progress bar with the loss, then the test accuracy and the model's
+guesses for a few test digits. With `--format jsonl` it writes one JSON event per line instead
+(core/finale.py), which is how the game follows a run without importing torch itself."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TextIO
+
+from .core.finale import (
+    Accuracy,
+    Event,
+    Finished,
+    Guesses,
+    Losses,
+    Problem,
+    Started,
+    event_to_json,
+    finish_first_message,
+    level_to_finish_first,
+)
+from .core.workspace import Workspace
+
+OK, FAILED = 0, 1
+
+
+def run_finale(workspace: Workspace, format: str = "text", *, out: TextIO | None = None,
+               start: object = None) -> int:
+    """Runs the finale in `workspace` and reports it; 0 when it ran to the end, 1 otherwise."""
+    out = out or sys.stdout
+    level = level_to_finish_first(workspace.progress)
+    if level is not None:
+        problem = Problem(finish_first_message(level))
+        if format == "jsonl":
+            _write_line(out, problem)
+        else:
+            print(problem.message, file=sys.stderr)
+        return FAILED
+
+    from .grader.finale import finale_events
+
+    events = finale_events(workspace, start=start)
+    if format == "jsonl":
+        last: Event | None = None
+        for last in events:
+            _write_line(out, last)
+        return OK if isinstance(last, Finished) else FAILED
+    return _show(events, out)
+
+
+def _write_line(out: TextIO, event: Event) -> None:
+    out.write(json.dumps(event_to_json(event)) + "\n")
+    out.flush()
+
+
+def _show(events, out: TextIO) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.text import Text
+
+    console = Console(file=out)
+    console.print("The finale: your Numbers, DataLoader, Compose, ToTensor, Normalize and no_grad train a model "
+                  "on MNIST. Starting the sandbox (importing torch)…")
+    bar = Progress(TextColumn("[bold]epoch {task.fields[epoch]}"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("steps · loss {task.fields[loss]}"), TimeElapsedColumn(), console=console)
+    task = None
+    with bar:
+        for event in events:
+            if isinstance(event, Started):
+                bar.console.print(f"Data: {event.data}; training on {event.train_size:,} digits, testing on "
+                                  f"{event.test_size:,}.\nModel: {event.model}; {event.epochs} epochs of "
+                                  f"batches of {event.batch_size}.")
+                task = bar.add_task("training", total=event.steps, epoch=1, loss="…")
+            elif isinstance(event, Losses) and task is not None:
+                bar.update(task, advance=len(event.losses), epoch=event.epoch, loss=f"{event.losses[-1]:.3f}")
+            elif isinstance(event, Accuracy):
+                bar.stop()
+                console.print(f"\nTest accuracy: [bold]{event.fraction:.1%}[/bold] ({event.correct:,} of "
+                              f"{event.total:,} test digits guessed right)")
+            elif isinstance(event, Guesses):
+                marks = "  ".join(f"{d.guess}" if d.right else f"[bold red]{d.guess}✗(is {d.label})[/bold red]"
+                                  for d in event.digits)
+                console.print(f"The model's guesses for the first {len(event.digits)} test digits: {marks}")
+            elif isinstance(event, Finished):
+                console.print(f"Done in {event.seconds:.1f} s. Your dunder methods ran a real training loop.")
+                return OK
+            elif isinstance(event, Problem):
+                bar.stop()
+                console.print(Text.assemble(("The finale stopped. ", "bold red"), event.message))
+                return FAILED
+    return FAILED

@@ -1,0 +1,120 @@
+"""The finale's trusted driver: it loads the learner's files for the levels the finale needs into one
+sandbox, has the sandbox train a small model with their classes (finale_training.py, on the far
+side), and reports the run as events (core/finale.py): the losses a slice of steps at a time, then
+the test accuracy and a grid of test digits with the model's guesses.
+
+Every call into the sandbox has its own deadline, and whatever the learner's code does is turned
+into a `Problem` event in plain words. The accuracy is counted here, against labels this process
+read itself; the sandbox only says what the model guessed. Nothing is graded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from ..core.data import current_source
+from ..core.finale import (
+    NEEDED,
+    Accuracy,
+    Event,
+    Finished,
+    Guess,
+    Guesses,
+    Losses,
+    Problem,
+    Started,
+    missing_level_ids,
+    needed_levels,
+)
+from ..core.workspace import Workspace
+from .sandbox import LearnerRaised, Sandbox, SandboxProblem
+
+TRAIN_SIZE, TEST_SIZE = 4000, 1000  # the whole embedded sample; the same share of the full set
+EPOCHS, BATCH_SIZE, LEARNING_RATE = 5, 32, 0.05
+MODEL = "784 -> 64 -> 10 MLP (torch.nn.Linear, ReLU), SGD with momentum"
+SLICE = 25  # training steps per call into the sandbox: the loss streams back this often
+GRID = 12  # test digits shown with the model's guess
+PREPARE_TIMEOUT = 40.0  # the learner's transforms run on 5,000 images in this call
+STEP_TIMEOUT = 15.0  # one slice of training steps
+EVALUATE_TIMEOUT = 20.0
+
+
+def finale_events(workspace: Workspace, *, start: Any = None, seed: int = 0) -> Iterator[Event]:
+    """Runs the finale with the learner's files in `workspace`, yielding its events as they happen.
+    The last event is `Finished` or `Problem`. `start` makes a sandbox process; by default this
+    process imports torch and forks a zygote for it, as a one-off check does."""
+    began = time.monotonic()
+    if missing := missing_level_ids(workspace.catalog):
+        yield Problem(f"This copy of dunderquest lacks the levels the finale needs: {', '.join(missing)}.")
+        return
+    if start is None:
+        from .sandbox_forker import forked_sandboxes
+
+        start = forked_sandboxes()  # before any reference value exists in this process
+    levels = needed_levels(workspace.catalog)
+    files = [(workspace.exercise(level), level.exercise_path, level.folder.name) for level in levels]
+    sandbox = Sandbox(files[0][0], files[0][1], start=start, module_name=files[0][2], also=files[1:])
+    try:
+        yield from _run(sandbox, levels, seed, began)
+    except SandboxProblem as problem:
+        yield Problem(_message(problem))
+    except (KeyError, TypeError, ValueError, AttributeError) as err:  # the sandbox is the learner's: it may lie
+        yield Problem(f"The sandbox sent back something the finale cannot read ({type(err).__name__}: {err}). "
+                      "Your code may have changed the training loop it runs.")
+    finally:
+        sandbox.close()
+
+
+def _run(sandbox: Sandbox, levels: list, seed: int, began: float) -> Iterator[Event]:
+    from torchvision.datasets import MNIST
+
+    source = current_source()
+    classes = {name: sandbox.learner_class(name, level.folder.name)
+               for level in levels for name in NEEDED[level.id]}
+    training = sandbox.make(
+        "finale_training", "the finale's training", numbers=classes["Numbers"],
+        data_loader=classes["DataLoader"], compose=classes["Compose"], to_tensor=classes["ToTensor"],
+        normalize=classes["Normalize"], no_grad=classes["no_grad"], root=str(source.root),
+        train_size=TRAIN_SIZE, test_size=TEST_SIZE, epochs=EPOCHS, batch_size=BATCH_SIZE, lr=LEARNING_RATE,
+        seed=seed)
+    batches = sandbox.call(
+        sandbox.getattr(training, "prepare"), timeout=PREPARE_TIMEOUT,
+        expr=f"preparing {TRAIN_SIZE + TEST_SIZE:,} MNIST digits with Compose([ToTensor(), Normalize((0.1307,), "
+             f"(0.3081,))]), Numbers(images, labels) and DataLoader(numbers, batch_size={BATCH_SIZE}, "
+             "shuffle=True, generator=...)")
+    yield Started(source.description, TRAIN_SIZE, TEST_SIZE, EPOCHS, EPOCHS * batches, BATCH_SIZE, MODEL)
+
+    train = sandbox.getattr(training, "train")
+    step = 1
+    while True:
+        reply = sandbox.call(train, SLICE, timeout=STEP_TIMEOUT,
+                             expr=f"training steps {step} to {step + SLICE - 1}, each on the next batch of "
+                                  "your DataLoader")
+        losses = [float(loss) for loss in reply["losses"]]
+        if losses:
+            yield Losses(step, int(reply["epoch"]), losses)
+            step += len(losses)
+        if reply["done"]:
+            break
+
+    evaluated = sandbox.call(sandbox.getattr(training, "evaluate"), timeout=EVALUATE_TIMEOUT,
+                             expr=f"the model's guesses for {TEST_SIZE:,} test digits, inside `with no_grad():`, "
+                                  "through DataLoader(test_numbers, batch_size=250)")
+    guesses = [int(guess) for guess in evaluated["guesses"]]
+    if len(guesses) != TEST_SIZE:
+        yield Problem(f"Your DataLoader gave {len(guesses)} test digits in one pass without shuffling; there are "
+                      f"{TEST_SIZE}. Look at how it ends a pass (exercises/level7_dataloader.py).")
+        return
+    test = MNIST(str(source.root), train=False, download=False)
+    labels = test.targets[:TEST_SIZE].tolist()
+    yield Accuracy(sum(int(g == y) for g, y in zip(guesses, labels, strict=True)), TEST_SIZE)
+    yield Guesses([Guess(i, test.data[i].reshape(-1).tolist(), labels[i], guesses[i]) for i in range(GRID)])
+    yield Finished(round(time.monotonic() - began, 1))
+
+
+def _message(problem: SandboxProblem) -> str:
+    if isinstance(problem, LearnerRaised) and problem.type_name == "FinaleProblem":
+        return str(problem.error.get("message", ""))  # the training loop's own words, about the learner's classes
+    return str(problem)

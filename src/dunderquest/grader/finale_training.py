@@ -1,0 +1,161 @@
+"""The finale's training loop, run in the sandbox with the learner's classes (through `op_make`'s
+`finale_training` kind): their `Compose`, `ToTensor` and `Normalize` prepare the MNIST images, their
+`Numbers` holds them, their `DataLoader` batches them, and their `no_grad` wraps the evaluation.
+
+It is the sandbox's side, so it imports nothing of the trusted grader. The trusted driver
+(finale.py) calls it a slice of steps at a time, each call under its own deadline, and gets plain
+data back: losses, and at the end the model's guess for every test digit. It judges nothing: the
+driver counts the right guesses against labels it read itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MEAN, STD = (0.1307,), (0.3081,)  # MNIST's mean and standard deviation, as the lesson of level 10 uses
+HIDDEN = 64
+MAX_EXTRA_BATCHES = 2  # an epoch may give this many batches more than the items allow, then it is stopped
+
+
+class FinaleProblem(Exception):
+    """What went wrong with the learner's classes, in plain words (the trusted side shows it as is)."""
+
+
+class Training:
+    """Trains a small MLP (784 -> HIDDEN -> 10) with SGD on `train_size` MNIST training digits, and
+    evaluates it on `test_size` test digits. Every step that runs the learner's code is a method of
+    its own, so a failure names the step it happened in."""
+
+    def __init__(self, *, numbers: Any, data_loader: Any, compose: Any, to_tensor: Any, normalize: Any,
+                 no_grad: Any, root: str, train_size: int, test_size: int, epochs: int, batch_size: int,
+                 lr: float, seed: int):
+        self.classes = {"Numbers": numbers, "DataLoader": data_loader, "Compose": compose,
+                        "ToTensor": to_tensor, "Normalize": normalize, "no_grad": no_grad}
+        self.root, self.train_size, self.test_size = root, train_size, test_size
+        self.epochs, self.batch_size, self.lr, self.seed = epochs, batch_size, lr, seed
+        self.epoch = 0
+        self.step = 0
+        self.batches: Any = None
+        self.in_epoch = 0
+
+    # -- the steps the trusted side calls, in order ---------------------------------------------
+
+    def prepare(self) -> int:
+        """Turns the MNIST images into tensors with the learner's transforms, puts them in their
+        `Numbers`, and makes their `DataLoader`. Returns the number of batches in one epoch."""
+        import torch
+        from torchvision.datasets import MNIST
+
+        c = self.classes
+        transform = c["Compose"]([c["ToTensor"](), c["Normalize"](MEAN, STD)])
+        train = MNIST(self.root, train=True, download=False)
+        test = MNIST(self.root, train=False, download=False)
+        self.train_set = c["Numbers"](self.images(transform, train, self.train_size),
+                                      train.targets[:self.train_size].clone())
+        self.test_set = c["Numbers"](self.images(transform, test, self.test_size),
+                                     test.targets[:self.test_size].clone())
+        torch.manual_seed(self.seed)
+        self.model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(28 * 28, HIDDEN), torch.nn.ReLU(),
+                                         torch.nn.Linear(HIDDEN, 10))
+        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=self.lr, momentum=0.9)
+        self.loader = c["DataLoader"](self.train_set, batch_size=self.batch_size, shuffle=True,
+                                      generator=torch.Generator().manual_seed(self.seed))
+        batches = len(self.loader)
+        if not isinstance(batches, int):
+            raise FinaleProblem(f"len() of your DataLoader gave {type(batches).__name__}, not an int.")
+        return batches
+
+    @staticmethod
+    def images(transform: Any, split: Any, count: int) -> Any:
+        import torch
+
+        images = []
+        for index in range(count):
+            image = transform(split[index][0])
+            if not isinstance(image, torch.Tensor) or image.numel() != 28 * 28:
+                got = f"a tensor of shape {list(image.shape)}" if isinstance(image, torch.Tensor) else \
+                    type(image).__name__
+                raise FinaleProblem(f"Your Compose([ToTensor(), Normalize(...)]) turned MNIST image {index} into "
+                                    f"{got}; the finale needs a float tensor of shape [1, 28, 28].")
+            images.append(image.reshape(1, 28, 28).float())
+        return torch.stack(images)
+
+    def train(self, steps: int) -> dict:
+        """Up to `steps` training steps, each on the next batch of the learner's DataLoader. Returns
+        {"epoch": the epoch of the first step (1-based), "losses": [...], "done": all epochs ran}.
+        A slice ends early at the end of an epoch, so its losses all belong to one epoch."""
+        import torch
+
+        if self.batches is None:
+            if self.epoch >= self.epochs:
+                return {"epoch": self.epoch, "losses": [], "done": True}
+            self.batches = iter(self.loader)
+            self.epoch += 1
+            self.in_epoch = 0
+        epoch, losses = self.epoch, []
+        self.model.train()
+        while len(losses) < steps:
+            try:
+                batch = next(self.batches)
+            except StopIteration:
+                if self.in_epoch == 0:
+                    raise FinaleProblem(f"Your DataLoader gave no batch at all over {self.train_size} items "
+                                        f"with batch_size={self.batch_size}.") from None
+                self.batches = None
+                break
+            self.in_epoch += 1
+            limit = -(-self.train_size // self.batch_size) + MAX_EXTRA_BATCHES
+            if self.in_epoch > limit:
+                raise FinaleProblem(f"Your DataLoader gave more than {limit} batches in one pass over "
+                                    f"{self.train_size} items with batch_size={self.batch_size}: a pass "
+                                    "should end with StopIteration once every item was given.")
+            images, labels = self.pair(batch)
+            self.optimizer.zero_grad()
+            loss = torch.nn.functional.cross_entropy(self.model(images), labels)
+            loss.backward()
+            self.optimizer.step()
+            losses.append(float(loss.item()))
+        self.step += len(losses)
+        return {"epoch": epoch, "losses": losses, "done": self.batches is None and self.epoch >= self.epochs}
+
+    def pair(self, batch: Any) -> tuple[Any, Any]:
+        """A batch as (images [B, 1, 28, 28], labels int64 [B]), or a plain message."""
+        import torch
+
+        if not isinstance(batch, list | tuple) or len(batch) != 2:
+            raise FinaleProblem(f"A batch from your DataLoader was {type(batch).__name__}, not the pair "
+                                "[images, labels].")
+        images, labels = batch
+        if not isinstance(images, torch.Tensor) or images.dim() < 2 or images[0].numel() != 28 * 28:
+            shape = list(images.shape) if isinstance(images, torch.Tensor) else type(images).__name__
+            raise FinaleProblem(f"The images of a batch from your DataLoader were {shape}, not one tensor "
+                                "of shape [batch_size, 1, 28, 28]: the samples should be stacked.")
+        labels = torch.as_tensor(labels).long().reshape(-1)
+        if len(labels) != len(images):
+            raise FinaleProblem(f"A batch from your DataLoader had {len(images)} images but {len(labels)} labels.")
+        return images.float(), labels
+
+    def evaluate(self) -> dict:
+        """The model's guess for every test digit, in order, computed inside the learner's
+        `with no_grad():`; and whether autograd was off in there, as it should be."""
+        import torch
+
+        self.model.train(False)  # evaluation mode
+        loader = self.classes["DataLoader"](self.test_set, batch_size=250)
+        guesses: list[int] = []
+        grad_was_on = False
+        with self.classes["no_grad"]():
+            grad_was_on = torch.is_grad_enabled()
+            for batch in loader:
+                images, _ = self.pair(batch)
+                guesses.extend(int(g) for g in self.model(images).argmax(dim=1))
+                if len(guesses) > self.test_size:
+                    break
+        return {"guesses": guesses, "grad_was_on": grad_was_on}
+
+
+def training(**args: Any) -> Training:
+    return Training(**args)
+
+
+KINDS = {"finale_training": training}

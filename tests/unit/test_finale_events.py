@@ -1,0 +1,59 @@
+"""The finale's events travel as JSON lines from `dunderquest finale --format jsonl` to the game:
+each comes back as the same event, and anything else is refused with ValueError."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dunderquest.core.finale import (
+    Accuracy,
+    Finished,
+    Guess,
+    Guesses,
+    Losses,
+    Problem,
+    Started,
+    event_from_json,
+    event_to_json,
+    finish_first_message,
+    level_to_finish_first,
+    needed_levels,
+)
+
+EVENTS = [
+    Started("MNIST sample", 4000, 1000, 5, 625, 32, "784 -> 64 -> 10 MLP"),
+    Losses(26, 1, [0.84, 0.52]),
+    Accuracy(896, 1000),
+    Guesses([Guess(0, [0] * 784, 7, 7), Guess(1, [255] * 784, 2, 8)]),
+    Finished(13.4),
+    Problem("Your DataLoader gave no batch at all."),
+]
+
+
+@pytest.mark.parametrize("event", EVENTS, ids=lambda e: e.event)
+def test_each_event_comes_back_the_same_through_a_json_line(event):
+    assert event_from_json(json.loads(json.dumps(event_to_json(event)))) == event
+
+
+@pytest.mark.parametrize("raw", [[], {"event": "cheers"}, {"event": "losses", "first_step": 1},
+                                 {"event": "guesses", "digits": [{"index": 0}]}, {"no": "event"}])
+def test_what_is_not_an_event_is_refused(raw):
+    with pytest.raises(ValueError):
+        event_from_json(raw)
+
+
+def test_a_guess_knows_whether_it_is_right_and_accuracy_its_fraction():
+    assert Guess(0, [], 3, 3).right and not Guess(0, [], 3, 5).right
+    assert Accuracy(896, 1000).fraction == pytest.approx(0.896)
+
+
+def test_the_finale_waits_for_each_needed_level_in_play_order(workspace):
+    needed = needed_levels(workspace.catalog)
+    assert [level.number for level in needed] == sorted(level.number for level in needed)
+    for level in needed:
+        assert level_to_finish_first(workspace.progress) == level
+        assert f"Finish level {level.number} first" in finish_first_message(level)
+        workspace.progress.record_pass(level)
+    assert level_to_finish_first(workspace.progress) is None
