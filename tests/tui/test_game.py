@@ -10,8 +10,10 @@ from textual.widgets import OptionList, Static
 
 from dunderquest.grader.client import GraderUnavailable
 from dunderquest.tui.app import DunderquestApp
+from dunderquest.tui.commands import game_commands
 from dunderquest.tui.dialogs import ChoiceScreen, NoteScreen
 from dunderquest.tui.digits import DigitsScreen
+from dunderquest.tui.game import GameScreen
 from dunderquest.tui.solution import SolutionScreen
 
 SIZE = (100, 32)
@@ -62,12 +64,12 @@ def level(app, name: str):
 
 def test_a_new_learner_starts_on_level_1_ready_to_edit(app, workspace, fake_grader):
     async def steps(pilot):
-        assert app.level.id == "level1"
-        assert app.focused is app.editor
-        assert not app.editor.read_only
-        assert app.editor.text == level(app, "1").stub()
-        assert app.editor.language == "python"
-        assert app.editor.show_line_numbers
+        assert app.game.level.id == "level1"
+        assert app.focused is app.game.editor
+        assert not app.game.editor.read_only
+        assert app.game.editor.text == level(app, "1").stub()
+        assert app.game.editor.language == "python"
+        assert app.game.editor.show_line_numbers
         assert str(workspace.root) in app.sub_title
         assert fake_grader.warmed
         assert text_of(app, "#progress-summary") == "0/4 passed"
@@ -81,9 +83,17 @@ def test_a_new_learner_starts_on_level_1_ready_to_edit(app, workspace, fake_grad
     play(app, steps)
 
 
+def test_the_game_is_the_apps_default_screen(app):
+    async def steps(pilot):
+        assert isinstance(app.game, GameScreen)
+        assert app.screen is app.game and app.screen_stack == [app.game]
+
+    play(app, steps)
+
+
 def test_the_bindings_have_ids_and_the_footer_shows_them(app):
     async def steps(pilot):
-        ids = {binding.id for binding in app.BINDINGS}
+        ids = {binding.id for binding in [*app.BINDINGS, *app.game.BINDINGS]}
         assert {"run", "save", "hint", "edit_outside", "solution", "next_level", "digits", "cancel_run",
                 "quit"} <= ids
         shown = {binding.binding.id for binding in app.active_bindings.values()
@@ -98,8 +108,8 @@ def test_the_bindings_have_ids_and_the_footer_shows_them(app):
 def test_tab_indents_in_the_editor(app):
     async def steps(pilot):
         await pilot.press("tab")
-        assert app.editor.text.startswith("    ")
-        assert app.focused is app.editor
+        assert app.game.editor.text.startswith("    ")
+        assert app.focused is app.game.editor
 
     play(app, steps)
 
@@ -109,12 +119,12 @@ def test_tab_indents_in_the_editor(app):
 
 def test_ctrl_s_saves_the_file(app, workspace):
     async def steps(pilot):
-        app.editor.insert("# mine\n", (0, 0))
+        app.game.editor.insert("# mine\n", (0, 0))
         await pilot.pause()
         assert "modified" in text_of(app, "#status")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert workspace.exercise(app.level).read_text().startswith("# mine\n")
+        assert workspace.exercise(app.game.level).read_text().startswith("# mine\n")
         assert "saved" in text_of(app, "#status")
 
     play(app, steps)
@@ -122,10 +132,10 @@ def test_ctrl_s_saves_the_file(app, workspace):
 
 def test_ctrl_r_saves_then_runs_the_checks_of_the_open_level(app, workspace, fake_grader):
     async def steps(pilot):
-        app.editor.insert("# mine\n", (0, 0))
+        app.game.editor.insert("# mine\n", (0, 0))
         await pilot.press("ctrl+r")
         await finish_run(pilot)
-        assert fake_grader.graded == [("level1", workspace.exercise(app.level).read_text())]
+        assert fake_grader.graded == [("level1", workspace.exercise(app.game.level).read_text())]
         assert fake_grader.graded[0][1].startswith("# mine\n")
         assert app.query_one("#side-tabs").active == "checks-tab"
 
@@ -146,8 +156,8 @@ def test_a_failed_run_selects_the_first_failure_and_highlights_its_line(app, wor
         assert "Line 12 of your file" in detail
         assert "Define __call__ in the class body." in detail
         assert "NOT YET" in text_of(app, "#checks-summary")
-        assert app.editor.selected_text == app.editor.document.get_line(11)
-        assert app.editor.cursor_location == (11, 0)
+        assert app.game.editor.selected_text == app.game.editor.document.get_line(11)
+        assert app.game.editor.cursor_location == (11, 0)
         assert workspace.progress.load().failed_tries == {"level1": 1}
         assert workspace.progress.status(level(app, "1")) == "unlocked"
 
@@ -160,12 +170,12 @@ def test_choosing_a_check_points_the_editor_at_its_line(app, fake_grader):
     async def steps(pilot):
         await pilot.press("ctrl+r")
         await finish_run(pilot)
-        app.editor.move_cursor((0, 0))
+        app.game.editor.move_cursor((0, 0))
         app.query_one("#checks", OptionList).focus()
         await pilot.press("enter")
         await pilot.pause()
-        assert app.editor.cursor_location == (3, 0)
-        assert app.focused is app.editor
+        assert app.game.editor.cursor_location == (3, 0)
+        assert app.focused is app.game.editor
 
     play(app, steps)
 
@@ -178,7 +188,7 @@ def test_a_syntax_error_is_reported_with_its_line(app, fake_grader):
         await finish_run(pilot)
         assert "SyntaxError at line 2" in text_of(app, "#check-detail")
         assert "(line 2)" in str(app.query_one("#checks", OptionList).get_option_at_index(0).prompt)
-        assert app.editor.cursor_location == (1, 0)
+        assert app.game.editor.cursor_location == (1, 0)
         assert app.is_running
 
     play(app, steps)
@@ -194,7 +204,7 @@ def test_when_the_grader_fails_the_game_says_so_and_stays_up(app, fake_grader):
         await pilot.press("ctrl+r")
         await finish_run(pilot)
         assert "could not run" in text_of(app, "#checks-summary")
-        assert not app.running
+        assert not app.game.running
         await pilot.press("ctrl+r")  # and it can try again
         await finish_run(pilot)
         assert len(fake_grader.graded) == 2
@@ -208,13 +218,13 @@ def test_escape_cancels_a_running_check(app, fake_grader):
     async def steps(pilot):
         await pilot.press("ctrl+r")
         await wait_for(pilot, fake_grader.started.is_set)
-        assert app.running
+        assert app.game.running
         assert "running" in text_of(app, "#status")
         assert app.query_one("#checks-running").display
         await pilot.press("escape")
         await finish_run(pilot)
         assert fake_grader.cancels == 1
-        assert not app.running
+        assert not app.game.running
         assert "Stopped" in text_of(app, "#checks-summary")
         assert app.workspace.progress.load().failed_tries == {}  # a cancelled run is no try
 
@@ -251,9 +261,9 @@ def test_a_pass_unlocks_the_next_level_and_ctrl_n_moves_on(app, workspace, fake_
         assert "Data · unlocked" in prompt
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert app.level.id == "level2"
-        assert app.editor.text == level(app, "2").stub()
-        assert not app.editor.read_only
+        assert app.game.level.id == "level2"
+        assert app.game.editor.text == level(app, "2").stub()
+        assert not app.game.editor.read_only
         assert not banner.display
 
     play(app, steps)
@@ -316,7 +326,7 @@ def test_f1_shows_the_next_hint(app, workspace):
 
 def test_the_palette_resets_a_level_and_keeps_a_backup(app, workspace):
     async def steps(pilot):
-        app.editor.insert("# my attempt\n", (0, 0))
+        app.game.editor.insert("# my attempt\n", (0, 0))
         await pilot.press("ctrl+s")
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -328,8 +338,8 @@ def test_the_palette_resets_a_level_and_keeps_a_backup(app, workspace):
         assert app.screen.id == "reset-confirm"
         await answer(pilot, "reset")
         stub = level(app, "1").stub()
-        assert workspace.exercise(app.level).read_text() == stub
-        assert app.editor.text == stub
+        assert workspace.exercise(app.game.level).read_text() == stub
+        assert app.game.editor.text == stub
         backups = list((workspace.state_dir / "backups").iterdir())
         assert len(backups) == 1 and backups[0].read_text().startswith("# my attempt\n")
 
@@ -346,14 +356,14 @@ def test_the_palette_goes_to_a_level(app, workspace):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
-        assert app.level.id == "level2"
+        assert app.game.level.id == "level2"
 
     play(app, steps)
 
 
 def test_the_palette_offers_the_game_commands(app, workspace):
     workspace.progress.record_pass(level(app, "1"))
-    titles = [title for title, _, _ in app.palette_commands()]
+    titles = [title for title, _, _ in game_commands(app.game)]
     assert "Go to level 3: Your own Dataset (Numbers)" in titles
     assert "Reset level 2 to its starting file" in titles
     assert "Show the solution to level 1" in titles
@@ -371,15 +381,15 @@ def test_a_locked_level_can_be_read_but_not_edited(app, workspace, fake_grader):
         levels.highlighted = 2
         await pilot.press("enter")
         await pilot.pause()
-        assert app.level.id == "level3"
-        assert app.editor.read_only
+        assert app.game.level.id == "level3"
+        assert app.game.editor.read_only
         assert "read-only" in text_of(app, "#status")
         assert "Your own Dataset" in app.query_one("#lesson", Static).content.markup
-        app.editor.focus()
+        app.game.editor.focus()
         await pilot.press("x", "y", "ctrl+s", "ctrl+r")
         await finish_run(pilot)
-        assert app.editor.text == level(app, "3").stub()
-        assert workspace.exercise(app.level).read_text() == level(app, "3").stub()
+        assert app.game.editor.text == level(app, "3").stub()
+        assert workspace.exercise(app.game.level).read_text() == level(app, "3").stub()
         assert fake_grader.graded == []
 
     play(app, steps)
@@ -401,30 +411,44 @@ def test_ctrl_q_with_unsaved_changes_asks_first(app, workspace):
     stub = level(app, "1").stub()
 
     async def steps(pilot):
-        app.editor.insert("# unsaved\n", (0, 0))
+        app.game.editor.insert("# unsaved\n", (0, 0))
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen) and app.screen.id == "quit-unsaved"
         await pilot.press("escape")  # keep playing
         await pilot.pause()
-        assert app.is_running and app.editor.text.startswith("# unsaved")
+        assert app.is_running and app.game.editor.text.startswith("# unsaved")
         await pilot.press("ctrl+q")
         await pilot.pause()
         await answer(pilot, "discard")
         assert not app.is_running
-        assert workspace.exercise(app.level).read_text() == stub
+        assert workspace.exercise(app.game.level).read_text() == stub
+
+    play(app, steps)
+
+
+def test_ctrl_q_over_a_dialog_still_asks_about_unsaved_changes(app, workspace):
+    async def steps(pilot):
+        app.game.editor.insert("# unsaved\n", (0, 0))
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen) and app.screen.id == "quit-unsaved"
+        assert app.is_running
 
     play(app, steps)
 
 
 def test_save_and_quit_writes_the_file(app, workspace):
     async def steps(pilot):
-        app.editor.insert("# kept\n", (0, 0))
+        app.game.editor.insert("# kept\n", (0, 0))
         await pilot.press("ctrl+q")
         await pilot.pause()
         await answer(pilot, "save")
         assert not app.is_running
-        assert workspace.exercise(app.level).read_text().startswith("# kept\n")
+        assert workspace.exercise(app.game.level).read_text().startswith("# kept\n")
 
     play(app, steps)
 
@@ -434,8 +458,8 @@ def test_save_and_quit_writes_the_file(app, workspace):
 
 def test_a_change_on_disk_reloads_a_buffer_without_unsaved_changes(app, workspace):
     async def steps(pilot):
-        workspace.exercise(app.level).write_text("class Double:\n    pass  # from outside\n")
-        await wait_for(pilot, lambda: "from outside" in app.editor.text, seconds=3)
+        workspace.exercise(app.game.level).write_text("class Double:\n    pass  # from outside\n")
+        await wait_for(pilot, lambda: "from outside" in app.game.editor.text, seconds=3)
         assert "saved" in text_of(app, "#status")
 
     play(app, steps)
@@ -443,42 +467,42 @@ def test_a_change_on_disk_reloads_a_buffer_without_unsaved_changes(app, workspac
 
 def test_a_change_on_disk_with_unsaved_changes_asks_and_can_load_the_disk_version(app, workspace):
     async def steps(pilot):
-        app.editor.insert("# mine\n", (0, 0))
-        workspace.exercise(app.level).write_text("# theirs\n")
+        app.game.editor.insert("# mine\n", (0, 0))
+        workspace.exercise(app.game.level).write_text("# theirs\n")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), seconds=3)
         assert app.screen.id == "disk-conflict"
-        assert app.editor.text.startswith("# mine")  # nothing replaced before the answer
+        assert app.game.editor.text.startswith("# mine")  # nothing replaced before the answer
         await answer(pilot, "disk")
-        assert app.editor.text == "# theirs\n"
-        assert workspace.exercise(app.level).read_text() == "# theirs\n"
+        assert app.game.editor.text == "# theirs\n"
+        assert workspace.exercise(app.game.level).read_text() == "# theirs\n"
 
     play(app, steps)
 
 
 def test_keeping_my_changes_after_a_change_on_disk_saves_them_on_request(app, workspace):
     async def steps(pilot):
-        app.editor.insert("# mine\n", (0, 0))
-        workspace.exercise(app.level).write_text("# theirs\n")
+        app.game.editor.insert("# mine\n", (0, 0))
+        workspace.exercise(app.game.level).write_text("# theirs\n")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), seconds=3)
         await answer(pilot, "mine")
         await pilot.pause(0.8)  # the next polls must not ask again
         assert not isinstance(app.screen, ChoiceScreen)
-        assert workspace.exercise(app.level).read_text() == "# theirs\n"
+        assert workspace.exercise(app.game.level).read_text() == "# theirs\n"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert workspace.exercise(app.level).read_text().startswith("# mine\n")
+        assert workspace.exercise(app.game.level).read_text().startswith("# mine\n")
 
     play(app, steps)
 
 
 def test_saving_never_overwrites_a_change_on_disk_silently(app, workspace):
     async def steps(pilot):
-        app.editor.insert("# mine\n", (0, 0))
-        workspace.exercise(app.level).write_text("# theirs\n")
+        app.game.editor.insert("# mine\n", (0, 0))
+        workspace.exercise(app.game.level).write_text("# theirs\n")
         await pilot.press("ctrl+s")  # whether the save or the poll notices first, the game asks
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
-        assert workspace.exercise(app.level).read_text() == "# theirs\n"
+        assert workspace.exercise(app.game.level).read_text() == "# theirs\n"
 
     play(app, steps)
 
@@ -489,10 +513,10 @@ def test_saving_never_overwrites_a_change_on_disk_silently(app, workspace):
 def test_the_mnist_panel_steps_through_indices(app, workspace, fake_grader):
     for name in ("1", "2"):
         workspace.progress.record_pass(level(app, name))
-    app.level = level(app, "3")
+    app.game.level = level(app, "3")
 
     async def steps(pilot):
-        assert app.level.id == "level3"
+        assert app.game.level.id == "level3"
         await pilot.press("f5")
         await finish_run(pilot)
         screen = app.screen
@@ -540,10 +564,10 @@ def test_the_editor_follows_light_and_dark_themes(app):
     async def steps(pilot):
         app.theme = "textual-light"
         await pilot.pause()
-        assert app.editor.theme == "github_light"
+        assert app.game.editor.theme == "github_light"
         app.theme = "textual-dark"
         await pilot.pause()
-        assert app.editor.theme == "monokai"
+        assert app.game.editor.theme == "monokai"
 
     play(app, steps)
 

@@ -20,16 +20,16 @@ def test_solving_level_1_with_the_real_grader(workspace, grader):
     async def main():
         async with app.run_test(size=(100, 32)) as pilot:
             await pilot.pause()
-            assert app.editor.text == level.solution()
+            assert app.game.editor.text == level.solution()
             await pilot.press("ctrl+r")
             deadline = time.monotonic() + 90
-            while app.running or not app.checks.result:
+            while app.game.running or not app.game.checks.result:
                 assert time.monotonic() < deadline, "the real grader gave no result in 90 s"
                 await pilot.pause(0.1)
             summary = str(app.query_one("#checks-summary", Static).render())
-            assert app.checks.result.passed, summary
+            assert app.game.checks.result.passed, summary
             assert "PASSED" in summary
-            assert "MNIST sample" in app.checks.result.data
+            assert "MNIST sample" in app.game.checks.result.data
             assert app.query_one("#celebration").display
 
     asyncio.run(main())
