@@ -27,3 +27,18 @@ def test_a_wrong_dataloader_shows_where_it_differs(grader, catalog):
     assert all(item.learner is not None and not item.error for item in shown.items)
     stub = grader.preview(level, REPO / "exercises" / level.file_name, 0)
     assert all(item.differs and item.error and "Traceback" not in item.error for item in stub.items)
+
+
+def test_a_wrong_concat_dataset_shows_the_boundary_it_misses(grader, catalog):
+    level = next(level for level in catalog if level.preview == "concat")
+    shown = grader.preview(level, WRONG / level.folder.name / "bisect_left_at_the_boundary.py", 0)
+    wrong = [item for item in shown.items if item.differs]
+    assert [item.index for item in wrong] == [7]  # b's first digit: a holds 7
+    assert "IndexError" in wrong[0].error and "Traceback" not in wrong[0].error
+
+
+def test_a_transform_that_does_not_scale_shows_different_digits(grader, catalog):
+    level = next(level for level in catalog if level.preview == "transformed")
+    shown = grader.preview(level, WRONG / level.folder.name / "to_tensor_not_scaled.py", 0)
+    assert all(item.differs and item.learner is not None and not item.error for item in shown.items)
+    assert all(item.learner.label == item.reference.label for item in shown.items)

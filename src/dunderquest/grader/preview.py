@@ -64,6 +64,19 @@ def digit(image: Any, label: Any) -> Digit:
     return Digit(data, label_of(label), note)
 
 
+def learner_item(dataset: Any, index: int, expr: str, shown: Callable[[Any], Any] = lambda image: image,
+                 ) -> tuple[Digit | None, str | None]:
+    """`dataset[index]`, run in the sandbox, as a digit (its image passed through `shown`), or why
+    there is none."""
+    try:
+        got = dataset[index]
+    except SandboxProblem as problem:
+        return None, str(problem)
+    if isinstance(got, tuple | list) and len(got) == 2:
+        return digit(shown(got[0]), got[1]), None
+    return None, f"{expr} returned {describe(got)}, not (image, label)."
+
+
 def preview(level: Level, learner_file: Path, start: int, *, source: MnistSource,
             spawn: Any) -> dict:
     """Up to WINDOW digits from `start`, as JSON for the game (`Preview.to_json()`). A problem in the
@@ -98,14 +111,7 @@ def dataset_items(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> P
         if dataset is None:
             item.error = error
         else:
-            try:
-                got = dataset[index]
-                if isinstance(got, tuple | list) and len(got) == 2:
-                    item.learner = digit(got[0], got[1])
-                else:
-                    item.error = f"{name}(x, y)[{index}] returned {describe(got)}, not (image, label)."
-            except SandboxProblem as problem:
-                item.error = str(problem)
+            item.learner, item.error = learner_item(dataset, index, f"{name}(x, y)[{index}]")
         items.append(item)
     return Preview(items, total, mnist.source.description)
 
@@ -193,5 +199,76 @@ def shuffled_batches(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -
                 item.learner, item.error = batch_item(got[number], row)
                 if item.error:
                     item.error = f"your batch {number} is {item.error}"
+        items.append(item)
+    return Preview(items, total, mnist.source.description)
+
+
+@kind("concat")
+def concat_items(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> Preview:
+    """`Class([a, b])[i]`, where a is MNIST's first few training digits and b the test set, beside the
+    item of a or b that torch's ConcatDataset gives: the boundary between them is in the first window."""
+    from torch.utils.data import ConcatDataset, Subset
+    from torchvision.datasets import MNIST
+    from torchvision.transforms import ToTensor
+
+    name, edge = level.class_name, 7
+    test = MNIST(mnist.root, train=False, download=False, transform=ToTensor())
+    reference = ConcatDataset([Subset(mnist.tensor_dataset(), range(edge)), test])
+    total = len(reference)
+    start = max(0, min(start, total - 1))
+    dataset, error = None, None
+    try:
+        a = sandbox.make("mnist_dataset", "a", root=mnist.root, train=True, indices=list(range(edge)))
+        b = sandbox.make("mnist_dataset", "b", root=mnist.root, train=False)
+        listed = sandbox.make("list", "[a, b]", **{"0": a, "1": b})
+        dataset = sandbox.new(sandbox.learner_class(name), listed, expr=f"{name}([a, b])")
+    except SandboxProblem as problem:
+        error = str(problem)
+    items = []
+    for index in range(start, min(start + WINDOW, total)):
+        image, label = reference[index]
+        source = f"a[{index}]" if index < edge else f"b[{index - edge}]"
+        item = PreviewItem(index, f"{name}([a, b])[{index}]", f"torch's ConcatDataset: {source}",
+                           digit(image, label), error=error)
+        if dataset is not None:
+            item.learner, item.error = learner_item(dataset, index, f"{name}([a, b])[{index}]")
+        items.append(item)
+    return Preview(items, total, f"{mnist.source.description}; a: the first {edge} training digits, b: the test set")
+
+
+@kind("transformed")
+def transformed_items(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> Preview:
+    """MNIST's training digit i through the file's `Class([ToTensor(), Normalize((0.1307,), (0.3081,))])`,
+    beside torchvision's pipeline. Both are drawn as `x * 0.3081 + 0.1307`, undoing the normalization,
+    so a digit that ToTensor did not scale to [0, 1] shows up as a blot."""
+    from torchvision import transforms
+
+    name, mean, std = level.class_name, (0.1307,), (0.3081,)
+    reference = transforms.Compose([transforms.ToTensor(), transforms.Normalize(mean, std)])
+    total = len(mnist.train)
+    start = max(0, min(start, total - 1))
+
+    def shown(tensor: Any) -> Any:
+        return tensor * std[0] + mean[0] if is_tensor(tensor) and tensor.dtype.is_floating_point else tensor
+
+    dataset, error = None, None
+    try:
+        # The pipeline of this level's file: its Compose holding its own ToTensor and Normalize.
+        parts = [sandbox.new(sandbox.learner_class("ToTensor"), expr="ToTensor()"),
+                 sandbox.new(sandbox.learner_class("Normalize"), mean, std, expr=f"Normalize({mean}, {std})")]
+        listed = sandbox.make("list", "[ToTensor(), Normalize(...)]", **{"0": parts[0], "1": parts[1]})
+        pipeline = sandbox.new(sandbox.learner_class(name), listed, expr=f"{name}([ToTensor(), Normalize(...)])")
+        dataset = sandbox.make("mnist_pil", "MNIST(..., transform=transform)", root=mnist.root, train=True,
+                               transform=pipeline)
+    except SandboxProblem as problem:
+        error = str(problem)
+    items = []
+    for index in range(start, min(start + WINDOW, total)):
+        image, label = mnist.train[index]
+        item = PreviewItem(index, f"your transform, image {index}", f"torchvision's transform, image {index}",
+                           digit(shown(reference(image)), label), error=error)
+        if dataset is not None:
+            item.learner, item.error = learner_item(dataset, index, f"MNIST(..., transform=your transform)[{index}]",
+                                                    shown)
         items.append(item)
     return Preview(items, total, mnist.source.description)
