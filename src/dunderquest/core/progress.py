@@ -20,7 +20,7 @@ from pathlib import Path
 from .catalog import Catalog, Level
 
 VERSION = 1
-HINT_EVERY = 3  # failed tries: every third one in a row suggests a hint
+HINT_EVERY = 3  # every third failed try of a level suggests a hint
 LAST_LEVEL = "That was the last level: well done!"
 
 
