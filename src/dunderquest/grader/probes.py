@@ -223,6 +223,21 @@ def attribute_report(module: Any, made: Made, path: str) -> list:
 # -- level 7: the DataLoader ----------------------------------------------------------------------
 
 
+class MnistItems:
+    """Some MNIST training items as a map-style dataset: (image, int label), the image as ToTensor()
+    makes it. They are cut from the images already converted, so reading one decodes nothing."""
+
+    def __init__(self, images: Any, labels: Any, indices: list[int]) -> None:
+        self.images = images[indices]
+        self.labels = labels[indices].tolist()
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __getitem__(self, index: int) -> tuple:
+        return self.images[index], self.labels[index]
+
+
 def seeded_generator(seed: int) -> Any:
     """`torch.Generator().manual_seed(seed)`, for a DataLoader to shuffle with."""
     import torch
@@ -246,4 +261,5 @@ KINDS = {
     "parameter_report": parameter_report,
     "attribute_report": attribute_report,
     "seeded_generator": seeded_generator,
+    "mnist_items": MnistItems,
 }
