@@ -101,17 +101,20 @@ class Bench:
         same arguments, and the same result."""
         expr = f"{tag}(x)" if shift is None else f"{tag}(x, shift={shift})"
         kwargs = {} if shift is None else {"shift": shift}
-        if shift is None:
-            got = self.sandbox.call(self.mine[tag], self.remote_x, expr=expr)
-        else:
-            made = self.sandbox.make("call_with", expr, fn=self.mine[tag], arg=self.remote_x, **kwargs)
-            got = self.sandbox.fetch(made)
+        self.lines.append(expr)
+        try:
+            if shift is None:
+                got = self.sandbox.call(self.mine[tag], self.remote_x, expr=expr)
+            else:
+                made = self.sandbox.make("call_with", expr, fn=self.mine[tag], arg=self.remote_x, **kwargs)
+                got = self.sandbox.fetch(made)
+        except LearnerRaised as raised:
+            fail(f"{raised}\nSet-up: {self.setup()}. {advice}")
         start = len(self.reference_log.events)
         expected = self.theirs[tag](self.x, **kwargs)
         expected_events = self.reference_log.events[start:]
         events = self.sandbox.getattr(self.log, "events")
         got_events, self.seen = events[self.seen:], len(events)
-        self.lines.append(expr)
         compare_calls(got_events, expected_events, expr, self.setup(), advice)
         found = difference(got, expected)
         if found is not None:
