@@ -138,3 +138,87 @@ class TestTheRealRunsReader:
         events = list(run.events())
         assert len(events) == 1 and isinstance(events[0], Problem)
         assert "exit status 3" in events[0].message and "boom" in events[0].message
+
+
+# -- in the game ----------------------------------------------------------------------------------
+
+
+def play(app, steps) -> None:
+    async def main():
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            await steps(pilot)
+
+    asyncio.run(main())
+
+
+class TestInTheGame:
+    """The game opens the finale with f6 once the last level passes, and from the command palette."""
+
+    def game(self, workspace, fake_grader, run):
+        from dunderquest.tui.app import DunderquestApp
+
+        app = DunderquestApp(workspace, grader=fake_grader)
+        app.game.finale_run = lambda: run
+        return app
+
+    def test_passing_the_last_level_offers_the_finale_on_f6(self, workspace, fake_grader):
+        from fakes import passing
+
+        *before, last = workspace.catalog
+        for level in before:
+            workspace.progress.record_pass(level)
+        run = FakeFinale(finale_events())
+        app = self.game(workspace, fake_grader, run)
+        fake_grader.results[last.id] = passing(last)
+
+        async def steps(pilot):
+            assert app.game.level == last
+            assert not app.game.check_action("finale", ())
+            await pilot.press("ctrl+r")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            assert "f6: the finale" in str(app.game.query_one("#celebration", Static).render())
+            await pilot.press("f6")
+            await pilot.pause()
+            assert isinstance(app.screen, FinaleScreen)
+            screen = await finished(pilot)
+            assert len(screen.query(DigitCard)) == 12
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is app.game
+
+        play(app, steps)
+
+    def test_the_palette_says_which_level_to_finish_first(self, workspace, fake_grader):
+        from dunderquest.tui.commands import game_commands
+
+        run = FakeFinale(finale_events())
+        app = self.game(workspace, fake_grader, run)
+
+        async def steps(pilot):
+            commands = {title: (action, help) for title, action, help in game_commands(app.game)}
+            action, help = commands["The finale: your classes train a model on MNIST"]
+            assert help == "finish level 3 first"
+            action()
+            await pilot.pause()
+            assert app.screen is app.game
+            assert any("Finish level 3 first" in n.message for n in app._notifications)
+
+        play(app, steps)
+
+    def test_the_palette_opens_the_finale_once_its_levels_are_passed(self, workspace, fake_grader):
+        from dunderquest.tui.commands import game_commands
+
+        for level in workspace.catalog:
+            workspace.progress.record_pass(level)
+        run = FakeFinale(finale_events())
+        app = self.game(workspace, fake_grader, run)
+
+        async def steps(pilot):
+            commands = {title: action for title, action, _ in game_commands(app.game)}
+            commands["The finale: your classes train a model on MNIST"]()
+            await pilot.pause()
+            assert isinstance(app.screen, FinaleScreen)
+
+        play(app, steps)

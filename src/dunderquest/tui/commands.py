@@ -1,4 +1,4 @@
-"""The command palette's game commands: go to a level, reset one, see a solution, download MNIST.
+"""The command palette's game commands: go to a level, reset one, see a solution, the finale, download MNIST.
 `game_commands` lists them for the game's screen; `GameCommands` offers them in the palette."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from ..core.finale import level_to_finish_first
 from ..core.progress import Status
 
 if TYPE_CHECKING:
@@ -32,6 +33,10 @@ def game_commands(game: GameScreen) -> list[tuple[str, Callable[[], Any], str]]:
             commands.append((f"Show the solution to level {level.number}",
                              lambda level=level: game.show_solution(level),
                              "your file beside the reference"))
+    unfinished = level_to_finish_first(progress)
+    commands.append(("The finale: your classes train a model on MNIST", game.show_finale,
+                     f"finish level {unfinished.number} first" if unfinished else
+                     "the loss falling, the test accuracy, the digits it guesses"))
     commands.append(("Download the full MNIST data set", game.download_mnist,
                      "60,000 + 10,000 digits; the embedded sample serves until then"))
     return commands

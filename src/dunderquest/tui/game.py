@@ -27,6 +27,7 @@ from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, T
 
 from ..core.catalog import Level
 from ..core.data import current_source
+from ..core.finale import finish_first_message, level_to_finish_first
 from ..core.preview import Preview
 from ..core.progress import LAST_LEVEL, Outcome, Status
 from ..core.workspace import Workspace
@@ -35,6 +36,7 @@ from ..grader.result import LevelResult
 from .dialogs import ChoiceScreen, DownloadScreen, NoteScreen
 from .digits import DigitsScreen
 from .editor import ExerciseEditor, ExerciseFile
+from .finale import FinaleProcess, FinaleRun, FinaleScreen
 from .levels import LevelsSidebar
 from .results import ChecksPanel
 from .solution import SolutionScreen
@@ -78,6 +80,7 @@ class GameScreen(Screen[None]):
         Binding("f2", "solution", "Solution", id="solution", priority=True),
         Binding("ctrl+n", "next_level", "Next level", id="next_level", priority=True),
         Binding("f5", "digits", "Digits", id="digits", priority=True),
+        Binding("f6", "finale", "Finale", id="finale", priority=True),
         Binding("escape", "cancel_run", "Cancel", id="cancel_run", priority=True),
     ]
 
@@ -91,6 +94,8 @@ class GameScreen(Screen[None]):
         self.level: Level = self.progress.current()
         self.file = ExerciseFile(workspace.exercise(self.level))
         self.asking_about_disk = False  # a "changed on disk" question is on screen
+        # How the finale is run: a `dunderquest finale` subprocess (tests hand in a fake run).
+        self.finale_run: Callable[[], FinaleRun] = lambda: FinaleProcess(workspace.root)
 
     # layout -----------------------------------------------------------------------------------
 
@@ -310,6 +315,8 @@ class GameScreen(Screen[None]):
             return following is not None and self.status is Status.PASSED
         if action == "digits":
             return self.level.preview is not None
+        if action == "finale":
+            return level_to_finish_first(self.progress) is None
         return True
 
     def watch_running(self, running: bool) -> None:
@@ -377,7 +384,8 @@ class GameScreen(Screen[None]):
         if unlocked is not None:
             text.append(f"Level {unlocked.number} ({unlocked.title}) is unlocked. ")
         elif outcome.last_level:
-            text.append(f"{LAST_LEVEL} ")
+            text.append(f"{LAST_LEVEL} f6: the finale, where your classes train a model on MNIST. ")
+            self.refresh_bindings()
         text.append("f2 compares with the solution" + (", ctrl+n: next level." if outcome.following else "."))
         banner = self.query_one("#celebration", Static)
         banner.update(text)
@@ -417,6 +425,9 @@ class GameScreen(Screen[None]):
         if self.level.preview is not None:
             level, path = self.level, self.file.path
             self.save(then=lambda: self.app.push_screen(DigitsScreen(level, path, self.grader, id="digits")))
+
+    def action_finale(self) -> None:
+        self.show_finale()
 
     def action_edit_outside(self) -> None:
         command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
@@ -477,6 +488,14 @@ class GameScreen(Screen[None]):
         path = self.workspace.exercise(level)
         mine = self.editor.text if level == self.level else path.read_text(encoding="utf-8", errors="replace")
         self.app.push_screen(SolutionScreen(level, mine, id="solution"))
+
+    def show_finale(self) -> None:
+        """The finale, once the levels whose classes it uses have passed; else which level to finish first."""
+        level = level_to_finish_first(self.progress)
+        if level is not None:
+            self.notify(finish_first_message(level), title="The finale", timeout=8)
+            return
+        self.save(then=lambda: self.app.push_screen(FinaleScreen(self.finale_run(), id="finale")))
 
     def download_mnist(self) -> None:
         def finished(returncode: int | None) -> None:
