@@ -117,9 +117,12 @@ def expect_written_class(sandbox: Any, cls: Any, name: str, methods: tuple[str, 
     """Fails unless `name` is a class written in the learner's file that defines each of `methods` in
     its own body (or an in-file base class). The sandbox's answer is confirmed from the file's text."""
     source = sandbox.source
-    if not sandbox.info(cls)["is_type"] or name not in source.classes:
-        fail(f"`{name}` in {sandbox.display_path} is {describe(cls)}, not a class written in that file. Write "
-             f"`class {name}:` there, with the methods {', '.join(methods)}.")
+    if not sandbox.info(cls)["is_type"]:
+        fail(f"`{name}` in {sandbox.display_path} is {describe(cls)}, not a class. Write `class {name}:` there, "
+             f"with the methods {', '.join(methods)}.")
+    if name not in source.classes:
+        fail(f"`{name}` in {sandbox.display_path} is a class from somewhere else (imported or assigned), not one "
+             f"written in that file. Write `class {name}:` there, with the methods {', '.join(methods)}.")
     missing = [method for method in methods if source.member(name, method) is None]
     if missing:
         fail(f"`class {name}` in {sandbox.display_path} does not define {', '.join(f'`{m}`' for m in missing)}. "
