@@ -70,3 +70,22 @@ def test_the_mnist_panel(snap_compare, workspace, fake_grader):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_panel)
+
+
+def test_the_finale_at_its_end(snap_compare, workspace, fake_grader):
+    from fake_finale import FakeFinale, finale_events
+
+    for level in workspace.catalog:
+        workspace.progress.record_pass(level)
+    app = DunderquestApp(workspace, grader=fake_grader)
+    app.animation_level = "none"
+    app.game.finale_run = lambda: FakeFinale(finale_events())
+
+    async def open_finale(pilot):
+        await settle(pilot)
+        await pilot.press("f6")
+        await pilot.pause()
+        await pilot.app.screen.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 40), run_before=open_finale)

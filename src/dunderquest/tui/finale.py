@@ -206,6 +206,8 @@ class FinaleScreen(Screen[None]):
         plt.xlabel("step")
         if self.losses:
             plt.plot(self.steps, self.losses, marker="braille")
+            last = self.steps[-1]
+            plt.xticks(sorted({1, *(round(last * quarter / 4) for quarter in range(1, 5))}))  # whole steps
         widget.refresh()
 
     def show_accuracy(self, accuracy: Accuracy) -> None:
