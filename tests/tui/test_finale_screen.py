@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 
+import pytest
 from fake_finale import FakeFinale, finale_events, problem_events
 from textual.app import App
 from textual.widgets import Static
@@ -222,3 +224,33 @@ class TestInTheGame:
             assert isinstance(app.screen, FinaleScreen)
 
         play(app, steps)
+
+
+@pytest.mark.slow
+def test_the_game_follows_a_real_finale_run_with_the_reference_solutions(workspace, fake_grader):
+    """f6 in the game runs `dunderquest finale` for real: the plot, the accuracy and the digits come in."""
+    from dunderquest.tui.app import DunderquestApp
+
+    for level in workspace.catalog:
+        workspace.exercise(level).write_text(level.solution())
+        workspace.progress.record_pass(level)
+    app = DunderquestApp(workspace, grader=fake_grader)
+
+    async def steps(pilot):
+        await pilot.press("f6")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, FinaleScreen)
+        deadline = time.monotonic() + 240
+        while screen.outcome is None:
+            assert time.monotonic() < deadline, "the finale gave no result in 240 s"
+            await pilot.pause(0.2)
+        await pilot.pause()
+        assert isinstance(screen.outcome, Finished), text_of(screen, "#finale-info")
+        assert len(screen.losses) == screen.started.steps
+        accuracy = text_of(screen, "#finale-accuracy")
+        percent = float(accuracy.split("Test accuracy: ")[1].split("%")[0])
+        assert percent >= 85.0, accuracy
+        assert len(screen.query(DigitCard)) == 12
+
+    play(app, steps)
