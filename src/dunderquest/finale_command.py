@@ -80,6 +80,8 @@ def _show(events, out: TextIO) -> int:
                 bar.stop()
                 console.print(f"\nTest accuracy: [bold]{event.fraction:.1%}[/bold] ({event.correct:,} of "
                               f"{event.total:,} test digits guessed right)")
+                if event.advice:
+                    console.print(event.advice, style="yellow", highlight=False)
             elif isinstance(event, Guesses):
                 marks = "  ".join(f"{d.guess}" if d.right else f"[bold red]{d.guess}✗(is {d.label})[/bold red]"
                                   for d in event.digits)

@@ -14,7 +14,7 @@ from fake_finale import FakeFinale, finale_events, problem_events
 from textual.app import App
 from textual.widgets import Static
 
-from dunderquest.core.finale import Finished, Losses, Problem, Started, event_to_json
+from dunderquest.core.finale import Accuracy, Finished, Losses, Problem, Started, event_to_json
 from dunderquest.tui.finale import DigitCard, FinaleProcess, FinaleScreen
 
 
@@ -85,6 +85,19 @@ class TestAWholeRun:
             assert "(2 wrong)" in text_of(screen, "#finale-digits-title")
 
         show(FakeFinale(finale_events(wrong_at=frozenset({2, 7}))), steps)
+
+
+class TestAModelThatLearnedLittle:
+    def test_the_accuracy_comes_with_what_to_look_at(self):
+        events = [Accuracy(98, 1000) if isinstance(e, Accuracy) else e for e in finale_events()]
+
+        async def steps(pilot):
+            screen = await finished(pilot)
+            accuracy = text_of(screen, "#finale-accuracy")
+            assert "Test accuracy: 9.8%" in accuracy
+            assert "Look at how your ToTensor scales the pixels" in accuracy
+
+        show(FakeFinale(events), steps)
 
 
 class TestARunInProgress:

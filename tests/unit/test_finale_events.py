@@ -57,3 +57,8 @@ def test_the_finale_waits_for_each_needed_level_in_play_order(workspace):
         assert f"Finish level {level.number} first" in finish_first_message(level)
         workspace.progress.record_pass(level)
     assert level_to_finish_first(workspace.progress) is None
+
+
+def test_a_model_that_learned_little_comes_with_advice():
+    assert Accuracy(896, 1000).advice == ""
+    assert "ToTensor scales the pixels" in Accuracy(98, 1000).advice

@@ -95,6 +95,15 @@ class Accuracy:
     def fraction(self) -> float:
         return self.correct / self.total if self.total else 0.0
 
+    @property
+    def advice(self) -> str:
+        """What to look at when the model learned little: classes that work like PyTorch's reach about 90%."""
+        if self.fraction >= 0.5:
+            return ""
+        return ("That is far below the 85-90% these classes reach when they work like PyTorch's. Look at how your "
+                "ToTensor scales the pixels to [0, 1], at your Normalize, and at how your DataLoader keeps each "
+                "image with its label.")
+
 
 @dataclass
 class Guess:

@@ -114,7 +114,13 @@ class Training:
             loss = torch.nn.functional.cross_entropy(self.model(images), labels)
             loss.backward()
             self.optimizer.step()
-            losses.append(float(loss.item()))
+            value = float(loss.item())
+            if value != value or value in (float("inf"), float("-inf")):
+                raise FinaleProblem(f"The loss became {value} at step {self.step + len(losses) + 1}: the images "
+                                    "from your transforms are far from what Normalize should make (values "
+                                    "around 0, mostly between -1 and 3). Look at ToTensor's scaling to [0, 1] "
+                                    "and at Normalize in exercises/level10_transforms.py.")
+            losses.append(value)
         self.step += len(losses)
         return {"epoch": epoch, "losses": losses, "done": self.batches is None and self.epoch >= self.epochs}
 

@@ -215,6 +215,8 @@ class FinaleScreen(Screen[None]):
         text.append("Test accuracy: ")
         text.append(f"{accuracy.fraction:.1%}", style="bold green" if accuracy.fraction >= 0.85 else "bold yellow")
         text.append(f"  ({accuracy.correct:,} of {accuracy.total:,} digits the model never saw guessed right)")
+        if accuracy.advice:
+            text.append(f"\n{accuracy.advice}", style="yellow")
         self.query_one("#finale-accuracy", Static).update(text)
 
     def show_guesses(self, guesses: Guesses) -> None:
