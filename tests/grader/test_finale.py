@@ -113,3 +113,16 @@ def test_a_dataloader_that_hangs_is_stopped_at_its_deadline(ready):
             "            pass\n")
     message = problem_of(ready)
     assert "did not finish within 15 s, so it was stopped" in message
+
+
+def test_a_file_python_cannot_read_is_named(ready):
+    replace(ready, "level10", "class Normalize:", "class Normalize")
+    message = problem_of(ready)
+    assert message.startswith("Python cannot read exercises/level10_transforms.py: SyntaxError at line ")
+
+
+def test_a_missing_class_is_named_with_its_file(ready):
+    replace(ready, "level8", "class no_grad:", "class NoGrad:")
+    message = problem_of(ready)
+    assert message.startswith("exercises/level8_no_grad.py has no `no_grad`")
+    assert "It defines: NoGrad" in message
