@@ -118,6 +118,20 @@ class TestARunInProgress:
         show(run, steps)
 
 
+class TestQuitting:
+    def test_quitting_the_game_during_a_run_stops_it(self):
+        run = FakeFinale(finale_events(), hold_after=3)
+
+        async def steps(pilot):
+            await pilot.pause()
+            assert not run.stopped.is_set()
+            pilot.app.exit()
+            await pilot.pause()
+
+        show(run, steps)
+        assert run.stopped.is_set()
+
+
 class TestAProblem:
     def test_the_message_is_shown_in_words(self):
         async def steps(pilot):

@@ -158,6 +158,9 @@ class FinaleScreen(Screen[None]):
         self.run.stop()
         self.dismiss(None)
 
+    def on_unmount(self) -> None:
+        self.run.stop()  # the game may quit while the run goes on: it must not outlive the game
+
     # -- events ---------------------------------------------------------------------------------
 
     def on_finale_screen_arrived(self, message: Arrived) -> None:
