@@ -25,8 +25,8 @@ One workspace:
                     [--output PATH] [--seed N]
   Grades every level (or those listed), locked or not. DIR is a workspace or a folder holding the
   exercise files. Without --output the report goes to stdout; --format github appends
-  result=<base64> to the file $GITHUB_OUTPUT names and prints a summary. Exit status: 0 only when
-  every check passed.
+  result=<base64> to the file $GITHUB_OUTPUT names (or to --output) and prints a summary. Exit
+  status: 0 only when every check passed.
 
 A whole class:
   dunderquest grade --submissions DIR --output OUTDIR [--jobs N] [--seed N] [--levels 1,3]
