@@ -88,7 +88,15 @@ def _run(sandbox: Sandbox, levels: list, seed: int, began: float) -> Iterator[Ev
 
     train = sandbox.getattr(training, "train")
     step = 1
+    # The sandbox ends an epoch after a few batches too many, so a run that works needs at most this
+    # many calls; more means the far side no longer runs the training loop it was given.
+    calls_left = EPOCHS * (TRAIN_SIZE // BATCH_SIZE // SLICE + 3)
     while True:
+        calls_left -= 1
+        if calls_left < 0:
+            yield Problem("The training did not end after its epochs. Your code may have changed the training "
+                          "loop the sandbox runs.")
+            return
         reply = sandbox.call(train, SLICE, timeout=STEP_TIMEOUT,
                              expr=f"training steps {step} to {step + SLICE - 1}, each on the next batch of "
                                   "your DataLoader")

@@ -8,6 +8,7 @@ torch; this screen only reads its events (core/finale.py). A test hands it a fak
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tempfile
@@ -75,8 +76,6 @@ class FinaleProcess:
 
 
 def _json(line: bytes) -> dict:
-    import json
-
     try:
         return json.loads(line)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
