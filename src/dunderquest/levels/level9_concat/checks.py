@@ -50,7 +50,9 @@ def concat(sandbox, ConcatDataset, parts, expr):
 
 @pytest.fixture
 def train_test(sandbox, ConcatDataset, mnist):
-    return concat(sandbox, ConcatDataset, splits(sandbox, mnist), "ConcatDataset([train, test])")
+    """Made once per sandbox: the checks that share it only index it."""
+    return sandbox.reuse("train_test", lambda: concat(sandbox, ConcatDataset, splits(sandbox, mnist),
+                                                      "ConcatDataset([train, test])"))
 
 
 def sequences(sandbox, lengths):
