@@ -225,10 +225,10 @@ def preloaded_mnist() -> Mnist | None:
         return None
 
 
-def serve_request(ctl: socket.socket) -> dict:
-    """A spare runner's life: read MNIST and collect every level's checks while idle, then wait for
-    the request on `ctl`, and answer it (grade or preview) with sandboxes from the zygote. Returns
-    the reply for the client."""
+def serve_request(ctl: socket.socket, level_id: str | None = None) -> dict:
+    """A spare runner's life: read MNIST and collect every level's checks while idle (only
+    `level_id`'s, for a runner forked for a known request), then wait for the request on `ctl`, and
+    answer it (grade or preview) with sandboxes from the zygote. Returns the reply for the client."""
     mnist = preloaded_mnist()
     asked: dict[str, Any] = {}
 
@@ -252,7 +252,8 @@ def serve_request(ctl: socket.socket) -> dict:
                           seed if seed is not None else int.from_bytes(os.urandom(4), "big"))
 
     try:
-        plugin, began = grade_when_asked(list(default_catalog()), await_assignment)
+        levels = [default_catalog().get(level_id)] if level_id else list(default_catalog())
+        plugin, began = grade_when_asked(levels, await_assignment)
         if "error" in asked:
             return {"ok": False, "error": asked["error"]}
         request = asked["request"]

@@ -70,8 +70,9 @@ class Zygote(SandboxForker):
 
     # runners ------------------------------------------------------------------------------------
 
-    def fork_runner(self) -> tuple[int, socket.socket]:
-        """Forks a runner that waits for its request on a ctl socket."""
+    def fork_runner(self, level_id: str | None = None) -> tuple[int, socket.socket]:
+        """Forks a runner that waits for its request on a ctl socket. A spare (no `level_id`)
+        collects every level's checks; a runner forked for a known request only its level's."""
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = os.fork()
         if pid == 0:
@@ -80,7 +81,7 @@ class Zygote(SandboxForker):
                 parent.close()
                 close_other_fds({child.fileno()})
                 keep_memory_private()
-                send(child, {"op": "done", "reply": serve_request(child)})
+                send(child, {"op": "done", "reply": serve_request(child, level_id)})
             except BaseException:
                 code = CHANNEL_BROKEN
             finally:
@@ -89,14 +90,17 @@ class Zygote(SandboxForker):
         return pid, parent
 
     def start_run(self, request: dict) -> None:
-        pid, ctl = self.spare_runner or self.fork_runner()
+        # Without a spare (runs overlap: a class is being graded), the runner forked now for this
+        # request collects only its level's checks, a fraction of a spare's work for every level.
+        level_id = str(request["level"]) if request.get("op") == "grade" and request.get("level") else None
+        pid, ctl = self.spare_runner or self.fork_runner(level_id)
         self.spare_runner = None
         try:
             send(ctl, {"op": "run", "request": request})
         except OSError:  # the spare died while it waited: use a fresh one
             ctl.close()
             wait_for(pid, 1)
-            pid, ctl = self.fork_runner()
+            pid, ctl = self.fork_runner(level_id)
             send(ctl, {"op": "run", "request": request})
         self.runs[ctl.fileno()] = Run(request.get("id"), pid, ctl)
 
