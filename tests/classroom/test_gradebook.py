@@ -26,17 +26,20 @@ SEED = 1234
 
 HANGS = "while True:\n    pass\n"
 EXITS = "import os\n\nos._exit(0)\n"
-FLOODS = "import sys\n\nline = 'x' * 1000\nfor _ in range(20_000):\n    print(line)\n"
+FLOODS = "line = 'x' * 1000\nfor _ in range(20_000):\n    print(line)\n"  # 20 MB, and no class
 
 
 def deletes_its_neighbours(solution: str) -> str:
-    """A right solution that first removes every other file in its folder: graded in place, it
-    would take the student's next level with it."""
+    """A right solution that first removes every other file in its folder that it may remove:
+    graded in place, it would take the student's next level with it."""
     return ("from pathlib import Path\n\n"
             "here = Path(__file__).resolve()\n"
-            "for other in here.parent.iterdir():\n"
-            "    if other != here:\n"
-            "        other.unlink()\n\n" + solution)
+            "try:\n"
+            "    for other in here.parent.iterdir():\n"
+            "        if other != here and other.is_file():\n"
+            "            other.unlink()\n"
+            "except OSError:\n"
+            "    pass\n\n" + solution)
 
 
 def solution(level) -> str:

@@ -52,6 +52,7 @@ class GradedLevel:
     def of(cls, level: Level, result: LevelResult, problem: str | None = None) -> GradedLevel:
         if problem is None:
             messages = [check.message for check in result.checks if not check.passed]
+            messages += getattr(result, "notes", [])  # what the grader noted even when checks passed
             problem = next((name for needle, name in PROBLEMS if any(needle in m for m in messages)), None)
         return cls(level, result, problem)
 
