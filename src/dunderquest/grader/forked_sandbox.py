@@ -33,7 +33,7 @@ import socket
 import time
 
 from . import wire
-from .sandbox import SandboxGone
+from .sandbox import OUTPUT_LIMIT, SandboxGone
 
 ZYGOTE_GONE = ("The process that starts sandboxes for your code has stopped, so this check could not run. "
                "Your code may have stopped it, for example with os.kill() on its parent process.")
@@ -105,14 +105,15 @@ class ForkedSandbox:
         self.code: int | None = None
 
     def kill(self) -> None:
-        """Kills it at once; the zygote reaps it and removes its folder without making us wait."""
+        """Ends it at once (its supervisor kills every process below it, see protections.py); the
+        zygote reaps it and removes its folder without making us wait."""
         for fd in (self.rfd, self.wfd):
             try:
                 os.close(fd)
             except OSError:
                 pass
         try:
-            os.killpg(self.pid, signal.SIGKILL)
+            os.kill(self.pid, signal.SIGTERM)
         except (ProcessLookupError, PermissionError):
             pass
         try:
@@ -128,6 +129,13 @@ class ForkedSandbox:
             except (OSError, EOFError, ValueError, wire.WireError):
                 return None
         return self.code
+
+    def output_cut(self) -> bool:
+        """Whether its output reached OUTPUT_LIMIT, past which it was dropped."""
+        try:
+            return os.path.getsize(os.path.join(self.home, "output.txt")) >= OUTPUT_LIMIT
+        except OSError:
+            return False
 
     def output_tail(self) -> str:
         path = os.path.join(self.home, "output.txt")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+OUTPUT_CUT = ("Your code printed more than the grader keeps ({limit} MB), so its output was cut there; "
+              "the checks went on.")
 STOPPED_BY_CODE = ("Your code stopped the grader itself while it ran (it ended one of the grader's "
                    "processes), so this check could not be trusted to finish. Look for os.kill(), signal "
                    "calls, or anything else that ends other processes.")
@@ -27,10 +29,12 @@ class LevelResult:
     data: str
     checks: list[CheckResult] = field(default_factory=list)
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # what the learner should know even when all passed
 
     def to_json(self) -> dict:
         return {"level": self.level, "title": self.title, "passed": self.passed, "data": self.data,
-                "checks": [{"name": c.name, "passed": c.passed, "message": c.message} for c in self.checks]}
+                "checks": [{"name": c.name, "passed": c.passed, "message": c.message} for c in self.checks],
+                "notes": list(self.notes)}
 
     @classmethod
     def from_dict(cls, raw: dict) -> LevelResult:

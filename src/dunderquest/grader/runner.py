@@ -20,8 +20,8 @@ from .expect import CheckFailed
 from .forked_sandbox import SandboxMaker, receive
 from .preview import preview
 from .reference import Mnist
-from .result import STOPPED_BY_CODE, CheckResult, LevelResult
-from .sandbox import LoadFailed, Sandbox, SandboxProblem
+from .result import OUTPUT_CUT, STOPPED_BY_CODE, CheckResult, LevelResult
+from .sandbox import OUTPUT_LIMIT, LoadFailed, Sandbox, SandboxProblem
 
 
 def check_name(function: Any) -> str:
@@ -159,8 +159,10 @@ class GraderPlugin:
             # The learner's code killed the process that makes sandboxes: whatever the checks saw,
             # the run cannot be trusted. (On the warm grader the same thing loses the whole run.)
             checks = [CheckResult(c.id, c.name, False, STOPPED_BY_CODE) for c in checks]
+        cut = self._sandbox is not None and self._sandbox.output_was_cut
+        notes = [OUTPUT_CUT.format(limit=OUTPUT_LIMIT // 2**20)] if cut else []
         return LevelResult(task.level.id, task.level.title, all(c.passed for c in checks),
-                           task.mnist.source.description, checks, round(time.monotonic() - began, 3))
+                           task.mnist.source.description, checks, round(time.monotonic() - began, 3), notes)
 
 
 PYTEST_ARGS = [

@@ -9,7 +9,6 @@ under a deadline, and bring back plain values (numbers, strings, tuples, tensors
 from __future__ import annotations
 
 import os
-import resource
 import select
 import signal
 import time
@@ -23,8 +22,12 @@ from .remote import Named, Remote
 
 DEFAULT_TIMEOUT = 10.0
 STARTUP_TIMEOUT = 30.0  # a forked sandbox is ready in milliseconds; this is for a swamped machine
-OUTPUT_LIMIT = 16 * 1024 * 1024  # bytes of print() output before the sandbox is stopped
-MEMORY_LIMIT = 8 * 1024**3
+OUTPUT_LIMIT = 16 * 1024 * 1024  # bytes of print() output kept; past that it is dropped (see protections.py)
+# What the learner's code may use above what a sandbox holds when it starts: torch alone maps about
+# 3.4 GB of address space; the finale's training and the MNIST checks use a few hundred MB more.
+MEMORY_LIMIT = 2 * 1024**3
+CPU_LIMIT = 120  # seconds of processor time in one sandbox (the finale's training uses well under that)
+PROCESS_LIMIT = 64  # processes per sandbox, where a user namespace counts them (else pid_max: about 300)
 CHANNEL_BROKEN = 70  # a sandbox's exit code when it can no longer talk to the grader
 
 
@@ -73,10 +76,25 @@ def raised_message(expr: str, error: dict, display_path: str) -> str:
     kind, text = error.get("type", "an exception"), error.get("message", "")
     if error.get("ours"):
         return f"`{expr}` gave back something the grader cannot read: {text}."
-    if kind == "OSError" and "[Errno 27]" in text:  # EFBIG: the output file reached its limit
-        return (f"While running `{expr}`, your code printed more than {OUTPUT_LIMIT // 2**20} MB, so its "
-                f"output was cut off{where(error, display_path)}. Look for a print() inside a loop that "
-                "never ends.")
+    if kind == "OSError" and "[Errno 27]" in text:  # EFBIG: a file reached its limit
+        return (f"While running `{expr}`, your code wrote a file larger than {OUTPUT_LIMIT // 2**20} MB, "
+                f"which a sandbox does not allow{where(error, display_path)}.")
+    if kind == "MemoryError" or "can't allocate memory" in text or "Cannot allocate memory" in text:
+        return (f"While running `{expr}`, your code used more than {MEMORY_LIMIT // 2**30} GB of memory, so "
+                f"it was stopped{where(error, display_path)}. Look for a list or tensor that keeps growing.")
+    if kind == "BlockingIOError" and "[Errno 11]" in text:  # EAGAIN from fork(): the process limit
+        return (f"While running `{expr}`, your code started more processes than a sandbox allows, so it was "
+                f"stopped{where(error, display_path)}. Your class should not need os.fork() or subprocesses.")
+    if kind == "PermissionError" and "[Errno 13] Permission denied: '" in text:  # Landlock: not its folder
+        return (f"While running `{expr}`, your code tried to open a file outside the folder a sandbox may use "
+                f"({text.split(': ', 1)[-1]}){where(error, display_path)}. Your class should only use what "
+                "it is given.")
+    if "[Errno 101]" in text or kind == "PermissionError" and text.endswith("Permission denied"):
+        return (f"While running `{expr}`, your code tried to use the network, which a sandbox does not "
+                f"have ({kind}: {text}){where(error, display_path)}.")
+    if kind in ("PermissionError", "ProcessLookupError") and ("[Errno 1]" in text or "[Errno 3]" in text):
+        return (f"While running `{expr}`, your code tried to signal or trace a process outside its sandbox, "
+                f"which it cannot see ({kind}: {text}){where(error, display_path)}.")
     if kind == "SystemExit":
         return (f"`{expr}` called exit() (SystemExit){where(error, display_path)}. Your class should "
                 "return a value, not end the program.")
@@ -95,15 +113,7 @@ class SandboxProcess(Protocol):
     def kill(self) -> None: ...
     def wait(self, timeout: float) -> int | None: ...
     def output_tail(self) -> str: ...
-
-
-def limit_resources() -> None:
-    """Applied inside every sandbox before it runs learner code."""
-    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard == resource.RLIM_INFINITY or hard > MEMORY_LIMIT:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, hard))
+    def output_cut(self) -> bool: ...
 
 
 # -- the client ------------------------------------------------------------------------------------
@@ -142,6 +152,7 @@ class Sandbox:
         self.loaded = False
         self.reused: dict[str, Any] = {}
         self._source: Any = None
+        self.output_was_cut = False  # some sandbox of this file printed past OUTPUT_LIMIT
 
     def close(self) -> None:
         self._stop()
@@ -162,8 +173,14 @@ class Sandbox:
             self._stop()
             raise SandboxGone("The sandbox that runs your code did not start properly.")
         for file, display, module in [(self.learner_file, self.display_path, self.module_name), *self.also]:
+            try:  # the sandbox may not read the learner's folder: it gets the file's text
+                text = file.read_bytes()
+            except OSError as err:
+                self.load_error = LoadFailed(f"The grader could not read {display}: {err.strerror}.")
+                self._stop()
+                raise self.load_error from None
             try:
-                reply, _ = self._exchange({"op": "load", "path": str(file), "module": module}, [],
+                reply, _ = self._exchange({"op": "load", "path": str(file), "module": module}, [text],
                                           f"import {display}", self.timeout, "Look for a loop at the top level "
                                           "of your file: it runs when the file is imported.")
             except SandboxGone as gone:  # it would hang or crash again in every check: say it once
@@ -213,6 +230,7 @@ class Sandbox:
         self.loaded = False
         self.generation += 1  # every Remote from the old process is now stale
         if self.process is not None:
+            self.output_was_cut = self.output_was_cut or self.process.output_cut()
             self.process.kill()
             self.process = None
 
@@ -286,11 +304,15 @@ class Sandbox:
                     f"Look for os._exit() in {self.display_path}.{printed}")
         sig = -code
         if sig == signal.SIGXFSZ:
-            return (f"While running `{expr}`, your code printed more than {OUTPUT_LIMIT // 2**20} MB, "
-                    "so it was stopped. Look for a print() inside a loop that never ends.")
+            return (f"While running `{expr}`, your code wrote more than {OUTPUT_LIMIT // 2**20} MB to one file, "
+                    "so it was stopped. Look for a print() or write() inside a loop that never ends.")
+        if sig == signal.SIGXCPU:
+            return (f"While running `{expr}`, your code used more than {CPU_LIMIT} s of processor time in "
+                    "this sandbox, so it was stopped. Look for a loop, or a thread, that never ends.")
         if sig == signal.SIGKILL:
-            return (f"While running `{expr}`, the process running your code was killed, most likely "
-                    "because it used too much memory. Look for a list or tensor that keeps growing.")
+            return (f"While running `{expr}`, the process running your code was killed (SIGKILL): by your "
+                    "code itself (look for os.kill() or signal calls), or by the system because the machine "
+                    "ran out of memory (look for a list or tensor that keeps growing).")
         name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else f"signal {sig}"
         return f"While running `{expr}`, the process running your code crashed ({name}).{printed}"
 

@@ -24,7 +24,8 @@ from typing import Any
 
 from . import wire
 from .forked_sandbox import SandboxMaker, receive, send, wait_for
-from .sandbox import CHANNEL_BROKEN, limit_resources
+from .protections import enter_sandbox, switched_off
+from .sandbox import CHANNEL_BROKEN
 
 SANDBOX_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LANG": "C.UTF-8"}
 
@@ -66,6 +67,16 @@ def close_other_fds(keep: set[int]) -> None:
                 os.close(fd)
             except OSError:
                 pass
+
+
+def data_roots(mnist_root: str | None) -> list[str]:
+    """The MNIST folders a sandbox may read: the one it was given, and the data folder in use."""
+    from ..core.data import data_dir
+
+    roots = [str(data_dir())]
+    if mnist_root:
+        roots.append(mnist_root)
+    return roots
 
 
 def remove_stale_homes() -> None:
@@ -118,6 +129,7 @@ class SandboxForker:
 
     @staticmethod
     def _become_sandbox(rfd: int, wfd: int, home: str, mnist_root: str | None) -> None:
+        off = switched_off()  # read before the environment is cleared
         os.setsid()
         close_other_fds({rfd, wfd})
         output = os.open(os.path.join(home, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -133,9 +145,9 @@ class SandboxForker:
         tempfile.tempdir = home
         # Nothing the learner leaves beside their file (a torch.py, say) can be imported by name.
         sys.path[:] = [p for p in sys.path if p and os.path.isabs(p)]
-        limit_resources()
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        enter_sandbox(home, [rfd, wfd], data_roots(mnist_root), off)  # from here on, learner code may run
         from .sandbox_server import Server
 
         Server(rfd, wfd, mnist_root).serve()
@@ -174,11 +186,14 @@ class SandboxForker:
 
     @staticmethod
     def kill_sandbox(pid: int, home: str) -> None:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        wait_for(pid, 5)
+        """Ends a sandbox: its supervisor kills every process below it (see protections.supervise)."""
+        for sig, wait in ((signal.SIGTERM, 2), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(pid, sig) if sig == signal.SIGKILL else os.kill(pid, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
+            if wait_for(pid, wait) is not None:
+                break
         shutil.rmtree(home, ignore_errors=True)
 
     def reap(self) -> None:
