@@ -102,6 +102,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not check.passed and check.message:
             for line in check.message.splitlines():
                 print(f"        {line}")
+    for note in result.notes:
+        print(f"\n  Note: {note}")
     passed = sum(c.passed for c in result.checks)
     print(f"\n{passed}/{len(result.checks)} checks passed in {result.seconds:.1f} s.")
     if result.passed:
@@ -209,6 +211,23 @@ def cmd_finale(args: argparse.Namespace) -> int:
     return run_finale(workspace, args.format)
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from .grader.protections import in_force
+
+    found = in_force()
+    if args.format == "json":
+        print(json.dumps([protection.as_dict() for protection in found]))
+        return OK
+    print("What holds a learner's code in on this machine (each sandbox gets all that is in force):\n")
+    for protection in found:
+        print(f"  {'in force' if protection.in_force else 'MISSING ':<8}  {protection.name}")
+        print(f"            {protection.detail}")
+    missing = [p.name for p in found if not p.in_force]
+    print(f"\n{len(found) - len(missing)}/{len(found)} in force." + (
+        " Checks still work without the missing ones; they only guard less." if missing else ""))
+    return OK
+
+
 def cmd_classroom(args: argparse.Namespace) -> int:
     from .classroom.commands import classroom
 
@@ -274,6 +293,9 @@ def parser() -> argparse.ArgumentParser:
                 "the training ran to the end, 1 otherwise.")
     p.add_argument("--format", choices=["text", "jsonl"], default="text",
                    help="text for people (default); jsonl prints one JSON event per line")
+    p = command("doctor", cmd_doctor, "say which protections hold a learner's code in on this machine")
+    p.add_argument("--format", choices=["text", "json"], default="text",
+                   help="text for people (default); json prints a list of {name, in_force, detail}")
     from .classroom.commands import add_commands
 
     add_commands(command, cmd_grade, cmd_classroom)
