@@ -21,14 +21,20 @@ async def measure(root, runs: int) -> list[float]:
     from dunderquest.core.workspace import Workspace
     from dunderquest.grader.client import GraderClient
     from dunderquest.tui.app import DunderquestApp
+    from dunderquest.tui.game import GameScreen
 
     shown: list[float] = []
 
-    class Timed(DunderquestApp):
+    class TimedGame(GameScreen):
         def on_graded(self, message) -> None:
             super().on_graded(message)
             # The result is on screen once the next refresh has painted it.
             self.call_after_refresh(lambda: shown.append(time.perf_counter()))
+
+    class Timed(DunderquestApp):
+        def __init__(self, workspace, grader):
+            super().__init__(workspace, grader=grader)
+            self.game = TimedGame(self.workspace, self.grader)
 
     grader = GraderClient()
     app = Timed(Workspace.find(root), grader=grader)
@@ -46,7 +52,7 @@ async def measure(root, runs: int) -> list[float]:
             await run_once()  # the first run starts the warm grader
             for n in range(runs):
                 await asyncio.sleep(0.5)
-                app.editor.insert(f"# edit {n}\n", (0, 0))
+                app.game.editor.insert(f"# edit {n}\n", (0, 0))
                 times.append(await run_once())
     finally:
         grader.close()
