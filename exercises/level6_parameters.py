@@ -13,7 +13,8 @@ torch.nn.Module finds them because its `__setattr__` watches every `self.name = 
   Parameter only once. `parameters()` gives the same Parameters without the names.
 
 The grader builds the same models on your Module and on torch.nn.Module and compares the lists.
-Below is a start that forgets something on every line. Read the lesson, then fix it.
+Below is a start with several bugs: it registers too much, finds too little and hands out copies.
+Read the lesson, then fix it.
 
 Check your work with ctrl+r in the game, or `dunderquest check 6`.
 """
