@@ -151,9 +151,10 @@ class TestProductJson:
         assert document["seed"] == 42 and document["data"] == "MNIST sample" and document["seconds"] == 1.5
         assert [level["level"] for level in document["levels"]] == [level.id for level in LEVELS]
         assert document["score"] == pytest.approx(report.score) and document["max_score"] == 20
-        names = {protection["name"] for protection in document["protections"]}
-        assert {"separate process", "rlimit output size", "rlimit memory"} <= names
-        assert all(isinstance(p["in_force"], bool) for p in document["protections"])
+        # Read from the one place that decides them, so the report says what `in_force()` says.
+        assert [p["name"] for p in document["protections"]] == [p.name for p in in_force()]
+        assert "separate process" in [p["name"] for p in document["protections"]]
+        assert all(isinstance(p["in_force"], bool) and p["detail"] for p in document["protections"])
         check = document["levels"][1]["checks"][1]
         assert check["passed"] is False and check["score"] == 0 and check["line"] == 7
 
