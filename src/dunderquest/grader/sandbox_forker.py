@@ -130,6 +130,7 @@ class SandboxForker:
     @staticmethod
     def _become_sandbox(rfd: int, wfd: int, home: str, mnist_root: str | None) -> None:
         off = switched_off()  # read before the environment is cleared
+        reads = data_roots(mnist_root)  # so is the data folder, which DUNDERQUEST_DATA can move
         os.setsid()
         close_other_fds({rfd, wfd})
         output = os.open(os.path.join(home, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -147,7 +148,7 @@ class SandboxForker:
         sys.path[:] = [p for p in sys.path if p and os.path.isabs(p)]
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        enter_sandbox(home, [rfd, wfd], data_roots(mnist_root), off)  # from here on, learner code may run
+        enter_sandbox(home, [rfd, wfd], reads, off)  # from here on, learner code may run
         from .sandbox_server import Server
 
         Server(rfd, wfd, mnist_root).serve()
