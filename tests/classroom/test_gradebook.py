@@ -96,9 +96,9 @@ def stub_points(grader, level) -> float:
     return level.points * sum(c.passed for c in result.checks) / len(result.checks)
 
 
-def grade(class_folder: Path, out: Path, capsys) -> tuple[int, str]:
+def grade(class_folder: Path, out: Path, capsys, levels=(FIRST, SECOND)) -> tuple[int, str]:
     code = main(["grade", "--submissions", str(class_folder), "--output", str(out), "--seed", str(SEED),
-                 "--levels", f"{FIRST.number},{SECOND.number}", "--jobs", "2"])
+                 "--levels", ",".join(str(level.number) for level in levels), "--jobs", "2"])
     return code, capsys.readouterr().out
 
 
@@ -148,3 +148,15 @@ def test_usage_errors_say_what_to_do(tmp_path, capsys):
     assert "--format" in capsys.readouterr().err
     assert main(["grade", "--workspace", str(tmp_path), "--format", "json", "--levels", "99"]) == 2
     assert "There is no level called '99'" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_right_solutions_get_full_marks_on_every_level_when_runs_overlap(tmp_path, capsys):
+    """Every level graded side by side, as for a class: sandboxes forked on demand read MNIST too."""
+    for name in ("ann", "ben"):
+        write(tmp_path / "class" / name, {level.exercise_path: solution(level) for level in CATALOG})
+    code, out = grade(tmp_path / "class", tmp_path / "out", capsys, levels=list(CATALOG))
+    assert code == 0, out
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "gradebook.csv").read_text())))
+    full = points_text(sum(level.points for level in CATALOG))
+    assert [(row["student"], row["total"], row["status"]) for row in rows] == [("ann", full, "ok"), ("ben", full, "ok")]
