@@ -13,31 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from tools import COLD_GRADER
+
 REPO = Path(__file__).resolve().parent.parent.parent
 
-# The cold path, as `dunderquest check` runs it (one process imports torch, forks its own zygote,
-# grades), but with the imports paid once: each file is graded in a fresh fork of this process.
-COLD = textwrap.dedent("""
-    import json, os, sys
-    from dunderquest.grader.sandbox_forker import warm_imports
-    warm_imports()
-    from dunderquest.core.catalog import default_catalog
-    from dunderquest.grader.runner import grade
-    for request in sys.stdin:
-        level, path, seed = json.loads(request)
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(r)
-            result = grade(default_catalog().get(level), path, seed=seed)
-            os.write(w, json.dumps(result.as_dict()).encode())
-            os._exit(0)
-        os.close(w)
-        with os.fdopen(r, "rb") as answer:
-            data = answer.read()
-        os.waitpid(pid, 0)
-        print(data.decode(), flush=True)
-""")
+COLD = COLD_GRADER
 
 
 def corpus(catalog):

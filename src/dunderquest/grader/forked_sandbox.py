@@ -131,9 +131,10 @@ class ForkedSandbox:
         return self.code
 
     def output_cut(self) -> bool:
-        """Whether its output reached OUTPUT_LIMIT, past which it was dropped."""
+        """Whether its output stopped at OUTPUT_LIMIT, past which it was dropped (without the cap and
+        the file size limit, it grows past it and nothing was cut)."""
         try:
-            return os.path.getsize(os.path.join(self.home, "output.txt")) >= OUTPUT_LIMIT
+            return os.path.getsize(os.path.join(self.home, "output.txt")) == OUTPUT_LIMIT
         except OSError:
             return False
 

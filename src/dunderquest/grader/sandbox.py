@@ -21,7 +21,7 @@ from .expect import describe, is_tensor
 from .remote import Named, Remote
 
 DEFAULT_TIMEOUT = 10.0
-STARTUP_TIMEOUT = 30.0  # a forked sandbox is ready in milliseconds; this is for a swamped machine
+STARTUP_TIMEOUT = 60.0  # a forked sandbox is ready in milliseconds; a spawned one imports torch first
 OUTPUT_LIMIT = 16 * 1024 * 1024  # bytes of print() output kept; past that it is dropped (see protections.py)
 # What the learner's code may use above what a sandbox holds when it starts: torch alone maps about
 # 3.4 GB of address space; the finale's training and the MNIST checks use a few hundred MB more.

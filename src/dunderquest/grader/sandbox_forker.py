@@ -7,6 +7,11 @@ from the same clean state.
 The warm grader's zygote (zygote.py) is a SandboxForker that also forks the runners. A one-off
 `dunderquest check` (the cold path, `forked_sandboxes()`) forks a SandboxForker child of its own
 before it builds any reference value, and is itself the runner.
+
+Where there is no fork() (Windows), or when DUNDERQUEST_SANDBOX_START=spawn asks for it, each sandbox
+is a fresh `python -I -m dunderquest.grader.sandbox_forker HOME` process instead (`SpawnedSandbox`):
+slower, since it imports torch itself, but it speaks the same protocol on its stdin and stdout and is
+shut in at the same point (`_become_sandbox`, then protections.enter_sandbox).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import os
 import shutil
 import signal
 import socket
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -23,9 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from . import wire
-from .forked_sandbox import SandboxMaker, receive, send, wait_for
+from .forked_sandbox import ForkedSandbox, SandboxMaker, receive, send, wait_for
 from .protections import enter_sandbox, switched_off
-from .sandbox import CHANNEL_BROKEN
+from .sandbox import CHANNEL_BROKEN, SandboxGone
+
+START_VARIABLE = "DUNDERQUEST_SANDBOX_START"  # "spawn": fresh `python -I` sandboxes even where fork() exists
 
 SANDBOX_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LANG": "C.UTF-8"}
 
@@ -131,7 +139,8 @@ class SandboxForker:
     def _become_sandbox(rfd: int, wfd: int, home: str, mnist_root: str | None) -> None:
         off = switched_off()  # read before the environment is cleared
         reads = data_roots(mnist_root)  # so is the data folder, which DUNDERQUEST_DATA can move
-        os.setsid()
+        if hasattr(os, "setsid"):
+            os.setsid()
         close_other_fds({rfd, wfd})
         output = os.open(os.path.join(home, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         devnull = os.open(os.devnull, os.O_RDONLY)
@@ -220,9 +229,64 @@ class SandboxForker:
             self.kill_sandbox(pid, home)
 
 
-def forked_sandboxes() -> SandboxMaker:
+class SpawnedSandbox(ForkedSandbox):
+    """A sandbox started as a fresh `python -I` process (implements sandbox.SandboxProcess)."""
+
+    def __init__(self) -> None:
+        self.home = tempfile.mkdtemp(prefix=f"dunderquest-sandbox-{os.getpid()}-")
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", "-B", "-m", "dunderquest.grader.sandbox_forker", self.home],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError as err:
+            shutil.rmtree(self.home, ignore_errors=True)
+            raise SandboxGone(f"Python could not be started for your code ({err.strerror}).") from None
+        self.pid = self.process.pid
+        self.rfd, self.wfd = self.process.stdout.fileno(), self.process.stdin.fileno()
+        self.code: int | None = None
+
+    def kill(self) -> None:
+        try:
+            self.process.terminate()  # its supervisor then kills every process below it
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        except OSError:
+            pass
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def wait(self, timeout: float) -> int | None:
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+
+def spawned_sandbox_main() -> None:
+    """A sandbox's life in a fresh process: requests on stdin, answers on stdout, folder in argv."""
+    rfd, wfd = os.dup(0), os.dup(1)
+    code = 0
+    try:
+        warm_imports()  # torch maps a few GB of libraries: before the memory limit, as in a zygote
+        SandboxForker._become_sandbox(rfd, wfd, sys.argv[1], None)
+    except BaseException:
+        code = CHANNEL_BROKEN
+    finally:
+        os._exit(code)
+
+
+def forked_sandboxes() -> Any:
     """For one grading run in this process (the cold `dunderquest check`): import once, then fork a
-    zygote child before any reference value exists, and get sandboxes from it."""
+    zygote child before any reference value exists, and get sandboxes from it. Without fork() (or
+    when DUNDERQUEST_SANDBOX_START=spawn), each sandbox is a fresh `python -I` process instead."""
+    if not hasattr(os, "fork") or os.environ.get(START_VARIABLE) == "spawn":
+        return SpawnedSandbox
     remove_stale_homes()
     warm_imports()
     gc.freeze()  # no gc.collect() first: on a one-off run that costs more than it saves
@@ -238,3 +302,7 @@ def forked_sandboxes() -> SandboxMaker:
     child.close()
     keep_memory_private()  # this process is the runner from here on
     return SandboxMaker(parent, pid)
+
+
+if __name__ == "__main__":
+    spawned_sandbox_main()

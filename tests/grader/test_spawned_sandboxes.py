@@ -1,0 +1,64 @@
+"""Without fork() (Windows), each sandbox is a fresh `python -I` process. DUNDERQUEST_SANDBOX_START=spawn
+forces that path here, and the whole level corpus goes through it: every reference solution and every
+right solution passes, every stub fails, and every wrong solution fails the checks it names.
+
+One helper process imports the grader once and forks a child per file that grades it with `runner.grade`
+(the cold path of `dunderquest check`), so each file gets a fresh runner and fresh spawned sandboxes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from grader_corpus import LEVELS, REPO, wrong_solutions
+
+from dunderquest.core.catalog import default_catalog
+from tools import COLD_GRADER
+
+CATALOG = default_catalog()
+CASES = ([(f"solution/{folder}", folder, REPO / "solutions" / CATALOG.get(folder).file_name, True, [])
+          for folder in LEVELS]
+         + [(f"stub/{folder}", folder, REPO / "exercises" / CATALOG.get(folder).file_name, False, [])
+            for folder in LEVELS]
+         + [(f"right/{p.parent.name}/{p.name}", p.parent.name, p, True, [])
+            for p in sorted((Path(__file__).parent / "right").glob("*/*.py"))]
+         + [(f"wrong/{w.level}/{w.path.name}", w.level, w.path, False, w.must_fail)
+            for w in wrong_solutions() if not w.known_bug])
+
+
+@pytest.fixture(scope="module")
+def spawned_grader():
+    if not hasattr(os, "fork"):
+        pytest.skip("the helper forks one runner per file; on this system every run is spawned anyway")
+    env = dict(os.environ, DUNDERQUEST_SANDBOX_START="spawn")
+    helper = subprocess.Popen([sys.executable, "-c", COLD_GRADER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True, env=env)
+
+    def grade(level: str, path: Path) -> dict:
+        helper.stdin.write(json.dumps([level, str(path), None]) + "\n")
+        helper.stdin.flush()
+        return json.loads(helper.stdout.readline())
+
+    yield grade
+    helper.stdin.close()
+    helper.wait(60)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("level", "path", "passes", "must_fail"), [case[1:] for case in CASES],
+                         ids=[case[0] for case in CASES])
+def test_the_level_corpus_gets_the_same_outcomes_with_spawned_sandboxes(spawned_grader, level, path, passes,
+                                                                        must_fail):
+    result = spawned_grader(level, path)
+    shown = "\n".join(f"  {'PASS' if c['passed'] else 'FAIL'} {c['id']}: {c['message'][:300]}"
+                      for c in result["checks"])
+    assert result["passed"] is passes, shown
+    failed = {c["id"] for c in result["checks"] if not c["passed"]}
+    assert [c for c in must_fail if c not in failed] == [], shown
+    assert all(c["message"].strip() for c in result["checks"] if not c["passed"])
+    assert not any("Traceback (most recent call last)" in c["message"] or "The grader itself failed" in c["message"]
+                   for c in result["checks"])
