@@ -112,8 +112,9 @@ def _run(sandbox: Sandbox, levels: list, seed: int, began: float) -> Iterator[Ev
                                   "through DataLoader(test_numbers, batch_size=250)")
     guesses = [int(guess) for guess in evaluated["guesses"]]
     if len(guesses) != TEST_SIZE:
+        loader_file = next(level.exercise_path for level in levels if "DataLoader" in NEEDED[level.id])
         yield Problem(f"Your DataLoader gave {len(guesses)} test digits in one pass without shuffling; there are "
-                      f"{TEST_SIZE}. Look at how it ends a pass (exercises/level7_dataloader.py).")
+                      f"{TEST_SIZE}. Look at how it ends a pass ({loader_file}).")
         return
     test = MNIST(str(source.root), train=False, download=False)
     labels = test.targets[:TEST_SIZE].tolist()

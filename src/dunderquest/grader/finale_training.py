@@ -119,7 +119,7 @@ class Training:
                 raise FinaleProblem(f"The loss became {value} at step {self.step + len(losses) + 1}: the images "
                                     "from your transforms are far from what Normalize should make (values "
                                     "around 0, mostly between -1 and 3). Look at ToTensor's scaling to [0, 1] "
-                                    "and at Normalize in exercises/level10_transforms.py.")
+                                    "and at Normalize.")
             losses.append(value)
         self.step += len(losses)
         return {"epoch": epoch, "losses": losses, "done": self.batches is None and self.epoch >= self.epochs}
