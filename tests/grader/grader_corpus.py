@@ -9,6 +9,9 @@ Header lines (comments at the top of a file):
     # slow: why                     the test waits for a deadline
     # known bug: why                the outcome is wrong today (the test is a strict xfail)
     # unclear message: why          the outcome is right but a `says` line is not met today
+    # note: some text               some note of the result (for a passing file: output was cut) has this
+    # needs: pid namespace          run only where that protection is in force (see grader/protections.py)
+    # listens: 47291                the test listens on this loopback port while the file is graded
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ class Submission:
     slow: str | None = None
     known_bug: str | None = None
     unclear_message: str | None = None
+    notes: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+    listens: int | None = None
 
     @classmethod
     def read(cls, path: Path, level: str | None = None) -> Submission:
@@ -52,7 +58,8 @@ class Submission:
         return cls(path, level or first["level"], headers.get("must fail", []),
                    headers.get("must pass", []), first.get("passes", "false") == "true",
                    headers.get("says", []), first.get("slow"), first.get("known bug"),
-                   first.get("unclear message"))
+                   first.get("unclear message"), headers.get("note", []), headers.get("needs", []),
+                   int(first["listens"]) if "listens" in first else None)
 
     def param(self, *, bug: str | None = None) -> pytest.param:
         marks = []
