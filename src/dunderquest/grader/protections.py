@@ -31,11 +31,12 @@ import json
 import os
 import signal
 import sys
+import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .sandbox import CPU_LIMIT, DEFAULT_TIMEOUT, MEMORY_LIMIT, OUTPUT_LIMIT, PROCESS_LIMIT
+from .sandbox import CPU_LIMIT, DEFAULT_TIMEOUT, MEMORY_LIMIT, OUTPUT_LIMIT, PROCESS_LIMIT, TOO_MANY_PROCESSES
 
 try:
     import resource
@@ -61,22 +62,40 @@ NET_BIND_TCP, NET_CONNECT_TCP = 1 << 0, 1 << 1
 SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1 << 0, 1 << 1
 FILE_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV  # all a file rule may hold
 
-# The tiny init of a sandbox's PID namespace: it dies with the sandbox's supervisor and reaps orphans.
+# The tiny init of a sandbox's PID namespace: it dies with the sandbox's supervisor, reaps orphans,
+# and ends the namespace with exit code 3 once more than argv[1] processes and threads were started in
+# it: the process limit that holds root too, whom RLIMIT_NPROC does not hold. Told to end (SIGTERM), it
+# exits with 3 if that many were started, else 0, so the supervisor can say why a sandbox died.
 INIT = """
-import ctypes, os, signal
+import ctypes, os, signal, sys
+limit = int(sys.argv[1])
 try:
     ctypes.CDLL(None).prctl(1, 9)
 except Exception:
     pass
-signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD, signal.SIGTERM})
+
+def too_many():
+    try:
+        with open("/proc/sys/kernel/ns_last_pid") as f:
+            return int(f.read()) > limit
+    except (OSError, ValueError):
+        return False
+
 while True:
-    signal.sigwait({signal.SIGCHLD})
+    got = signal.sigtimedwait({signal.SIGCHLD, signal.SIGTERM}, 0.05)
     try:
         while os.waitpid(-1, os.WNOHANG)[0]:
             pass
     except ChildProcessError:
         pass
+    if got is not None and got.si_signo == signal.SIGTERM:
+        os._exit(3 if too_many() else 0)
+    if too_many():
+        os.kill(-1, signal.SIGKILL)
+        os._exit(3)
 """
+INIT_SAW_TOO_MANY = 3
 
 
 @dataclass(frozen=True)
@@ -270,7 +289,8 @@ def set_limits(in_own_pid_namespace: bool, own_user_namespace: bool) -> list[str
             processes = True
         except OSError:
             pass
-    if own_user_namespace and limit(resource.RLIMIT_NPROC, PROCESS_LIMIT):
+    # A little above the init's count, so that it is the init that ends a fork bomb and says so.
+    if own_user_namespace and limit(resource.RLIMIT_NPROC, PROCESS_LIMIT + 16):
         processes = True
     elif not processes and os.geteuid() != 0:  # the count is the user's, across the machine
         processes = limit(resource.RLIMIT_NPROC, processes_of(os.getuid()) + PROCESS_LIMIT)
@@ -373,6 +393,7 @@ def supervise(child: int, init: int | None) -> None:
     ends or the grader ends the sandbox (SIGTERM): then everything below goes, and this process ends
     the way `child` did, so the grader can tell how (exit code, or the signal that killed it)."""
     status = None
+    too_many = False
     try:
         signal.signal(signal.SIGTERM, _end)
         while True:
@@ -380,15 +401,17 @@ def supervise(child: int, init: int | None) -> None:
             if pid == child:
                 status = got
                 break
+            if pid == init:  # it ended the namespace, the learner's process with it
+                too_many = os.waitstatus_to_exitcode(got) == INIT_SAW_TOO_MANY
+                init = None
     except (_End, ChildProcessError):
         pass
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    if init is not None:
-        try:
-            os.kill(init, signal.SIGKILL)  # the kernel then kills everything in the namespace
-        except OSError:
-            pass
+    if init is not None:  # its end ends everything in the namespace; it says whether there were too many
+        too_many = end_init(init) == INIT_SAW_TOO_MANY
     kill_descendants()
+    if too_many:
+        os._exit(TOO_MANY_PROCESSES)
     code = os.waitstatus_to_exitcode(status) if status is not None else 0
     if code < 0:
         signal.signal(-code, signal.SIG_DFL)
@@ -396,9 +419,28 @@ def supervise(child: int, init: int | None) -> None:
     os._exit(code if code >= 0 else 128 - code)
 
 
+def end_init(init: int) -> int | None:
+    """Asks the namespace's init to end (it answers at once), else kills it; returns its exit code."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.kill(init, sig)
+        except OSError:
+            return None
+        for _ in range(200):
+            try:
+                pid, status = os.waitpid(init, os.WNOHANG)
+            except ChildProcessError:
+                return None
+            if pid:
+                return os.waitstatus_to_exitcode(status)
+            time.sleep(0.005)
+    return None
+
+
 def _spawn_init(close: Iterable[int]) -> int:
     actions = [(os.POSIX_SPAWN_CLOSE, fd) for fd in close]
-    return os.posix_spawn(sys.executable, [sys.executable, "-I", "-S", "-c", INIT], {}, file_actions=actions)
+    return os.posix_spawn(sys.executable, [sys.executable, "-I", "-S", "-c", INIT, str(PROCESS_LIMIT)], {},
+                          file_actions=actions)
 
 
 def enter_sandbox(home: str, keep_fds: Iterable[int], data_roots: Iterable[str] = (),
@@ -463,8 +505,8 @@ GUARDS = {
                            "not other submissions, the gradebook or a workspace's progress",
     "landlock network": "no TCP connection or listening socket, even where network namespaces are missing",
     "landlock signal scope": "no signal to a process outside the sandbox, and no abstract Unix socket outside",
-    "rlimit processes": f"a fork bomb stops at a few hundred processes ({PROCESS_LIMIT} where user namespaces "
-                        "count them) and ends as a failed check",
+    "rlimit processes": f"a fork bomb ends as a failed check: the sandbox is stopped once {PROCESS_LIMIT} "
+                        "processes and threads were started in its PID namespace (a few hundred at most at once)",
     "rlimit memory": f"using more than {MEMORY_LIMIT // 2**30} GB of memory ends as a failed check",
     "rlimit cpu time": f"more than {CPU_LIMIT} s of processor time in one sandbox ends it",
     "rlimit file size": f"no file the sandbox writes grows past {OUTPUT_LIMIT // 2**20} MB",
