@@ -89,3 +89,13 @@ def test_the_finale_at_its_end(snap_compare, workspace, fake_grader):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 40), run_before=open_finale)
+
+
+def test_a_later_level(snap_compare, workspace, fake_grader):
+    """Level 7, reached by passing the six before it: its lesson, its stub and the whole level list."""
+    level = workspace.catalog.get("7")
+    for earlier in workspace.catalog.before(level):
+        workspace.progress.record_pass(earlier)
+    app = DunderquestApp(workspace, grader=fake_grader)
+    app.animation_level = "none"
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
