@@ -43,6 +43,7 @@ def render(level: Level, result: LevelResult, run: int) -> str:
         lines += [f"        {line}" for line in first.message.splitlines()]
         for other in failures[1:]:
             lines.append(f"  FAIL  {other.name}")
+    lines += [f"  Note: {note}" for note in result.notes]
     lines.append(f"  {passed}/{len(result.checks)} checks passed.  Data: {result.data}")
     return "\n".join(lines)
 
