@@ -188,7 +188,7 @@ def test_data_names_the_sample(ws):
 
 def one_json_document(stdout: str) -> dict:
     document = json.loads(stdout)  # raises if anything else was printed
-    assert set(document) == {"level", "title", "passed", "data", "checks"}
+    assert set(document) == {"level", "title", "passed", "data", "checks", "notes"}
     assert all(set(check) == {"name", "passed", "message"} for check in document["checks"])
     return document
 
