@@ -101,7 +101,7 @@ class GraderPlugin:
         task = self.assignment
         if task is not None:
             self._sandbox = Sandbox(task.learner_file, task.display_path, start=task.start,
-                                    module_name=task.level.folder.name)
+                                    module_name=task.level.folder.name, seed=task.seed)
         checks = task.level.checks_path if task is not None else None
         items[:] = [item for item in items if Path(item.path) == checks]
         self.expected = [(item.name, check_name(item.function)) for item in items]

@@ -8,6 +8,7 @@ under a deadline, and bring back plain values (numbers, strings, tuples, tensors
 
 from __future__ import annotations
 
+import hashlib
 import os
 import select
 import signal
@@ -131,14 +132,24 @@ def render(value: Any) -> str:
     return wire.shorten(repr(value), 40)
 
 
+def sandbox_seed(run_seed: int) -> int:
+    """The seed of a sandbox's global random state for a run: fixed by the run's seed, and telling
+    nothing about it."""
+    return int.from_bytes(hashlib.sha256(f"sandbox {run_seed}".encode()).digest()[:4], "big")
+
+
 class Sandbox:
     """One learner file, loaded in a sandbox process. A hang or a crash ends that process; the next
     request starts a fresh one and loads the file again, so one broken check never spoils the next."""
 
     def __init__(self, learner_file: Path, display_path: str, *, start: Any,
                  timeout: float = DEFAULT_TIMEOUT, module_name: str = "learner",
-                 also: Sequence[tuple[Path, str, str]] = ()):
+                 also: Sequence[tuple[Path, str, str]] = (), seed: int | None = None):
         self.learner_file = Path(learner_file).resolve()
+        # Seeds Python's and torch's global random state before the learner's file runs, so code that
+        # draws from them behaves the same in every sandbox of a run, warm or cold, and `--seed`
+        # repeats it. Derived one way from the run's seed, so the learner cannot learn the checks'.
+        self.seed = None if seed is None else sandbox_seed(seed)
         self.display_path = display_path
         # More learner files to load into the same process after this one, as (file, display path,
         # module name): the finale runs the classes of several levels together.
@@ -182,7 +193,8 @@ class Sandbox:
                 self._stop()
                 raise self.load_error from None
             try:
-                reply, _ = self._exchange({"op": "load", "path": str(file), "module": module}, [text],
+                request = {"op": "load", "path": str(file), "module": module, "seed": self.seed}
+                reply, _ = self._exchange(request, [text],
                                           f"import {display}", self.timeout, "Look for a loop at the top level "
                                           "of your file: it runs when the file is imported.")
             except SandboxGone as gone:  # it would hang or crash again in every check: say it once

@@ -103,6 +103,16 @@ def counting_generator(counter: CountingIterator):
             return
 
 
+def seed_everything(seed: int) -> None:
+    """The global random state the learner's code starts from: the same in every sandbox of a run."""
+    import random
+
+    random.seed(seed)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.manual_seed(seed)
+
+
 class Server:
     """The loop a sandbox runs: read one request frame on `rfd`, answer it with one frame on `wfd`.
 
@@ -211,6 +221,8 @@ class Server:
             with open(self.path, "rb") as f:
                 source = f.read()
         code = compile(source, self.path, "exec", dont_inherit=True)
+        if isinstance(req.get("seed"), int):
+            seed_everything(req["seed"])
         exec(code, module.__dict__)
         self.module = self.modules[req["module"]] = module
         names = sorted(n for n, v in vars(module).items()
