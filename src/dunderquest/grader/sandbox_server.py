@@ -32,6 +32,11 @@ def safe_text(value: Any, limit: int = 300) -> str:
 
 
 def safe_repr(value: Any, limit: int = 120) -> str:
+    torch = wire.loaded_torch()
+    if torch is not None and type(value) in (torch.Tensor, torch.nn.Parameter):
+        # A tensor's repr formats every value it shows, one small torch call each; a thread the
+        # learner left spinning makes each of those wait for the GIL. Its shape says enough.
+        return f"shape {list(value.shape)}, dtype {str(value.dtype).removeprefix('torch.')}"
     try:
         text = repr(value)
     except BaseException:
@@ -126,6 +131,9 @@ class Server:
 
     def __init__(self, rfd: int, wfd: int, mnist_root: str | None = None):
         self.rfd, self.wfd = rfd, wfd
+        # Every torch call lets go of the GIL; with a thread of the learner's spinning, taking it
+        # back waits for the switch interval (5 ms by default). A shorter one keeps such code checkable.
+        sys.setswitchinterval(0.0005)
         self.mnist: dict[tuple[str, bool], Any] = {}  # (root, train) -> torchvision MNIST, ToTensor
         if mnist_root is not None:
             self.mnist_dataset(mnist_root, True)  # a spare sandbox reads MNIST while it waits
