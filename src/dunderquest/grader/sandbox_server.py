@@ -135,14 +135,26 @@ class Server:
         # back waits for the switch interval (5 ms by default). A shorter one keeps such code checkable.
         sys.setswitchinterval(0.0005)
         self.mnist: dict[tuple[str, bool], Any] = {}  # (root, train) -> torchvision MNIST, ToTensor
-        if mnist_root is not None:
-            self.mnist_dataset(mnist_root, True)  # a spare sandbox reads MNIST while it waits
+        self.images: dict[tuple[str, bool], Any] = {}  # (root, train) -> all its images, as ToTensor() makes them
+        if mnist_root is not None:  # a spare sandbox: what the first checks would wait for, done while it waits
+            self.warm_up(mnist_root)
         self.objects: dict[int, Any] = {}
         self.ids: dict[int, int] = {}  # id(obj) -> handle, so the same object always has one handle
         self.module: Any = None
         self.path: str | None = None
         self.modules: dict[str, Any] = {}  # every learner file loaded, by module name (the finale loads four)
         self.paths: set[str] = set()  # their paths: an error's line is looked for in any of them
+
+    def warm_up(self, mnist_root: str) -> None:
+        """Reads MNIST and takes the first steps that cost a few milliseconds only the first time in a
+        process: an item through PIL and ToTensor(), seeding, stacking a batch."""
+        import torch
+
+        images = self.mnist_images(mnist_root, True)
+        self.mnist_dataset(mnist_root, True)[0]
+        torch.manual_seed(0)
+        torch.stack([images[0], images[1]])
+        torch.tensor([0, 1])
 
     def mnist_dataset(self, root: str, train: bool) -> Any:
         """torchvision's MNIST with ToTensor(), read from the files once per sandbox."""
@@ -152,6 +164,14 @@ class Server:
 
             self.mnist[root, train] = MNIST(root, train=train, download=False, transform=ToTensor())
         return self.mnist[root, train]
+
+    def mnist_images(self, root: str, train: bool) -> Any:
+        """Every image of a split as one float tensor [N, 1, 28, 28], as ToTensor() makes each image;
+        made once per sandbox (a spare makes it while it waits), so a check that needs it starts at once."""
+        if (root, train) not in self.images:
+            raw = self.mnist_dataset(root, train).data
+            self.images[root, train] = raw.unsqueeze(1).float().div(255)
+        return self.images[root, train]
 
     # -- handles ---------------------------------------------------------------------------------
 
@@ -337,8 +357,7 @@ class Server:
             generator = torch.Generator().manual_seed(args["seed"])
             obj = DataLoader(dataset, batch_size=args["batch_size"], shuffle=True, generator=generator)
         elif kind == "mnist_images":
-            raw = self.mnist_dataset(args["root"], args["train"]).data
-            obj = raw.unsqueeze(1).float().div(255)  # as ToTensor() makes each image
+            obj = self.mnist_images(args["root"], args["train"])
         elif kind == "mnist_labels":
             obj = self.mnist_dataset(args["root"], args["train"]).targets.clone()
         elif kind == "copy":
