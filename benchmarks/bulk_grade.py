@@ -88,7 +88,7 @@ def main() -> None:
         nonlocal peak
         while not done.is_set():
             peak = max(peak, pss_of_tree(process.pid))
-            time.sleep(0.05)
+            time.sleep(0.5)  # reading smaps of every process costs processor time: not too often
 
     watcher = threading.Thread(target=sample_memory, daemon=True)
     watcher.start()
