@@ -4,9 +4,9 @@ talk over. This is the one place that says what a runner and the zygote tell eac
 The channel is one end of a Unix socket pair each. Every message is a wire frame (see wire.py)
 with no blobs; file descriptors travel beside a frame (SCM_RIGHTS). The operations:
 
-    zygote -> spare runner
-      {"op": "run", "request": {...}}        the client's request, sent once. A spare whose channel
-                                             closes before that exits without doing anything.
+    zygote -> runner
+      {"op": "run", "request": {...}}        a client's request; the next one only after "done". A
+                                             runner whose channel closes while it waits exits.
     runner -> zygote
       {"op": "sandbox"}                      fork a sandbox, or hand over the spare one. Answer:
                                              {"pid", "home"} and two descriptors, one to read the
@@ -16,8 +16,8 @@ with no blobs; file descriptors travel beside a frame (SCM_RIGHTS). The operatio
       {"op": "wait", "pid": P, "timeout": S} answer {"code": C}: P's exit status (negative: the
                                              signal that killed it), or null if it still runs
                                              after S seconds (at most 5).
-      {"op": "done", "reply": {...}}         the answer for the client; the runner then exits.
-                                             No answer.
+      {"op": "done", "reply": {...},         the answer for the client. No answer. The runner then
+       "last": false}                        waits for the next "run", or exits if "last" is true.
 
 Any other op is answered with {"error": ...}. A runner whose channel closes without "done" is
 "gone": the zygote kills its sandboxes and tells the client, who may ask again. On the cold path

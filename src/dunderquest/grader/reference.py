@@ -16,7 +16,7 @@ class Mnist:
         self.source = source
 
     def preload(self) -> Mnist:
-        """Reads everything now (a spare runner does this while it waits for work)."""
+        """Reads everything now (a runner does this before its first request)."""
         self.images()
         self.tensor_dataset()
         return self

@@ -16,8 +16,9 @@ from typing import Any
 
 from ..core.catalog import LEVELS_DIR, Level, check_title, default_catalog
 from ..core.data import current_source
+from . import wire
 from .expect import CheckFailed
-from .forked_sandbox import SandboxMaker, receive
+from .forked_sandbox import SandboxMaker, receive, send
 from .preview import preview
 from .reference import Mnist
 from .result import OUTPUT_CUT, STOPPED_BY_CODE, CheckResult, LevelResult
@@ -52,13 +53,19 @@ class Assignment:
 class GraderPlugin:
     """A pytest plugin: it gives the checks their fixtures and records one outcome per check.
 
-    It is given its assignment up front (a one-off run), or it waits for it once pytest has
-    collected the checks of every level (`await_assignment`): a spare runner does the collecting
-    while it is idle, so a request pays only for running the checks."""
+    It is given its assignment up front (a one-off run), or it grades one assignment after another
+    in the same pytest session (`await_assignment`, which returns None when there are no more, and
+    `on_result`, given each run's result): a runner collects the checks of every level once, while
+    it is idle, and each request then pays only for running its level's checks. Between two runs
+    every fixture is torn down, so nothing of one run reaches the next but the collected checks and
+    the reference MNIST."""
 
-    def __init__(self, assignment: Assignment | None = None, await_assignment: Any = None):
+    def __init__(self, assignment: Assignment | None = None, await_assignment: Any = None,
+                 on_result: Any = None):
         self.assignment = assignment
         self.await_assignment = await_assignment
+        self.on_result = on_result
+        self.began = time.monotonic()
         self._sandbox: Sandbox | None = None
         self.expected: list[tuple[str, str]] = []
         self.outcomes: dict[str, CheckResult] = {}
@@ -95,16 +102,29 @@ class GraderPlugin:
         # the learner reads our messages. Python's plain traceback format costs next to nothing.
         config.option.tbstyle = "native"
 
-    def pytest_collection_modifyitems(self, items: list) -> None:
-        if self.assignment is None:
-            self.assignment = self.await_assignment()
-        task = self.assignment
-        if task is not None:
+    @_pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: Any) -> bool:
+        collected = list(session.items)
+        while True:
+            if self.assignment is None and self.await_assignment is not None:
+                self.assignment = self.await_assignment()
+            task = self.assignment
+            if task is None:
+                return True
+            self.began = time.monotonic()
+            self.outcomes, self.load_messages = {}, set()
             self._sandbox = Sandbox(task.learner_file, task.display_path, start=task.start,
                                     module_name=task.level.folder.name, seed=task.seed)
-        checks = task.level.checks_path if task is not None else None
-        items[:] = [item for item in items if Path(item.path) == checks]
-        self.expected = [(item.name, check_name(item.function)) for item in items]
+            items = [item for item in collected if Path(item.path) == task.level.checks_path]
+            self.expected = [(item.name, check_name(item.function)) for item in items]
+            for number, item in enumerate(items):  # the last one's teardown ends the session's fixtures too
+                following = items[number + 1] if number + 1 < len(items) else None
+                item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
+            self._sandbox.close()
+            if self.on_result is None:
+                return True
+            self.on_result(self.level_result(self.began))
+            self.assignment = None
 
     def pytest_collectreport(self, report: Any) -> None:
         if report.failed:
@@ -200,22 +220,7 @@ def grade(level: Level, learner_file: Path, *, display_path: str | None = None,
     return plugin.level_result(began)
 
 
-def grade_when_asked(levels: list[Level], await_assignment: Any) -> tuple[GraderPlugin, float]:
-    """For a spare runner: collects every level's checks now, then waits in `await_assignment()`
-    for its run (None: nothing to grade) and grades it. Returns the plugin and when the run began."""
-    began: list[float] = []
-
-    def assignment() -> Assignment | None:
-        task = await_assignment()
-        began.append(time.monotonic())
-        return task
-
-    plugin = GraderPlugin(await_assignment=assignment)
-    run_pytest(plugin, [level.checks_path for level in levels])
-    return plugin, began[0] if began else time.monotonic()
-
-
-# -- a spare runner's life, in a process the zygote forked (see zygote.py) ---------------------------
+# -- a runner's life, in a process the zygote forked (see zygote.py) ---------------------------
 
 
 def preloaded_mnist() -> Mnist | None:
@@ -227,42 +232,59 @@ def preloaded_mnist() -> Mnist | None:
         return None
 
 
-def serve_request(ctl: socket.socket, level_id: str | None = None) -> dict:
-    """A spare runner's life: read MNIST and collect every level's checks while idle (only
-    `level_id`'s, for a runner forked for a known request), then wait for the request on `ctl`, and
-    answer it (grade or preview) with sandboxes from the zygote. Returns the reply for the client."""
+RUNS_PER_RUNNER = 100  # then it exits, and the zygote forks a fresh one: its memory stays bounded
+
+
+def serve_requests(ctl: socket.socket) -> None:
+    """A runner's life: read MNIST and collect every level's checks while idle, then answer the
+    requests the zygote sends on `ctl` (grade or preview), one after another, each with sandboxes
+    from the zygote, until the zygote closes the channel or RUNS_PER_RUNNER were served. Each answer
+    goes back as "done" (see forked_sandbox.py); the learner's code never runs in this process, so one
+    request's file cannot reach the next one's."""
     mnist = preloaded_mnist()
-    asked: dict[str, Any] = {}
+    served = 0
+    in_flight = False
+
+    def done(reply: dict) -> None:
+        nonlocal served, in_flight
+        served += 1
+        in_flight = False
+        send(ctl, {"op": "done", "reply": reply, "last": served >= RUNS_PER_RUNNER})
 
     def await_assignment() -> Assignment | None:
-        try:
-            request = asked["request"] = receive(ctl)[0]["request"]
-        except (EOFError, OSError):
-            os._exit(0)  # the zygote closed this spare without a request: nothing to do
-        try:
-            level = asked["level"] = default_catalog().get(request["level"])
-            source = current_source()
-            reference = mnist if mnist is not None and mnist.source == source else Mnist(source)
-        except Exception as exc:  # a request we cannot serve: say so, in one line
-            asked["error"] = f"{type(exc).__name__}: {exc}"
-            return None
-        if request.get("op") != "grade":
-            return None
-        seed = request.get("seed")
-        return Assignment(level, Path(request["file"]), request.get("display") or level.exercise_path,
-                          SandboxMaker(ctl), reference,
-                          seed if seed is not None else int.from_bytes(os.urandom(4), "big"))
+        nonlocal in_flight
+        while served < RUNS_PER_RUNNER:
+            try:
+                request = receive(ctl)[0]["request"]
+            except (EOFError, OSError, KeyError, wire.WireError):
+                return None  # the zygote closed this runner: nothing more to do
+            in_flight = True
+            try:
+                level = default_catalog().get(request["level"])
+                source = current_source()
+                reference = mnist if mnist is not None and mnist.source == source else Mnist(source)
+                if request.get("op") == "preview":
+                    done({"ok": True, "preview": preview(level, request["file"], int(request.get("start", 0)),
+                                                         source=source, spawn=SandboxMaker(ctl))})
+                    continue
+                if request.get("op") != "grade":
+                    raise ValueError(f"unknown op {request.get('op')!r}")
+            except Exception as exc:  # a request we cannot serve: say so, in one line
+                done({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
+                continue
+            seed = request.get("seed")
+            return Assignment(level, Path(request["file"]), request.get("display") or level.exercise_path,
+                              SandboxMaker(ctl), reference,
+                              seed if seed is not None else int.from_bytes(os.urandom(4), "big"))
+        return None
 
+    def on_result(result: LevelResult) -> None:
+        done({"ok": True, "result": result.as_dict()})
+
+    plugin = GraderPlugin(await_assignment=await_assignment, on_result=on_result)
     try:
-        levels = [default_catalog().get(level_id)] if level_id else list(default_catalog())
-        plugin, began = grade_when_asked(levels, await_assignment)
-        if "error" in asked:
-            return {"ok": False, "error": asked["error"]}
-        request = asked["request"]
-        if request.get("op") == "preview":
-            return {"ok": True, "preview": preview(asked["level"], request["file"], int(request.get("start", 0)),
-                                                   source=current_source(), spawn=SandboxMaker(ctl))}
-        return {"ok": True, "result": plugin.level_result(began).as_dict()}
-    except Exception as exc:  # a bug of ours: say so, in one line
+        run_pytest(plugin, [level.checks_path for level in default_catalog()])
+    except Exception:  # a bug of ours
         traceback.print_exc(file=sys.stderr)
-        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+    if in_flight:  # pytest stopped in the middle of a run: answer it rather than leave the client waiting
+        done({"ok": False, "error": "the grader's runner stopped in the middle of a run"})

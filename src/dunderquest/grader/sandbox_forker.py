@@ -55,6 +55,19 @@ def warm_imports() -> None:
     torch.set_num_threads(1)
 
 
+def preload_mnist() -> None:
+    """MNIST read, and the first steps with it taken, before any sandbox is forked (see
+    sandbox_server.preload)."""
+    from ..core.data import current_source
+    from .sandbox_server import preload
+
+    try:
+        root = str(current_source().root)
+    except Exception:
+        return
+    preload(root)
+
+
 def keep_memory_private() -> None:
     """Makes this process non-dumpable: another process of the same user (a sandbox) can then no
     longer read its memory through /proc/PID/mem or ptrace, where a runner's references live."""
@@ -65,6 +78,40 @@ def keep_memory_private() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     except (OSError, AttributeError):
         pass
+
+
+HUGE_PAGE = 2 * 1024 * 1024
+MADV_HUGEPAGE, MADV_COLLAPSE = 14, 25
+
+
+def back_heap_with_huge_pages() -> bool:
+    """Moves this process's anonymous memory (Python's heap, a few hundred MB once torch, torchvision
+    and pytest are imported) onto 2 MB pages. A fork copies one page-table entry per page, and its
+    exit drops them again: with 4 kB pages that costs a forked runner or sandbox about 40 ms of
+    processor time, with 2 MB pages about 13. A copy-on-write fault still copies only the 4 kB that
+    was written. Needs Linux 6.1 (MADV_COLLAPSE); elsewhere nothing changes. Returns whether any
+    memory moved."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+        with open("/proc/self/maps") as maps:
+            regions = [line.split() for line in maps]
+    except (OSError, AttributeError):
+        return False
+    moved = False
+    for fields in regions:
+        anonymous = len(fields) < 6 or fields[5] == "[heap]"
+        if not fields[1].startswith("rw") or not anonymous:
+            continue
+        start, end = (int(address, 16) for address in fields[0].split("-"))
+        start = -(-start // HUGE_PAGE) * HUGE_PAGE  # whole huge pages inside the region only
+        end = end // HUGE_PAGE * HUGE_PAGE
+        if end > start:
+            libc.madvise(start, end - start, MADV_HUGEPAGE)
+            moved = libc.madvise(start, end - start, MADV_COLLAPSE) == 0 or moved
+    return moved
 
 
 def close_other_fds(keep: set[int]) -> None:
@@ -105,6 +152,7 @@ class Run:
     ctl: socket.socket
     sandboxes: dict[int, str] = field(default_factory=dict)  # pid -> home folder
     reply: dict = field(default_factory=dict)  # what it sent with "done", for the client
+    last: bool = False  # it said that answer was its last: it exits
 
 
 class SandboxForker:
@@ -189,6 +237,7 @@ class SandboxForker:
             send(run.ctl, {"code": wait_for(int(message["pid"]), min(float(message.get("timeout", 2)), 5))})
         elif op == "done":
             run.reply = message.get("reply", {})
+            run.last = bool(message.get("last"))
             return "done"
         else:
             send(run.ctl, {"error": f"unknown op {op!r}"})

@@ -118,6 +118,46 @@ def seed_everything(seed: int) -> None:
         torch.manual_seed(seed)
 
 
+MNIST_DATASETS: dict[tuple[str, bool], Any] = {}  # (root, train) -> torchvision MNIST, ToTensor
+MNIST_IMAGES: dict[tuple[str, bool], Any] = {}  # (root, train) -> all its images, as ToTensor() makes them
+
+
+def mnist_dataset(root: str, train: bool) -> Any:
+    """torchvision's MNIST with ToTensor(), read from the files once per process."""
+    if (root, train) not in MNIST_DATASETS:
+        from torchvision.datasets import MNIST
+        from torchvision.transforms import ToTensor
+
+        MNIST_DATASETS[root, train] = MNIST(root, train=train, download=False, transform=ToTensor())
+    return MNIST_DATASETS[root, train]
+
+
+def mnist_images(root: str, train: bool) -> Any:
+    """Every image of a split as one float tensor [N, 1, 28, 28], as ToTensor() makes each image."""
+    if (root, train) not in MNIST_IMAGES:
+        MNIST_IMAGES[root, train] = mnist_dataset(root, train).data.unsqueeze(1).float().div(255)
+    return MNIST_IMAGES[root, train]
+
+
+def preload(mnist_root: str) -> None:
+    """Reads MNIST and takes the first steps that cost a few milliseconds only the first time in a
+    process: an item through PIL and ToTensor(), seeding, stacking a batch. The zygote does this
+    before it forks, so every sandbox starts with them done (MNIST is the learner's input, never an
+    answer); a spare sandbox does it while it waits. A missing or broken MNIST is left for the
+    checks to report."""
+    import torch
+
+    try:
+        images = mnist_images(mnist_root, True)
+        mnist_dataset(mnist_root, True)[0]
+        mnist_dataset(mnist_root, False)
+    except Exception:
+        return
+    torch.manual_seed(0)
+    torch.stack([images[0], images[1]])
+    torch.tensor([0, 1])
+
+
 class Server:
     """The loop a sandbox runs: read one request frame on `rfd`, answer it with one frame on `wfd`.
 
@@ -134,10 +174,8 @@ class Server:
         # Every torch call lets go of the GIL; with a thread of the learner's spinning, taking it
         # back waits for the switch interval (5 ms by default). A shorter one keeps such code checkable.
         sys.setswitchinterval(0.0005)
-        self.mnist: dict[tuple[str, bool], Any] = {}  # (root, train) -> torchvision MNIST, ToTensor
-        self.images: dict[tuple[str, bool], Any] = {}  # (root, train) -> all its images, as ToTensor() makes them
         if mnist_root is not None:  # a spare sandbox: what the first checks would wait for, done while it waits
-            self.warm_up(mnist_root)
+            preload(mnist_root)
         self.objects: dict[int, Any] = {}
         self.ids: dict[int, int] = {}  # id(obj) -> handle, so the same object always has one handle
         self.module: Any = None
@@ -145,33 +183,11 @@ class Server:
         self.modules: dict[str, Any] = {}  # every learner file loaded, by module name (the finale loads four)
         self.paths: set[str] = set()  # their paths: an error's line is looked for in any of them
 
-    def warm_up(self, mnist_root: str) -> None:
-        """Reads MNIST and takes the first steps that cost a few milliseconds only the first time in a
-        process: an item through PIL and ToTensor(), seeding, stacking a batch."""
-        import torch
-
-        images = self.mnist_images(mnist_root, True)
-        self.mnist_dataset(mnist_root, True)[0]
-        torch.manual_seed(0)
-        torch.stack([images[0], images[1]])
-        torch.tensor([0, 1])
-
     def mnist_dataset(self, root: str, train: bool) -> Any:
-        """torchvision's MNIST with ToTensor(), read from the files once per sandbox."""
-        if (root, train) not in self.mnist:
-            from torchvision.datasets import MNIST
-            from torchvision.transforms import ToTensor
-
-            self.mnist[root, train] = MNIST(root, train=train, download=False, transform=ToTensor())
-        return self.mnist[root, train]
+        return mnist_dataset(root, train)
 
     def mnist_images(self, root: str, train: bool) -> Any:
-        """Every image of a split as one float tensor [N, 1, 28, 28], as ToTensor() makes each image;
-        made once per sandbox (a spare makes it while it waits), so a check that needs it starts at once."""
-        if (root, train) not in self.images:
-            raw = self.mnist_dataset(root, train).data
-            self.images[root, train] = raw.unsqueeze(1).float().div(255)
-        return self.images[root, train]
+        return mnist_images(root, train)
 
     # -- handles ---------------------------------------------------------------------------------
 

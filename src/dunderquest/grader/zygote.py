@@ -24,16 +24,20 @@ import sys
 
 from . import wire
 from .forked_sandbox import send, wait_for
-from .runner import serve_request
+from .runner import serve_requests
 from .sandbox import CHANNEL_BROKEN
 from .sandbox_forker import (
     Run,
     SandboxForker,
+    back_heap_with_huge_pages,
     close_other_fds,
     keep_memory_private,
+    preload_mnist,
     remove_stale_homes,
     warm_imports,
 )
+
+IDLE_RUNNERS = 2 * (os.cpu_count() or 1) + 2  # runners kept waiting once they have answered
 
 
 class Zygote(SandboxForker):
@@ -41,16 +45,17 @@ class Zygote(SandboxForker):
     forked; it answers the runners' messages (sandboxes, their ends, the runner's reply) on their
     channels; and it writes every reply to `client_out`, one JSON line each.
 
-    While no run is going on, one runner and one sandbox wait, forked ahead, so a request pays for no
-    fork: the spare runner has read MNIST and collected every level's checks, and waits inside
-    pytest for its request. A spare that died while it waited is replaced, not handed out."""
+    A runner serves one request after another (see runner.serve_requests): one that has answered
+    waits, idle, for the next, with MNIST read and every level's checks collected, so a request pays
+    for no fork and no collecting. While no run is going on, at least one idle runner and one sandbox
+    wait, forked ahead. A runner that died while it waited is replaced, not handed out."""
 
     def __init__(self, client_in: int, client_out: int):
         super().__init__()
         self.client_in, self.client_out = client_in, client_out
         self.runs: dict[int, Run] = {}  # ctl fd -> run
         self.pending = b""
-        self.spare_runner: tuple[int, socket.socket] | None = None
+        self.idle_runners: list[tuple[int, socket.socket]] = []  # waiting for a request, newest last
 
     def finish(self, run: Run, cancelled: bool = False) -> None:
         for pid, home in run.sandboxes.items():
@@ -70,9 +75,8 @@ class Zygote(SandboxForker):
 
     # runners ------------------------------------------------------------------------------------
 
-    def fork_runner(self, level_id: str | None = None) -> tuple[int, socket.socket]:
-        """Forks a runner that waits for its request on a ctl socket. A spare (no `level_id`)
-        collects every level's checks; a runner forked for a known request only its level's."""
+    def fork_runner(self) -> tuple[int, socket.socket]:
+        """Forks a runner that waits for requests on a ctl socket (see runner.serve_requests)."""
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = os.fork()
         if pid == 0:
@@ -81,7 +85,7 @@ class Zygote(SandboxForker):
                 parent.close()
                 close_other_fds({child.fileno()})
                 keep_memory_private()
-                send(child, {"op": "done", "reply": serve_request(child, level_id)})
+                serve_requests(child)
             except BaseException:
                 code = CHANNEL_BROKEN
             finally:
@@ -90,24 +94,37 @@ class Zygote(SandboxForker):
         return pid, parent
 
     def start_run(self, request: dict) -> None:
-        # Without a spare (runs overlap: a class is being graded), the runner forked now for this
-        # request collects only its level's checks, a fraction of a spare's work for every level.
-        level_id = str(request["level"]) if request.get("op") == "grade" and request.get("level") else None
-        pid, ctl = self.spare_runner or self.fork_runner(level_id)
-        self.spare_runner = None
-        try:
-            send(ctl, {"op": "run", "request": request})
-        except OSError:  # the spare died while it waited: use a fresh one
-            ctl.close()
-            wait_for(pid, 1)
-            pid, ctl = self.fork_runner(level_id)
+        # An idle runner if there is one (runs overlap while a class is graded: each ends as one
+        # that answered becomes idle again), else a fresh one.
+        while self.idle_runners:
+            pid, ctl = self.idle_runners.pop()
+            try:
+                send(ctl, {"op": "run", "request": request})
+            except OSError:  # it died while it waited: try the next one
+                ctl.close()
+                wait_for(pid, 1)
+                continue
+            break
+        else:
+            pid, ctl = self.fork_runner()
             send(ctl, {"op": "run", "request": request})
         self.runs[ctl.fileno()] = Run(request.get("id"), pid, ctl)
 
+    def rest(self, run: Run, last: bool) -> None:
+        """A runner has answered: its sandboxes go, and it waits for the next request, unless it said
+        that was its last or enough runners already wait."""
+        if last or len(self.idle_runners) >= IDLE_RUNNERS:
+            self.finish(run)
+            return
+        for pid, home in run.sandboxes.items():
+            self.kill_sandbox(pid, home)
+        self.runs.pop(run.ctl.fileno(), None)
+        self.idle_runners.append((run.pid, run.ctl))
+
     def refill_spares(self) -> None:
-        """Forks the next spare runner and sandbox, between runs rather than during one."""
-        if self.spare_runner is None:
-            self.spare_runner = self.fork_runner()
+        """Forks a runner and a sandbox ahead, if none waits, between runs rather than during one."""
+        if not self.idle_runners:
+            self.idle_runners.append(self.fork_runner())
         if self.spare_sandbox is None:
             from ..core.data import current_source
 
@@ -115,11 +132,11 @@ class Zygote(SandboxForker):
 
     def close_spares(self) -> None:
         self.close_spare_sandbox()
-        if self.spare_runner is not None:
-            pid, ctl = self.spare_runner
+        for _, ctl in self.idle_runners:
             ctl.close()  # it sees EOF and exits
+        for pid, _ in self.idle_runners:
             wait_for(pid, 5)
-            self.spare_runner = None
+        self.idle_runners = []
 
     # the client ---------------------------------------------------------------------------------
 
@@ -144,11 +161,11 @@ class Zygote(SandboxForker):
                 elif fd in self.runs:
                     run = self.runs[fd]
                     state = self.answer_runner(run)
-                    if state == "done":  # answered before the runner is reaped, which can take a while
+                    if state == "done":  # answered before the runner rests, which can take a while
                         self.reply({"id": run.request_id, **run.reply})
-                    if state != "more":
+                        self.rest(run, run.last)
+                    elif state == "gone":
                         self.finish(run)
-                    if state == "gone":
                         self.reply({"id": run.request_id, "ok": False, "gone": True,
                                     "error": "the grader's runner stopped without an answer"})
                     if not self.runs:
@@ -180,11 +197,13 @@ class Zygote(SandboxForker):
 def main() -> None:
     remove_stale_homes()
     warm_imports()
+    preload_mnist()
     client_in = sys.stdin.fileno()
     client_out = os.dup(sys.stdout.fileno())
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints must not corrupt the protocol
     gc.collect()
     gc.freeze()  # forked children then skip the imported heap in every gc pass
+    back_heap_with_huge_pages()  # each fork then costs a third of the processor time
     zygote = Zygote(client_in, client_out)
     zygote.refill_spares()
     zygote.reply({"id": None, "ok": True, "ready": True, "pid": os.getpid()})
