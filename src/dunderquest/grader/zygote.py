@@ -114,7 +114,7 @@ class Zygote(SandboxForker):
         """A runner has answered: its sandboxes go, and it waits for the next request, unless it said
         that was its last or enough runners already wait."""
         if last or len(self.idle_runners) >= IDLE_RUNNERS:
-            self.finish(run)
+            self.finish(run, cancelled=not last)  # one that would wait for a next request is ended now
             return
         for pid, home in run.sandboxes.items():
             self.kill_sandbox(pid, home)
