@@ -171,7 +171,7 @@ class SandboxForker:
 
     def fork_sandbox(self, mnist_root: str | None = None) -> tuple[int, int, int, str]:
         """Forks a sandbox; returns (pid, fd to read its answers, fd to write requests, its folder).
-        A spare is given the MNIST folder to read while it waits."""
+        A spare may also read the MNIST folder given (its data is in memory already, from the zygote)."""
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         home = tempfile.mkdtemp(prefix=f"dunderquest-sandbox-{os.getpid()}-")
@@ -213,7 +213,7 @@ class SandboxForker:
         enter_sandbox(home, [rfd, wfd], reads, off)  # from here on, learner code may run
         from .sandbox_server import Server
 
-        Server(rfd, wfd, mnist_root).serve()
+        Server(rfd, wfd).serve()
 
     def answer_runner(self, run: Run) -> str:
         """Handles one message from a runner: "more" to come, "done" (its reply for the client is in

@@ -143,7 +143,7 @@ def preload(mnist_root: str) -> None:
     """Reads MNIST and takes the first steps that cost a few milliseconds only the first time in a
     process: an item through PIL and ToTensor(), seeding, stacking a batch. The zygote does this
     before it forks, so every sandbox starts with them done (MNIST is the learner's input, never an
-    answer); a spare sandbox does it while it waits. A missing or broken MNIST is left for the
+    answer). A missing or broken MNIST is left for the
     checks to report."""
     import torch
 
@@ -169,25 +169,17 @@ class Server:
     holds one of them. The loop ends when the grader closes the channel; the learner's code may end
     it sooner, and the grader then says how."""
 
-    def __init__(self, rfd: int, wfd: int, mnist_root: str | None = None):
+    def __init__(self, rfd: int, wfd: int):
         self.rfd, self.wfd = rfd, wfd
         # Every torch call lets go of the GIL; with a thread of the learner's spinning, taking it
         # back waits for the switch interval (5 ms by default). A shorter one keeps such code checkable.
         sys.setswitchinterval(0.0005)
-        if mnist_root is not None:  # a spare sandbox: what the first checks would wait for, done while it waits
-            preload(mnist_root)
         self.objects: dict[int, Any] = {}
         self.ids: dict[int, int] = {}  # id(obj) -> handle, so the same object always has one handle
         self.module: Any = None
         self.path: str | None = None
         self.modules: dict[str, Any] = {}  # every learner file loaded, by module name (the finale loads four)
         self.paths: set[str] = set()  # their paths: an error's line is looked for in any of them
-
-    def mnist_dataset(self, root: str, train: bool) -> Any:
-        return mnist_dataset(root, train)
-
-    def mnist_images(self, root: str, train: bool) -> Any:
-        return mnist_images(root, train)
 
     # -- handles ---------------------------------------------------------------------------------
 
@@ -367,15 +359,15 @@ class Server:
             obj = DataLoader(args["dataset"], batch_size=args["batch_size"], shuffle=args["shuffle"],
                              generator=generator)
         elif kind == "mnist_loader":
-            dataset = self.mnist_dataset(args["root"], args["train"])
+            dataset = mnist_dataset(args["root"], args["train"])
             if args.get("counted"):
                 dataset = CountedDataset(dataset)
             generator = torch.Generator().manual_seed(args["seed"])
             obj = DataLoader(dataset, batch_size=args["batch_size"], shuffle=True, generator=generator)
         elif kind == "mnist_images":
-            obj = self.mnist_images(args["root"], args["train"])
+            obj = mnist_images(args["root"], args["train"])
         elif kind == "mnist_labels":
-            obj = self.mnist_dataset(args["root"], args["train"]).targets.clone()
+            obj = mnist_dataset(args["root"], args["train"]).targets.clone()
         elif kind == "copy":
             obj = list(args["value"])
         elif kind == "range":
@@ -395,7 +387,7 @@ class Server:
 
             obj = partial(grad_steps, args["no_grad"], args["scenario"], args["seed"])
         elif kind == "mnist_dataset":  # MNIST with ToTensor(), or some of its items; counted on request
-            dataset = self.mnist_dataset(args["root"], args["train"])
+            dataset = mnist_dataset(args["root"], args["train"])
             if args.get("indices") is not None:
                 dataset = torch.utils.data.Subset(dataset, args["indices"])
             obj = CountedDataset(dataset) if args.get("counted") else dataset
@@ -404,7 +396,7 @@ class Server:
         elif kind in data_probes.KINDS:  # lists, datasets and transforms (see data_probes.py)
             obj = data_probes.KINDS[kind](**args)
         elif kind == "mnist_pil":  # MNIST with the given transform (None: PIL images), or the PIL image at index
-            dataset = data_probes.with_transform(self.mnist_dataset(args["root"], args["train"]), args.get("transform"))
+            dataset = data_probes.with_transform(mnist_dataset(args["root"], args["train"]), args.get("transform"))
             obj = dataset if args.get("index") is None else dataset[args["index"]][0]
         elif kind in finale_training.KINDS:  # the finale's training loop over the learner's classes
             obj = finale_training.KINDS[kind](**args)
