@@ -31,6 +31,7 @@ CPU_LIMIT = 120  # seconds of processor time in one sandbox (the finale's traini
 PROCESS_LIMIT = 64  # processes and threads started in a sandbox's PID namespace (pid_max caps it near 300)
 CHANNEL_BROKEN = 70  # a sandbox's exit code when it can no longer talk to the grader
 TOO_MANY_PROCESSES = 71  # a sandbox's exit code when its PID namespace was ended for starting too many
+NO_PROCESSES_NEEDED = "Your class should not need os.fork(), subprocesses or many threads."
 
 
 # -- what can go wrong, in the learner's words ----------------------------------------------------
@@ -86,8 +87,7 @@ def raised_message(expr: str, error: dict, display_path: str) -> str:
                 f"it was stopped{where(error, display_path)}. Look for a list or tensor that keeps growing.")
     if kind == "BlockingIOError" and "[Errno 11]" in text:  # EAGAIN from fork(): the process limit
         return (f"While running `{expr}`, your code started more processes than a sandbox allows, so it was "
-                f"stopped{where(error, display_path)}. Your class should not need os.fork(), subprocesses or "
-                "many threads.")
+                f"stopped{where(error, display_path)}. {NO_PROCESSES_NEEDED}")
     if kind == "PermissionError" and "[Errno 13] Permission denied: '" in text:  # Landlock: not its folder
         return (f"While running `{expr}`, your code tried to open a file outside the folder a sandbox may use "
                 f"({text.split(': ', 1)[-1]}){where(error, display_path)}. Your class should only use what "
@@ -311,8 +311,7 @@ class Sandbox:
                     f"os._exit() or a closed standard stream in {self.display_path}.{printed}")
         if code == TOO_MANY_PROCESSES:
             return (f"While running `{expr}`, your code started more processes or threads than a sandbox allows "
-                    f"({PROCESS_LIMIT}), so it was stopped. Your class should not need os.fork(), subprocesses or "
-                    "many threads.")
+                    f"({PROCESS_LIMIT}), so it was stopped. {NO_PROCESSES_NEEDED}")
         if code == CHANNEL_BROKEN:
             return (f"While running `{expr}`, your code cut the sandbox off from the grader: it closed or "
                     "replaced the file descriptors the sandbox talks through. Look for os.close() or "
