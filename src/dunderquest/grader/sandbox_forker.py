@@ -30,7 +30,7 @@ from typing import Any
 
 from . import wire
 from .forked_sandbox import ForkedSandbox, SandboxMaker, receive, send, wait_for
-from .protections import enter_sandbox, switched_off
+from .protections import enter_sandbox, name_process, switched_off
 from .sandbox import CHANNEL_BROKEN, SandboxGone
 
 START_VARIABLE = "DUNDERQUEST_SANDBOX_START"  # "spawn": fresh `python -I` sandboxes even where fork() exists
@@ -192,6 +192,7 @@ class SandboxForker:
     def _become_sandbox(rfd: int, wfd: int, home: str, mnist_root: str | None) -> None:
         off = switched_off()  # read before the environment is cleared
         reads = data_roots(mnist_root)  # so is the data folder, which DUNDERQUEST_DATA can move
+        name_process("dq-sandbox")
         if hasattr(os, "setsid"):
             os.setsid()
         close_other_fds({rfd, wfd})

@@ -24,6 +24,7 @@ import sys
 
 from . import wire
 from .forked_sandbox import send, wait_for
+from .protections import name_process
 from .runner import serve_requests
 from .sandbox import CHANNEL_BROKEN
 from .sandbox_forker import (
@@ -83,6 +84,7 @@ class Zygote(SandboxForker):
             code = 0
             try:
                 parent.close()
+                name_process("dq-runner")
                 close_other_fds({child.fileno()})
                 keep_memory_private()
                 serve_requests(child)
@@ -195,6 +197,7 @@ class Zygote(SandboxForker):
 
 
 def main() -> None:
+    name_process("dq-zygote")
     remove_stale_homes()
     warm_imports()
     preload_mnist()
