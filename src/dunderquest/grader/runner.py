@@ -104,7 +104,9 @@ class GraderPlugin:
 
     @_pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: Any) -> bool:
-        collected = list(session.items)
+        by_file: dict[Path, list[Any]] = {}
+        for item in session.items:
+            by_file.setdefault(Path(item.path), []).append(item)
         while True:
             if self.assignment is None and self.await_assignment is not None:
                 self.assignment = self.await_assignment()
@@ -115,7 +117,7 @@ class GraderPlugin:
             self.outcomes, self.load_messages = {}, set()
             self._sandbox = Sandbox(task.learner_file, task.display_path, start=task.start,
                                     module_name=task.level.folder.name, seed=task.seed)
-            items = [item for item in collected if Path(item.path) == task.level.checks_path]
+            items = by_file.get(task.level.checks_path, [])
             self.expected = [(item.name, check_name(item.function)) for item in items]
             for number, item in enumerate(items):  # the last one's teardown ends the session's fixtures too
                 following = items[number + 1] if number + 1 < len(items) else None
@@ -134,19 +136,34 @@ class GraderPlugin:
         if self._sandbox is not None:
             self._sandbox.close()
 
-    @_pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item: Any, call: Any):
-        outcome = yield
-        report = outcome.get_result()
+    @_pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item: Any, call: Any) -> Any:
+        """Records the check's outcome, and gives pytest its report of this phase without a formatted
+        traceback: the learner reads our message instead, and formatting one took longer than most
+        checks do."""
+        from _pytest.outcomes import Skipped
+        from _pytest.reports import TestReport
+
+        excinfo = call.excinfo
+        outcome = "passed" if excinfo is None else "skipped" if isinstance(excinfo.value, Skipped) else "failed"
+        longrepr = None
+        if outcome == "skipped":
+            longrepr = (str(item.path), 0, str(excinfo.value))
+        elif outcome == "failed":
+            longrepr = excinfo.typename
+        self._record(item, call.when, outcome, excinfo)
+        return TestReport(item.nodeid, item.location, {}, outcome, longrepr, call.when, duration=call.duration)
+
+    def _record(self, item: Any, when: str, outcome: str, excinfo: Any) -> None:
         if item.name in self.outcomes:
             return  # one outcome per check: the first failure (setup or call) is the one that counts
-        if call.excinfo is not None and report.failed:
-            exc = call.excinfo.value
+        if outcome == "failed":
+            exc = excinfo.value
             self.outcomes[item.name] = CheckResult(item.name, check_name(item.function), False,
                                                    self._message(exc), getattr(exc, "line", None))
-        elif call.when == "call" and report.passed:
+        elif when == "call" and outcome == "passed":
             self.outcomes[item.name] = CheckResult(item.name, check_name(item.function), True, "")
-        elif report.skipped:
+        elif outcome == "skipped":
             self.outcomes[item.name] = CheckResult(item.name, check_name(item.function), False,
                                                    "This check was skipped, so it did not pass.")
 
