@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..core.catalog import Level
 from ..core.progress import write_atomically
+from ..grader.client import GraderClient
 from .grading import grade_submissions
 from .report import Report, points_text
 from .submission import Submission, class_folder
@@ -99,7 +100,13 @@ class ClassProgress:
 
 def grade_class(submissions_root: Path, levels: Sequence[Level], *, seed: int, jobs: int | None = None,
                 progress: bool = True) -> Gradebook:
-    submissions: list[Submission] = class_folder(submissions_root)
-    with ClassProgress(len(submissions), progress) as bar:
-        reports = grade_submissions(submissions, levels, seed=seed, jobs=jobs, on_student_done=bar.student_done)
+    client = GraderClient()
+    client.warm_up()  # the grader starts (imports torch) while the class folder is read
+    try:
+        submissions: list[Submission] = class_folder(submissions_root)
+        with ClassProgress(len(submissions), progress) as bar:
+            reports = grade_submissions(submissions, levels, seed=seed, jobs=jobs, client=client,
+                                        on_student_done=bar.student_done)
+    finally:
+        client.close()
     return Gradebook(levels, reports)
