@@ -1,9 +1,6 @@
 """Without fork() (Windows), each sandbox is a fresh `python -I` process. DUNDERQUEST_SANDBOX_START=spawn
-forces that path here, and the level corpus goes through it: every reference solution and every right
-solution passes, every stub fails, and wrong solutions fail the checks they name, chosen so that every
-check of every level named by a wrong solution is failed at least once (each spawned sandbox imports
-torch itself, so the whole wrong corpus, which test_levels.py runs through forked sandboxes, would
-take minutes more here).
+forces that path here, and the whole level corpus goes through it: every reference solution and every
+right solution passes, every stub fails, and every wrong solution fails the checks it names.
 
 One helper process imports the grader once and forks a child per file that grades it with `runner.grade`
 (the cold path of `dunderquest check`), so each file gets a fresh runner and fresh spawned sandboxes."""
@@ -23,20 +20,6 @@ from dunderquest.core.catalog import default_catalog
 from tools import COLD_GRADER
 
 CATALOG = default_catalog()
-
-
-def covering(wrong: list) -> list:
-    """Wrong solutions of one level, chosen greedily until every check that any of them names is named
-    by one chosen (the first in file order wins a tie)."""
-    left, chosen = set().union(*(set(w.must_fail) for w in wrong)), []
-    while left:
-        best = max(wrong, key=lambda w: (len(set(w.must_fail) & left), -wrong.index(w)))
-        chosen.append(best)
-        left -= set(best.must_fail)
-    return chosen
-
-
-WRONG = [w for w in wrong_solutions() if not w.known_bug]
 CASES = ([(f"solution/{folder}", folder, REPO / "solutions" / CATALOG.get(folder).file_name, True, [])
           for folder in LEVELS]
          + [(f"stub/{folder}", folder, REPO / "exercises" / CATALOG.get(folder).file_name, False, [])
@@ -44,7 +27,7 @@ CASES = ([(f"solution/{folder}", folder, REPO / "solutions" / CATALOG.get(folder
          + [(f"right/{p.parent.name}/{p.name}", p.parent.name, p, True, [])
             for p in sorted((Path(__file__).parent / "right").glob("*/*.py"))]
          + [(f"wrong/{w.level}/{w.path.name}", w.level, w.path, False, w.must_fail)
-            for folder in LEVELS for w in covering([w for w in WRONG if w.level == folder])])
+            for w in wrong_solutions() if not w.known_bug])
 
 
 @pytest.fixture(scope="module")
