@@ -49,7 +49,7 @@ OFF_SWITCHES = ("namespaces", "landlock", "rlimits", "output-cap")
 LINUX = sys.platform.startswith("linux")
 
 CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x08000000, 0x10000000, 0x20000000, 0x40000000
-PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 1, 38, 36
+PR_SET_PDEATHSIG, PR_SET_NAME, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 1, 15, 38, 36
 PID_MAX_FLOOR = 301  # the kernel refuses a smaller pid_max, even in a PID namespace of one's own
 
 # Landlock (linux/landlock.h); the system call numbers are the same on every architecture since 5.13.
@@ -242,9 +242,6 @@ def _prctl(option: int, value: int) -> bool:
     return LINUX and libc is not None and libc.prctl(option, value, 0, 0, 0) == 0
 
 
-PR_SET_NAME = 15
-
-
 def name_process(name: str) -> None:
     """Names this process as `ps` and `top` show it (at most 15 characters): dq-zygote, dq-runner,
     dq-sandbox (a sandbox's supervisor), dq-learner (the process that runs the learner's code)."""
@@ -435,14 +432,9 @@ def end_init(init: int, keep_alive: int | None) -> int | None:
     returns its exit code. Reaps this process's other children meanwhile: the learner's process lives
     in the namespace, and the kernel does not let an init be reaped before every process of its
     namespace has been."""
-    for ask in ("close", "kill"):
-        try:
-            if ask == "close" and keep_alive is not None:
-                os.close(keep_alive)
-            elif ask == "kill":
-                os.kill(init, signal.SIGKILL)
-        except OSError:
-            pass
+    if keep_alive is not None:
+        os.close(keep_alive)
+    for _ in range(2):
         deadline = time.monotonic() + 1
         while time.monotonic() < deadline:
             try:
@@ -453,6 +445,10 @@ def end_init(init: int, keep_alive: int | None) -> int | None:
                 return os.waitstatus_to_exitcode(status)
             if not pid:
                 time.sleep(0.001)
+        try:
+            os.kill(init, signal.SIGKILL)  # it did not answer in time
+        except OSError:
+            return None
     return None
 
 

@@ -141,18 +141,18 @@ class GraderPlugin:
         """Records the check's outcome, and gives pytest its report of this phase without a formatted
         traceback: the learner reads our message instead, and formatting one took longer than most
         checks do."""
-        from _pytest.outcomes import Skipped
-        from _pytest.reports import TestReport
+        import pytest
 
         excinfo = call.excinfo
-        outcome = "passed" if excinfo is None else "skipped" if isinstance(excinfo.value, Skipped) else "failed"
+        skipped = excinfo is not None and isinstance(excinfo.value, pytest.skip.Exception)
+        outcome = "passed" if excinfo is None else "skipped" if skipped else "failed"
         longrepr = None
         if outcome == "skipped":
             longrepr = (str(item.path), 0, str(excinfo.value))
         elif outcome == "failed":
             longrepr = excinfo.typename
         self._record(item, call.when, outcome, excinfo)
-        return TestReport(item.nodeid, item.location, {}, outcome, longrepr, call.when, duration=call.duration)
+        return pytest.TestReport(item.nodeid, item.location, {}, outcome, longrepr, call.when, duration=call.duration)
 
     def _record(self, item: Any, when: str, outcome: str, excinfo: Any) -> None:
         if item.name in self.outcomes:

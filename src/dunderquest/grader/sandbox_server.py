@@ -143,8 +143,7 @@ def preload(mnist_root: str) -> None:
     """Reads MNIST and takes the first steps that cost a few milliseconds only the first time in a
     process: an item through PIL and ToTensor(), seeding, stacking a batch. The zygote does this
     before it forks, so every sandbox starts with them done (MNIST is the learner's input, never an
-    answer). A missing or broken MNIST is left for the
-    checks to report."""
+    answer). A missing or broken MNIST is left for the checks to report."""
     import torch
 
     try:
