@@ -1,9 +1,10 @@
-"""The finale's training loop, run in the sandbox with the learner's classes (through `op_make`'s
-`finale_training` kind): their `Compose`, `ToTensor` and `Normalize` prepare the MNIST images, their
-`Numbers` holds them, their `DataLoader` batches them, and their `no_grad` wraps the evaluation.
+"""The finale's training loop, run in the sandbox with the learner's classes (made there as
+`sandbox.make("finale_training", ...)`): their `Compose`, `ToTensor` and `Normalize` prepare the
+MNIST images, their `Numbers` holds them, their `DataLoader` batches them, and their `no_grad` wraps
+the evaluation.
 
 It is the sandbox's side, so it imports nothing of the trusted grader. The trusted driver
-(finale.py) calls it a slice of steps at a time, each call under its own deadline, and gets plain
+(grader/finale.py) calls it a slice of steps at a time, each call under its own deadline, and gets plain
 data back: losses, and at the end the model's guess for every test digit. It judges nothing: the
 driver counts the right guesses against labels it read itself.
 """
@@ -158,10 +159,3 @@ class Training:
                 if len(guesses) > self.test_size:
                     break
         return {"guesses": guesses, "grad_was_on": grad_was_on}
-
-
-def training(**args: Any) -> Training:
-    return Training(**args)
-
-
-KINDS = {"finale_training": training}

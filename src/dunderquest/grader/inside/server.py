@@ -1,11 +1,12 @@
-"""The sandbox: the only process that runs a learner's code.
+"""The loop a sandbox runs: the only code that handles the learner's objects directly.
 
 It imports the learner's file by path and does what the trusted side asks (construct a class, call,
 index, iterate, wrap an object in a real DataLoader), answering with plain data over the wire format.
 It may be fully under the learner's control, so the trusted side believes nothing it says beyond the
 values themselves, and judges those against references it computed on its own.
 
-A sandbox is forked from a zygote (see sandbox_forker.py), which has torch imported already.
+A sandbox is shut in (see `confinement/`) before it runs this loop; the loop itself trusts nothing it
+is given but the requests.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import os
 import re
 import sys
 import traceback
+from types import ModuleType
 from typing import Any
 
-from . import data_probes, finale_training, probes, wire
+from .. import wire
+from .makers import MAKERS
 
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
@@ -46,68 +49,6 @@ def safe_repr(value: Any, limit: int = 120) -> str:
     return wire.shorten(text, limit)
 
 
-class CountedSequence:
-    """A read-only sequence of 0 .. stop-1 with a len(), that counts the items handed out."""
-
-    def __init__(self, stop: int):
-        self.stop = stop
-        self.pulled = 0
-
-    def __len__(self) -> int:
-        return self.stop
-
-    def __getitem__(self, index: int) -> int:
-        value = range(self.stop)[index]
-        self.pulled += 1
-        return value
-
-    def __iter__(self):
-        for value in range(self.stop):
-            self.pulled += 1
-            yield value
-
-
-class CountedDataset:
-    """Wraps a dataset and counts the items a DataLoader reads from it."""
-
-    def __init__(self, dataset: Any):
-        self.dataset = dataset
-        self.fetched = 0
-
-    def __len__(self) -> int:
-        return len(self.dataset)
-
-    def __getitem__(self, index: int) -> Any:
-        self.fetched += 1
-        return self.dataset[index]
-
-
-class CountingIterator:
-    """An iterator over 0, 1, 2, ... (endless when `stop` is None) that counts the items pulled."""
-
-    def __init__(self, stop: int | None):
-        self.stop = stop
-        self.pulled = 0
-
-    def __iter__(self):
-        return self
-
-    def __next__(self) -> int:
-        if self.stop is not None and self.pulled >= self.stop:
-            raise StopIteration
-        self.pulled += 1
-        return self.pulled - 1
-
-
-def counting_generator(counter: CountingIterator):
-    """The same as a generator function, for learners whose code treats generators specially."""
-    while True:
-        try:
-            yield next(counter)
-        except StopIteration:
-            return
-
-
 def seed_everything(seed: int) -> None:
     """The global random state the learner's code starts from: the same in every sandbox of a run."""
     import random
@@ -118,55 +59,16 @@ def seed_everything(seed: int) -> None:
         torch.manual_seed(seed)
 
 
-MNIST_DATASETS: dict[tuple[str, bool], Any] = {}  # (root, train) -> torchvision MNIST, ToTensor
-MNIST_IMAGES: dict[tuple[str, bool], Any] = {}  # (root, train) -> all its images, as ToTensor() makes them
-
-
-def mnist_dataset(root: str, train: bool) -> Any:
-    """torchvision's MNIST with ToTensor(), read from the files once per process."""
-    if (root, train) not in MNIST_DATASETS:
-        from torchvision.datasets import MNIST
-        from torchvision.transforms import ToTensor
-
-        MNIST_DATASETS[root, train] = MNIST(root, train=train, download=False, transform=ToTensor())
-    return MNIST_DATASETS[root, train]
-
-
-def mnist_images(root: str, train: bool) -> Any:
-    """Every image of a split as one float tensor [N, 1, 28, 28], as ToTensor() makes each image."""
-    if (root, train) not in MNIST_IMAGES:
-        MNIST_IMAGES[root, train] = mnist_dataset(root, train).data.unsqueeze(1).float().div(255)
-    return MNIST_IMAGES[root, train]
-
-
-def preload(mnist_root: str) -> None:
-    """Reads MNIST and takes the first steps that cost a few milliseconds only the first time in a
-    process: an item through PIL and ToTensor(), seeding, stacking a batch. The zygote does this
-    before it forks, so every sandbox starts with them done (MNIST is the learner's input, never an
-    answer). A missing or broken MNIST is left for the checks to report."""
-    import torch
-
-    try:
-        images = mnist_images(mnist_root, True)
-        mnist_dataset(mnist_root, True)[0]
-        mnist_dataset(mnist_root, False)
-    except Exception:
-        return
-    torch.manual_seed(0)
-    torch.stack([images[0], images[1]])
-    torch.tensor([0, 1])
-
-
 class Server:
     """The loop a sandbox runs: read one request frame on `rfd`, answer it with one frame on `wfd`.
 
-    It says `{"ready": true}` first. Each request names an operation (`op_load` imports the learner's
-    file, then `op_call`, `op_len`, `op_getitem`, ... `op_make`), answered with `{"ok": true, ...}`,
-    usually carrying a `"value"`, or, whatever the learner's code raised, `{"ok": false, "error": ...}`
-    with the line of their file it came from, when there is one. Objects that are not plain data
-    stay here in `objects` and travel as handles (`ref_for`, `resolve`), so the trusted side never
-    holds one of them. The loop ends when the grader closes the channel; the learner's code may end
-    it sooner, and the grader then says how."""
+    It says `{"ready": true}` first. Each request names an operation (`op_probes` runs the level's
+    probes, `op_load` imports the learner's file, then `op_call`, `op_len`, `op_getitem`, ...
+    `op_make`), answered with `{"ok": true, ...}`, usually carrying a `"value"`, or, whatever the
+    learner's code raised, `{"ok": false, "error": ...}` with the line of their file it came from,
+    when there is one. Objects that are not plain data stay here in `objects` and travel as handles
+    (`ref_for`, `resolve`), so the trusted side never holds one of them. The loop ends when the
+    grader closes the channel; the learner's code may end it sooner, and the grader then says how."""
 
     def __init__(self, rfd: int, wfd: int):
         self.rfd, self.wfd = rfd, wfd
@@ -179,6 +81,7 @@ class Server:
         self.path: str | None = None
         self.modules: dict[str, Any] = {}  # every learner file loaded, by module name (the finale loads four)
         self.paths: set[str] = set()  # their paths: an error's line is looked for in any of them
+        self.probes: list[ModuleType] = []  # the level's own probes.py (see op_probes)
 
     # -- handles ---------------------------------------------------------------------------------
 
@@ -243,19 +146,11 @@ class Server:
     # -- operations ------------------------------------------------------------------------------
 
     def op_load(self, req: dict, blobs: list) -> dict:
+        """Imports a learner's file from its text, sent in the request: a sandbox may not read the
+        learner's folder. Its path only names it, in tracebacks and messages."""
         self.path = os.path.abspath(req["path"])
         self.paths.add(self.path)
-        spec = importlib.util.spec_from_file_location(req["module"], self.path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[req["module"]] = module
-        if self.blobs:  # the file's text, sent by the grader: a sandbox may not read the learner's folder
-            source = self.blobs[0]
-            text = source.decode("utf-8", "replace")
-            linecache.cache[self.path] = (len(text), None, text.splitlines(True), self.path)
-        else:
-            with open(self.path, "rb") as f:
-                source = f.read()
-        code = compile(source, self.path, "exec", dont_inherit=True)
+        module, code = self.module_from(self.blobs[0], self.path, req["module"])
         if isinstance(req.get("seed"), int):
             seed_everything(req["seed"])
         exec(code, module.__dict__)
@@ -263,6 +158,25 @@ class Server:
         names = sorted(n for n, v in vars(module).items()
                        if not n.startswith("_") and getattr(v, "__module__", None) == module.__name__)
         return {"ok": True, "names": names}
+
+    def op_probes(self, req: dict, blobs: list) -> dict:
+        """Runs a level's own probes.py, sent as text (the level's folder is not readable from a
+        sandbox): its public functions and classes can then be made by name, as the makers can."""
+        path = os.path.abspath(req["path"])
+        module, code = self.module_from(self.blobs[0], path, req["module"])
+        exec(code, module.__dict__)
+        self.probes.insert(0, module)
+        return {"ok": True}
+
+    @staticmethod
+    def module_from(source: bytes, path: str, name: str) -> tuple[ModuleType, Any]:
+        """A new module `name` for the text of the file at `path`, and that text compiled, not yet run."""
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        text = source.decode("utf-8", "replace")
+        linecache.cache[path] = (len(text), None, text.splitlines(True), path)
+        return module, compile(source, path, "exec", dont_inherit=True)
 
     def op_class(self, req: dict, blobs: list) -> dict:
         name = req["name"]
@@ -348,57 +262,16 @@ class Server:
         return {"ok": True, "value": {"t": "bool", "v": bool(result)}}
 
     def op_make(self, req: dict, blobs: list) -> dict:
-        """Real PyTorch objects and probes, built here so the learner's code can be given them."""
-        import torch
-        from torch.utils.data import DataLoader
+        """Builds an object by name (see makers.py, and the level's probes) from the arguments given,
+        and keeps it here: the learner's code can then be given it."""
+        name, args = str(req["name"]), {k: self.arg(v) for k, v in req.get("args", {}).items()}
+        return {"ok": True, "value": self.ref_for(self.maker(name)(**args))}
 
-        kind, args = req["kind"], {k: self.arg(v) for k, v in req.get("args", {}).items()}
-        if kind == "dataloader":
-            generator = torch.Generator().manual_seed(args["seed"])
-            obj = DataLoader(args["dataset"], batch_size=args["batch_size"], shuffle=args["shuffle"],
-                             generator=generator)
-        elif kind == "mnist_loader":
-            dataset = mnist_dataset(args["root"], args["train"])
-            if args.get("counted"):
-                dataset = CountedDataset(dataset)
-            generator = torch.Generator().manual_seed(args["seed"])
-            obj = DataLoader(dataset, batch_size=args["batch_size"], shuffle=True, generator=generator)
-        elif kind == "mnist_images":
-            obj = mnist_images(args["root"], args["train"])
-        elif kind == "mnist_labels":
-            obj = mnist_dataset(args["root"], args["train"]).targets.clone()
-        elif kind == "copy":
-            obj = list(args["value"])
-        elif kind == "range":
-            obj = range(args["start"], args["stop"])
-        elif kind == "value":
-            obj = args["value"]
-        elif kind == "counted_sequence":
-            obj = CountedSequence(args["stop"])
-        elif kind == "counter":
-            obj = CountingIterator(args["stop"])
-        elif kind == "generator":
-            obj = counting_generator(args["counter"])
-        elif kind == "grad_steps":  # calling it runs a level 8 scenario with the learner's no_grad
-            from functools import partial
-
-            from .autograd_steps import grad_steps
-
-            obj = partial(grad_steps, args["no_grad"], args["scenario"], args["seed"])
-        elif kind == "mnist_dataset":  # MNIST with ToTensor(), or some of its items; counted on request
-            dataset = mnist_dataset(args["root"], args["train"])
-            if args.get("indices") is not None:
-                dataset = torch.utils.data.Subset(dataset, args["indices"])
-            obj = CountedDataset(dataset) if args.get("counted") else dataset
-        elif kind in probes.KINDS:  # modules, hooks and module trees for levels 5 to 7 (see probes.py)
-            obj = probes.KINDS[kind](**args)
-        elif kind in data_probes.KINDS:  # lists, datasets and transforms (see data_probes.py)
-            obj = data_probes.KINDS[kind](**args)
-        elif kind == "mnist_pil":  # MNIST with the given transform (None: PIL images), or the PIL image at index
-            dataset = data_probes.with_transform(mnist_dataset(args["root"], args["train"]), args.get("transform"))
-            obj = dataset if args.get("index") is None else dataset[args["index"]][0]
-        elif kind in finale_training.KINDS:  # the finale's training loop over the learner's classes
-            obj = finale_training.KINDS[kind](**args)
-        else:
-            raise ValueError(f"unknown kind {kind!r}")
-        return {"ok": True, "value": self.ref_for(obj)}
+    def maker(self, name: str) -> Any:
+        for module in self.probes:  # a public function or class written in the level's probes.py
+            found = vars(module).get(name)
+            if not name.startswith("_") and callable(found) and getattr(found, "__module__", None) == module.__name__:
+                return found
+        if name in MAKERS:
+            return MAKERS[name]
+        raise ValueError(f"nothing called {name!r} can be made in the sandbox")

@@ -1,0 +1,129 @@
+"""What the checks may have built in the sandbox by name: `sandbox.make(name, expr, **args)` calls
+`MAKERS[name](**args)` here (or a function of the level's own `probes.py`, see server.py), and the
+object stays here, reached through a handle. Each runs the grader's code, not the learner's: the
+learner's classes only come in as arguments, and what the learner's code then gives back is judged
+in the trusted process against torch's and torchvision's own objects.
+"""
+
+from __future__ import annotations
+
+import copy as _copy
+from typing import Any
+
+from . import mnist
+from .finale_training import Training
+
+
+class CountedDataset:
+    """Wraps a dataset and counts the items a DataLoader reads from it."""
+
+    def __init__(self, dataset: Any):
+        self.dataset = dataset
+        self.fetched = 0
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def __getitem__(self, index: int) -> Any:
+        self.fetched += 1
+        return self.dataset[index]
+
+
+class CountedSequence:
+    """A read-only sequence of 0 .. stop-1 with a len(), that counts the items handed out."""
+
+    def __init__(self, stop: int):
+        self.stop = stop
+        self.pulled = 0
+
+    def __len__(self) -> int:
+        return self.stop
+
+    def __getitem__(self, index: int) -> int:
+        value = range(self.stop)[index]
+        self.pulled += 1
+        return value
+
+    def __iter__(self):
+        for value in range(self.stop):
+            self.pulled += 1
+            yield value
+
+
+def with_transform(dataset: Any, transform: Any) -> Any:
+    """A shallow copy of a torchvision dataset with another transform: the same images, read once."""
+    other = _copy.copy(dataset)
+    other.transform = transform
+    return other
+
+
+def dataloader(dataset: Any, batch_size: int, shuffle: bool, seed: int) -> Any:
+    """torch's DataLoader over `dataset` (which may be the learner's), seeded."""
+    return mnist.seeded_loader(dataset, batch_size, shuffle, seed)
+
+
+def mnist_loader(root: str, train: bool, batch_size: int, seed: int, counted: bool = False) -> Any:
+    """A shuffled, seeded DataLoader over MNIST with ToTensor(); its reads counted on request."""
+    dataset = mnist.dataset(root, train)
+    return mnist.seeded_loader(CountedDataset(dataset) if counted else dataset, batch_size, True, seed)
+
+
+def mnist_dataset(root: str, train: bool, indices: list[int] | None = None, counted: bool = False) -> Any:
+    """MNIST with ToTensor(), or some of its items; its reads counted on request."""
+    import torch
+
+    dataset = mnist.dataset(root, train)
+    if indices is not None:
+        dataset = torch.utils.data.Subset(dataset, indices)
+    return CountedDataset(dataset) if counted else dataset
+
+
+def mnist_images(root: str, train: bool) -> Any:
+    return mnist.images(root, train)
+
+
+def mnist_labels(root: str, train: bool) -> Any:
+    return mnist.dataset(root, train).targets.clone()
+
+
+def mnist_pil(root: str, train: bool, transform: Any = None, index: int | None = None) -> Any:
+    """MNIST with the given transform (None: PIL images), or the PIL image at `index`."""
+    dataset = with_transform(mnist.dataset(root, train), transform)
+    return dataset if index is None else dataset[index][0]
+
+
+def listed(**items: Any) -> list:
+    """The objects given as "0", "1", ... in a list, in that order: `ConcatDataset([train, test])`
+    needs a list of objects that live in the sandbox."""
+    return [items[key] for key in sorted(items, key=int)]
+
+
+def call_with(fn: Any, arg: Any, **kwargs: Any) -> Any:
+    """`fn(arg, **kwargs)`: a call with keyword arguments (each sent on its own, so it may be an
+    object that lives in the sandbox)."""
+    return fn(arg, **kwargs)
+
+
+def seeded_generator(seed: int) -> Any:
+    """`torch.Generator().manual_seed(seed)`, for a DataLoader to shuffle with."""
+    import torch
+
+    return torch.Generator().manual_seed(seed)
+
+
+MAKERS = {
+    "dataloader": dataloader,
+    "mnist_loader": mnist_loader,
+    "mnist_dataset": mnist_dataset,
+    "mnist_images": mnist_images,
+    "mnist_labels": mnist_labels,
+    "mnist_pil": mnist_pil,
+    "counted_sequence": CountedSequence,
+    "copy": lambda value: list(value),  # a list the learner's code may change, as the caller's own
+    "range": lambda start, stop: range(start, stop),
+    "value": lambda value: value,  # a value kept here, to look at again after the learner's code had it
+    "list": listed,
+    "call_with": call_with,
+    "seeded_generator": seeded_generator,
+    "finale_training": Training,
+}

@@ -1,0 +1,30 @@
+"""Level 4's probes, run in the sandbox: iterators that count the items an ExampleLoader pulls from
+them, so a check can tell a lazy loader from one that reads everything up front."""
+
+from __future__ import annotations
+
+
+class CountingIterator:
+    """An iterator over 0, 1, 2, ... (endless when `stop` is None) that counts the items pulled."""
+
+    def __init__(self, stop: int | None):
+        self.stop = stop
+        self.pulled = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> int:
+        if self.stop is not None and self.pulled >= self.stop:
+            raise StopIteration
+        self.pulled += 1
+        return self.pulled - 1
+
+
+def counting_generator(counter: CountingIterator):
+    """The same as a generator function, for learners whose code treats generators specially."""
+    while True:
+        try:
+            yield next(counter)
+        except StopIteration:
+            return
