@@ -1,5 +1,5 @@
-"""How a sandbox's supervisor ends it (protections.supervise and end_init), tried with real
-namespaces and processes, without torch."""
+"""How a sandbox's supervisor ends it (confinement/supervisor.py: supervise and end_init), tried with
+real namespaces and processes, without torch."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ import time
 
 import pytest
 
-from dunderquest.grader import protections
+from dunderquest.grader.confinement import namespaces, supervisor, system
+from dunderquest.grader.confinement.doctor import run_in_child
 
 
 def in_a_supervisor(body) -> dict:
     """Runs `body()` in a forked child, as a sandbox's first process would; returns what it returned."""
-    return protections.run_in_child(lambda _fd: body())
+    return run_in_child(lambda _fd: body())
 
 
 def test_ending_a_sandbox_whose_learner_process_still_runs_gets_the_init_s_answer():
@@ -22,17 +23,17 @@ def test_ending_a_sandbox_whose_learner_process_still_runs_gets_the_init_s_answe
 
     def body() -> dict:
         try:
-            protections.unshare_namespaces()
+            namespaces.unshare()
         except OSError as err:
             return {"skip": f"no namespaces here ({err.strerror})"}
-        init, keep_alive = protections._spawn_init([])
+        init, keep_alive = supervisor.spawn_init([])
         learner = os.fork()
         if learner == 0:
             os.close(keep_alive)
             time.sleep(60)
             os._exit(0)
         time.sleep(0.3)  # the init is up and waiting
-        code = protections.end_init(init, keep_alive)
+        code = supervisor.end_init(init, keep_alive)
         try:
             left = os.waitpid(-1, os.WNOHANG)[0]
         except ChildProcessError:
@@ -59,16 +60,16 @@ def test_when_the_supervisor_is_killed_its_init_ends_the_namespace_and_everythin
     code: its init must still end, and the learner's processes with it."""
 
     def body() -> dict:
-        protections._prctl(protections.PR_SET_CHILD_SUBREAPER, 1)  # the learner's process comes back here
+        system.prctl(system.PR_SET_CHILD_SUBREAPER, 1)  # the learner's process comes back here
         r, w = os.pipe()
-        supervisor = os.fork()
-        if supervisor == 0:
+        first = os.fork()
+        if first == 0:
             try:
-                protections.unshare_namespaces()
+                namespaces.unshare()
             except OSError as err:
                 os.write(w, f"skip no namespaces here ({err.strerror})".encode())
                 os._exit(0)
-            init, keep_alive = protections._spawn_init([r])
+            init, keep_alive = supervisor.spawn_init([r])
             learner = os.fork()
             if learner == 0:
                 os.close(keep_alive)
@@ -83,8 +84,8 @@ def test_when_the_supervisor_is_killed_its_init_ends_the_namespace_and_everythin
             return {"skip": said[5:]}
         pids = [int(pid) for pid in said.split()]
         time.sleep(0.3)
-        os.kill(supervisor, 9)
-        os.waitpid(supervisor, 0)
+        os.kill(first, 9)
+        os.waitpid(first, 0)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and any(alive(pid) for pid in pids):
             time.sleep(0.05)

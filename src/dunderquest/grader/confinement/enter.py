@@ -1,0 +1,128 @@
+"""Where a process becomes a sandbox: `shut_in` is the one point every sandbox passes, forked or
+started as a fresh `python -I` process, before any learner code runs. It returns in the process that
+will run the learner's code, after that process has been narrowed as far as this machine allows:
+
+- its own PID namespace (inside a user namespace when not root), with a small init (init.py) below
+  which all of the learner's processes live, so that the kernel kills every one of them when the
+  sandbox ends; where namespaces are unavailable, the sandbox's first process is a child subreaper
+  that kills every descendant instead (supervisor.py);
+- its own network namespace (no interface but a loopback that is down) and Landlock's TCP rules;
+- Landlock on the file system: it writes only its own folder and reads only what running the
+  learner's code needs; Landlock's scopes keep its signals and abstract Unix sockets inside;
+- rlimits on processes, memory, CPU time, file size and core dumps, and print() output past
+  OUTPUT_LIMIT dropped, not fatal (rlimits.py);
+- an empty environment, no descriptor but its channel to the grader, and no relative entry on
+  sys.path, so nothing left beside the learner's file (a torch.py, say) can be imported by name.
+
+Each protection can be switched off for a test with DUNDERQUEST_SANDBOX_OFF (see protections.py).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import tempfile
+from collections.abc import Iterable
+
+from . import landlock, namespaces, rlimits
+from .supervisor import spawn_init, supervise
+from .system import PR_SET_CHILD_SUBREAPER, PR_SET_PDEATHSIG, name_process, prctl
+
+SANDBOX_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LANG": "C.UTF-8"}
+
+
+def close_other_fds(keep: set[int]) -> None:
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def shut_in(rfd: int, wfd: int, home: str, reads: Iterable[str], off: set[str]) -> list[str]:
+    """Makes this process a sandbox that talks to the grader on `rfd` and `wfd`, works in `home`, and
+    may read `reads` (the MNIST folders). Returns, in the process that will run the learner's code,
+    the protections applied; the first process stays behind as the supervisor and never returns."""
+    name_process("dq-sandbox")
+    if hasattr(os, "setsid"):
+        os.setsid()
+    close_other_fds({rfd, wfd})
+    output = os.open(os.path.join(home, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    os.close(output)
+    os.close(devnull)
+    os.chdir(home)
+    os.environ.clear()
+    os.environ.update(SANDBOX_ENV, HOME=home, TMPDIR=home, PATH="/usr/bin:/bin")
+    tempfile.tempdir = home
+    sys.path[:] = [p for p in sys.path if p and os.path.isabs(p)]
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    return enter_sandbox(home, [rfd, wfd], reads, off)
+
+
+def serve(rfd: int, wfd: int, home: str, reads: Iterable[str], off: set[str]) -> None:
+    """A sandbox's whole life: shut in, then the inside's loop until the grader closes the channel."""
+    shut_in(rfd, wfd, home, reads, off)  # from here on, learner code may run
+    from ..inside.server import Server
+
+    Server(rfd, wfd).serve()
+
+
+def enter_sandbox(home: str, keep_fds: Iterable[int], data_roots: Iterable[str] = (),
+                  off: set[str] | None = None) -> list[str]:
+    """The operating system's part of `shut_in`, in the sandbox's first process with its folder
+    (`home`) and the descriptors it talks to the grader through (`keep_fds`). Returns, in the process
+    that runs the learner's code, the names of the protections applied; the first process stays
+    behind as the supervisor (see supervisor.py) and never returns."""
+    from .protections import switched_off
+
+    off = switched_off() if off is None else off
+    keep_fds = list(keep_fds)
+    applied: list[str] = []
+    reads = landlock.readable_roots(data_roots)
+    init = keep_alive = None
+    flags = 0
+    if hasattr(os, "fork"):
+        if "namespaces" not in off:
+            try:
+                flags = namespaces.unshare()
+            except OSError:
+                flags = 0
+        if flags:
+            try:
+                init, keep_alive = spawn_init(keep_fds)
+            except OSError:
+                init = None
+        if init is None:
+            prctl(PR_SET_CHILD_SUBREAPER, 1)
+        child = os.fork()
+        if child:
+            for fd in keep_fds:
+                os.close(fd)
+            supervise(child, init, keep_alive)
+        if keep_alive is not None:
+            os.close(keep_alive)  # the supervisor's alone: the init ends when the supervisor does
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        name_process("dq-learner")
+        os.setsid()  # a kill(0, ...) of the learner's reaches only its own processes
+        applied.append("pid namespace" if init is not None else "subreaper")
+        if flags & namespaces.CLONE_NEWNET:
+            applied.append("network namespace")
+    if "rlimits" not in off:
+        applied += rlimits.set_limits(init is not None, bool(flags & namespaces.CLONE_NEWUSER))
+    if "output-cap" not in off:
+        applied += rlimits.cap_output()
+    version = landlock.abi() if "landlock" not in off else 0
+    if version:
+        try:
+            applied += landlock.restrict(home, reads, version)
+        except OSError:
+            pass
+    return applied
