@@ -15,7 +15,7 @@ os.environ["XDG_DATA_HOME"] = str(_HOME / "xdg-data")
 os.environ["DUNDERQUEST_DATA"] = str(_HOME / "mnist")
 
 from dunderquest.core.catalog import default_catalog  # noqa: E402
-from dunderquest.grader.client import GraderClient  # noqa: E402
+from dunderquest.grader.service.client import GraderClient  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -50,10 +50,10 @@ def installed(name: str) -> str:
 # Run it with `python -c COLD_GRADER`; write `[level, path, seed]` lines, read one result dict per line.
 COLD_GRADER = """
 import json, os, sys
-from dunderquest.grader.sandbox_forker import warm_imports
+from dunderquest.grader.service.forker import warm_imports
 warm_imports()
 from dunderquest.core.catalog import default_catalog
-from dunderquest.grader.runner import grade
+from dunderquest.grader.service.one_off import grade
 for request in sys.stdin:
     level, path, seed = json.loads(request)
     r, w = os.pipe()
@@ -61,7 +61,7 @@ for request in sys.stdin:
     if pid == 0:
         os.close(r)
         result = grade(default_catalog().get(level), path, seed=seed)
-        os.write(w, json.dumps(result.as_dict()).encode())
+        os.write(w, json.dumps(result.to_json()).encode())
         os._exit(0)
     os.close(w)
     with os.fdopen(r, "rb") as answer:

@@ -1,15 +1,15 @@
 """The warm grader: a process that imports torch, torchvision and pytest once, freezes its heap, and
 then forks. It forks a *runner* for each request (the trusted side: pytest, the checks, the reference
-objects; see runner.py) and a *sandbox* whenever a runner needs one (the learner's code; see
-sandbox_forker.py). The zygote itself never builds a reference value or runs learner code, so a
+objects; see runners.py) and a *sandbox* whenever a runner needs one (the learner's code; see
+forker.py). The zygote itself never builds a reference value or runs learner code, so a
 sandbox forked from it has no answers to find, and each sandbox starts from the same clean state.
 
-    python -I -B -m dunderquest.grader.zygote     # the service: JSON lines on stdin/stdout
+    python -I -B -m dunderquest.grader.service.zygote     # the service: JSON lines on stdin/stdout
 
 Client requests (one JSON object per line): {"id": 1, "op": "grade", "level": "level3", "file": PATH}
-and {"id": 2, "op": "preview", "level": ..., "file": ..., "start": 0}, {"op": "cancel", "id": 1}.
+and {"id": 2, "op": "panel", "level": ..., "file": ..., "start": 0}, {"op": "cancel", "id": 1}.
 Each answer is one line: {"id": 1, "ok": true, "result": {...}} or {"id": 1, "ok": false, "error": ...}.
-What a runner and the zygote say to each other is in forked_sandbox.py.
+What a runner and the zygote say to each other is in channel.py.
 """
 
 from __future__ import annotations
@@ -22,21 +22,13 @@ import signal
 import socket
 import sys
 
-from . import wire
-from .forked_sandbox import send, wait_for
-from .protections import name_process
-from .runner import serve_requests
-from .sandbox import CHANNEL_BROKEN
-from .sandbox_forker import (
-    Run,
-    SandboxForker,
-    back_heap_with_huge_pages,
-    close_other_fds,
-    keep_memory_private,
-    preload_mnist,
-    remove_stale_homes,
-    warm_imports,
-)
+from .. import wire
+from ..confinement.enter import close_other_fds
+from ..confinement.system import keep_memory_private, name_process
+from ..limits import CHANNEL_BROKEN
+from .channel import send, wait_for
+from .forker import Run, SandboxForker, back_heap_with_huge_pages, preload_mnist, remove_stale_homes, warm_imports
+from .runners import serve_requests
 
 IDLE_RUNNERS = 2 * (os.cpu_count() or 1) + 2  # runners kept waiting once they have answered
 
@@ -128,7 +120,7 @@ class Zygote(SandboxForker):
         if not self.idle_runners:
             self.idle_runners.append(self.fork_runner())
         if self.spare_sandbox is None:
-            from ..core.data import current_source
+            from ...core.data import current_source
 
             self.spare_sandbox = self.fork_sandbox(str(current_source().root))
 

@@ -1,5 +1,5 @@
-"""A sandbox forked by the zygote, as the runner that asked for it sees it, and the channel they
-talk over. This is the one place that says what a runner and the zygote tell each other.
+"""The channel between a runner and the zygote that forks its sandboxes. This is the one place that
+says what a runner and the zygote tell each other.
 
 The channel is one end of a Unix socket pair each. Every message is a wire frame (see wire.py)
 with no blobs; file descriptors travel beside a frame (SCM_RIGHTS). The operations:
@@ -28,16 +28,10 @@ and its zygote child serves it until the channel closes.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import time
 
-from . import wire
-from .sandbox import OUTPUT_LIMIT, SandboxGone
-
-ZYGOTE_GONE = ("The process that starts sandboxes for your code has stopped, so this check could not run. "
-               "Your code may have stopped it, for example with os.kill() on its parent process.")
-
+from .. import wire
 
 # -- the channel ----------------------------------------------------------------------------------
 
@@ -85,78 +79,3 @@ def wait_for(pid: int, timeout: float) -> int | None:
         if time.monotonic() >= deadline:
             return None
         time.sleep(0.005)
-
-
-# -- the runner's side ----------------------------------------------------------------------------
-
-
-class ForkedSandbox:
-    """A sandbox forked by the zygote, seen from a runner (implements sandbox.SandboxProcess)."""
-
-    def __init__(self, ctl: socket.socket):
-        self.ctl = ctl
-        try:
-            send(ctl, {"op": "sandbox"})
-            reply, fds = receive(ctl)
-            self.pid, self.home = int(reply["pid"]), reply["home"]
-            self.rfd, self.wfd = fds
-        except (OSError, EOFError, ValueError, KeyError, wire.WireError):
-            raise SandboxGone(ZYGOTE_GONE) from None
-        self.code: int | None = None
-
-    def kill(self) -> None:
-        """Ends it at once (its supervisor kills every process below it, see protections.py); the
-        zygote reaps it and removes its folder without making us wait."""
-        for fd in (self.rfd, self.wfd):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        try:
-            os.kill(self.pid, signal.SIGTERM)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            send(self.ctl, {"op": "forget", "pid": self.pid})
-        except OSError:
-            pass  # the zygote is gone; so is this sandbox
-
-    def wait(self, timeout: float) -> int | None:
-        if self.code is None:
-            try:
-                send(self.ctl, {"op": "wait", "pid": self.pid, "timeout": timeout})
-                self.code = receive(self.ctl)[0].get("code")
-            except (OSError, EOFError, ValueError, wire.WireError):
-                return None
-        return self.code
-
-    def output_cut(self) -> bool:
-        """Whether its output stopped at OUTPUT_LIMIT, past which it was dropped (without the cap and
-        the file size limit, it grows past it and nothing was cut)."""
-        try:
-            return os.path.getsize(os.path.join(self.home, "output.txt")) == OUTPUT_LIMIT
-        except OSError:
-            return False
-
-    def output_tail(self) -> str:
-        path = os.path.join(self.home, "output.txt")
-        try:
-            with open(path, "rb") as f:
-                f.seek(max(0, os.path.getsize(path) - 2000))
-                return f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
-
-
-class SandboxMaker:
-    """What `Sandbox` calls to start a sandbox: asks a zygote for one over `ctl`."""
-
-    def __init__(self, ctl: socket.socket, zygote_pid: int | None = None):
-        self.ctl, self.zygote_pid = ctl, zygote_pid
-
-    def __call__(self) -> ForkedSandbox:
-        return ForkedSandbox(self.ctl)
-
-    def zygote_died(self) -> bool:
-        """Whether our own zygote child died during the run (learner code can kill it)."""
-        return self.zygote_pid is not None and wait_for(self.zygote_pid, 0) is not None

@@ -17,9 +17,9 @@ import threading
 import time
 from pathlib import Path
 
-from ..core.catalog import Level
-from ..core.preview import Preview
-from .result import STOPPED_BY_CODE, LevelResult
+from ...core.catalog import Level
+from ...core.mnist_panel import Panel
+from ..result import STOPPED_BY_CODE, LevelResult
 
 
 class Cancelled(Exception):
@@ -42,7 +42,7 @@ class GraderClient:
 
     Requests go to the zygote's stdin as JSON lines, each with a fresh id; one reader thread reads
     the answers from its stdout and hands each to the caller waiting on that id. A caller blocks on
-    its own event, so several requests (a check, a preview) can be in flight at once. When the
+    its own event, so several requests (a check, an MNIST panel) can be in flight at once. When the
     zygote dies, the reader wakes every caller waiting on it with a "gone" answer, and `_ask`
     decides whether to ask a new zygote. `env` replaces the environment the zygote starts with."""
 
@@ -66,7 +66,7 @@ class GraderClient:
             self.ready.clear()
             env = dict(os.environ if self.env is None else self.env)
             self.process = subprocess.Popen(
-                [sys.executable, "-I", "-B", "-m", "dunderquest.grader.zygote"],
+                [sys.executable, "-I", "-B", "-m", "dunderquest.grader.service.zygote"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
                 start_new_session=True,
             )
@@ -172,13 +172,13 @@ class GraderClient:
         except GraderStopped:
             # Twice in a row the grader died during this file's run: the file is what stops it.
             return LevelResult.not_run(level, STOPPED_BY_CODE)
-        return LevelResult.from_dict(reply["result"])
+        return LevelResult.from_json(reply["result"])
 
-    def preview(self, level: Level, file: Path, start: int = 0) -> Preview:
-        """The digits for the game's MNIST panel (see preview.py)."""
-        reply = self._ask({"op": "preview", "level": level.id, "file": str(Path(file).resolve()),
+    def mnist_panel(self, level: Level, file: Path, start: int = 0) -> Panel:
+        """The digits for the game's MNIST panel (see grader/mnist_panel.py)."""
+        reply = self._ask({"op": "panel", "level": level.id, "file": str(Path(file).resolve()),
                            "start": start})
-        return Preview.from_json(reply["preview"])
+        return Panel.from_json(reply["panel"])
 
     def cancel(self) -> None:
         """Stops every running request; each raises Cancelled. The zygote stays warm. A request that
