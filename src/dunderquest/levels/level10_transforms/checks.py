@@ -8,8 +8,7 @@ import pytest
 import torch
 from torchvision import transforms
 
-from dunderquest.grader.expect import describe, fail, is_tensor
-from dunderquest.grader.source import is_subclass_of
+from dunderquest.grader.checking import describe, fail, is_subclass_of, is_tensor
 
 MNIST_MEAN, MNIST_STD = (0.1307,), (0.3081,)
 CLASSES = ("Compose", "ToTensor", "Normalize")
@@ -139,7 +138,7 @@ def test_compose_applies_the_transforms_in_order(sandbox, Compose, rng):
     log = sandbox.make("list", "log")
     names = ["f", "g", "h"]
     plan = [(name, rng.randint(2, 5), rng.randint(-9, 9)) for name in names]
-    steps = [sandbox.make("step", name, log=log, name=name, times=times, add=add) for name, times, add in plan]
+    steps = [sandbox.make("Step", name, log=log, name=name, times=times, add=add) for name, times, add in plan]
     listed = sandbox.make("list", "[f, g, h]", **{str(i): step for i, step in enumerate(steps)})
     compose = sandbox.new(Compose, listed, expr="Compose([f, g, h])")
     rules = ", ".join(f"{name}(x) = x * {times} {'-' if add < 0 else '+'} {abs(add)}" for name, times, add in plan)

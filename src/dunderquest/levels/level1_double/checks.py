@@ -2,8 +2,7 @@
 
 import pytest
 
-from dunderquest.grader.expect import describe, expect_same, fail, same
-from dunderquest.grader.remote import Named
+from dunderquest.grader.checking import Named, describe, expect_same, fail, same
 
 
 @pytest.fixture

@@ -2,8 +2,7 @@
 
 import pytest
 
-from dunderquest.grader.expect import describe, expect_same, fail
-from dunderquest.grader.sandbox import LearnerRaised
+from dunderquest.grader.checking import LearnerRaised, describe, expect_same, fail
 
 FALLBACK = ("Python's `for`, `list()` and `in` call `d[0]`, `d[1]`, ... and stop at the first IndexError, "
             "so your `__getitem__` must raise IndexError past the end.")

@@ -4,9 +4,7 @@ import pytest
 import torch
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
-from dunderquest.grader.expect import describe, difference, expect_same, fail
-from dunderquest.grader.remote import Named
-from dunderquest.grader.source import is_subclass_of
+from dunderquest.grader.checking import Named, describe, difference, expect_same, fail, is_subclass_of
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from dunderquest.grader.expect import describe, difference, expect_same, fail
+from dunderquest.grader.checking import describe, difference, expect_same, fail
 
 NEVER_STOPS = ("`next()` never raised StopIteration: your `__next__` keeps returning values after the data "
                "runs out.")
@@ -59,7 +59,7 @@ def test_iter_returns_the_loader_itself(sandbox, ExampleLoader):
     source = sandbox.source
     in_source = source.returns_self("ExampleLoader", "__iter__") or (
         source.member("ExampleLoader", "__iter__") is None and source.defines("ExampleLoader", "__iter__"))
-    if not sandbox.same(it, loader) or not in_source:
+    if not sandbox.is_same_object(it, loader) or not in_source:
         fail(f"`iter(l)` returned {describe(it)}, a different object than l. An iterator's `__iter__` "
              "returns the iterator itself: `return self`.")
 
@@ -98,7 +98,7 @@ def test_iter_never_rewinds(sandbox, ExampleLoader, rng):
 def test_it_pulls_no_item_before_it_is_asked(sandbox, ExampleLoader):
     """ExampleLoader is lazy: it pulls an item from its data only when next() asks"""
     # Once with an iterator, once with a sized sequence, which a loader might be tempted to copy.
-    for kind, label in (("counter", "an iterator"), ("counted_sequence", "a list-like sequence")):
+    for kind, label in (("CountingIterator", "an iterator"), ("counted_sequence", "a list-like sequence")):
         source = sandbox.make(kind, "data", stop=50)
         loader = sandbox.new(ExampleLoader, source, expr="ExampleLoader(data)")
         pulled = sandbox.getattr(source, "pulled")
@@ -117,8 +117,8 @@ def test_it_pulls_no_item_before_it_is_asked(sandbox, ExampleLoader):
 
 def test_it_works_on_an_endless_generator(sandbox, ExampleLoader):
     """ExampleLoader works on an endless generator"""
-    counter = sandbox.make("counter", "counter", stop=None)
-    endless = sandbox.make("generator", "endless()", counter=counter)
+    counter = sandbox.make("CountingIterator", "counter", stop=None)
+    endless = sandbox.make("counting_generator", "endless()", counter=counter)
     loader = sandbox.new(ExampleLoader, endless, expr="ExampleLoader(endless())", on_timeout=EAGER).named("l")
     got = [sandbox.next(loader, expr="next(l)", on_timeout=EAGER) for _ in range(5)]
     expect_same(got, [0, 1, 2, 3, 4], "five next(l) calls on an endless generator 0, 1, 2, ...")
@@ -132,8 +132,8 @@ def test_it_works_on_any_iterable(sandbox, ExampleLoader, rng):
              (sandbox.make("range", f"range({start}, {start + 4})", start=start, stop=start + 4),
               list(range(start, start + 4)), f"range({start}, {start + 4})"),
              (sandbox.keep("abc", "'abc'"), ["a", "b", "c"], "'abc'")]
-    counter = sandbox.make("counter", "counter", stop=4)
-    generator = sandbox.make("generator", "a generator", counter=counter)
+    counter = sandbox.make("CountingIterator", "counter", stop=4)
+    generator = sandbox.make("counting_generator", "a generator", counter=counter)
     cases.append((generator, [0, 1, 2, 3], "a generator of 0, 1, 2, 3"))
     for data, items, label in cases:
         drain(sandbox, sandbox.new(ExampleLoader, data, expr="l"), items, label)

@@ -1,6 +1,6 @@
 """Level 5: `Module`, whose `__call__` runs the forward pre-hooks, `forward` and the forward hooks.
 
-Each check builds the same `Net` subclass and the same hooks twice (see grader/probes.py): on the
+Each check builds the same `Net` subclass and the same hooks twice (see probes.py beside it): on the
 learner's `Module` in the sandbox, and on `torch.nn.Module` here. Both log every call they get, and
 the checks compare the logs and the outputs on a batch of MNIST images.
 """
@@ -8,10 +8,19 @@ the checks compare the logs and the outputs on a batch of MNIST images.
 import pytest
 import torch
 
-from dunderquest.grader import probes
-from dunderquest.grader.expect import describe, difference, expect_written_class, fail
-from dunderquest.grader.remote import Named, Remote
-from dunderquest.grader.sandbox import LearnerRaised
+from dunderquest.grader.checking import (
+    LearnerRaised,
+    Named,
+    Remote,
+    describe,
+    difference,
+    expect_written_class,
+    fail,
+    load_probes,
+)
+
+probes = load_probes(__file__)
+
 
 METHODS = ("__call__", "forward", "register_forward_pre_hook", "register_forward_hook")
 
@@ -37,7 +46,7 @@ class Bench:
         self.x = mnist.images()[start:start + 4]
         self.remote_x = sandbox.keep(self.x, "x")
         self.remote_weight = sandbox.keep(self.weight, "weight")
-        self.log = sandbox.make("call_log", "log")
+        self.log = sandbox.make("CallLog", "log")
         self.reference_log = probes.CallLog()
         self.seen = 0  # events of the learner's log already compared
         self.mine: dict[str, Remote] = {}

@@ -1,7 +1,7 @@
 """Level 6: `Module`, whose `__setattr__` registers Parameters and submodules, and whose
 `named_parameters()` and `parameters()` walk the tree as torch.nn.Module does.
 
-Each check builds the same model twice (see grader/probes.py, `module_tree`): from the learner's
+Each check builds the same model twice (see `module_tree` in probes.py beside it): from the learner's
 `Module` in the sandbox and from `torch.nn.Module` here, assigning the same attributes in the same
 order. Then it compares what the two list: names, order, and the very Parameter objects.
 """
@@ -9,10 +9,18 @@ order. Then it compares what the two list: names, order, and the very Parameter 
 import pytest
 import torch
 
-from dunderquest.grader import probes
-from dunderquest.grader.expect import describe, difference, expect_written_class, fail
-from dunderquest.grader.remote import Named
-from dunderquest.grader.sandbox import LearnerRaised
+from dunderquest.grader.checking import (
+    LearnerRaised,
+    Named,
+    describe,
+    difference,
+    expect_written_class,
+    fail,
+    load_probes,
+)
+
+probes = load_probes(__file__)
+
 
 METHODS = ("__setattr__", "parameters", "named_parameters")
 ORDER = ("torch.nn.Module lists a module's own Parameters first, in the order they were assigned, then goes "
@@ -56,7 +64,7 @@ class Pair:
         self.sandbox, self.spec = sandbox, spec
         self.setup = (f"model = Model({render(spec)}), where Model subclasses Module, calls `super().__init__()`, "
                       "then assigns these attributes to self in this order")
-        self.made = sandbox.make("made", "made")
+        self.made = sandbox.make("Made", "made")
         self.mine = sandbox.make("module_tree", "model = Model(...)", base=Module,
                                  spec=Named(spec, "spec"), made=self.made)
         self.reference_made = probes.Made()

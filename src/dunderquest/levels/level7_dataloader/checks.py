@@ -14,8 +14,7 @@ import pytest
 import torch
 from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 
-from dunderquest.grader.expect import describe, difference, expect_written_class, fail
-from dunderquest.grader.remote import Remote
+from dunderquest.grader.checking import Remote, describe, difference, expect_written_class, fail
 
 METHODS = ("__init__", "__iter__", "__len__")
 NEVER_STOPS = ("Its iterator's `__next__` should raise StopIteration once every batch has been given, and on every "
@@ -45,7 +44,7 @@ def small(sandbox, mnist, rng):
     indices = rng.sample(range(len(mnist.train)), size)
     images = sandbox.reuse("x", lambda: sandbox.make("mnist_images", "x", root=mnist.root, train=True))
     labels = sandbox.reuse("y", lambda: sandbox.make("mnist_labels", "y", root=mnist.root, train=True))
-    remote = sandbox.make("mnist_items", "dataset", images=images, labels=labels, indices=indices)
+    remote = sandbox.make("MnistItems", "dataset", images=images, labels=labels, indices=indices)
     return remote, same_items(mnist, indices)
 
 
@@ -133,11 +132,11 @@ def test_iter_gives_a_new_iterator_object_each_time(sandbox, Loader, small):
     """iter(loader) is a new object of your own iterator class every time, and iter(it) is it"""
     loader = new_loader(sandbox, Loader, small[0], 8)
     first, second = iter(loader), iter(loader)
-    if sandbox.same(first, loader):
+    if sandbox.is_same_object(first, loader):
         fail("`iter(loader)` returned the loader itself. A DataLoader is not its own iterator: its `__iter__` "
              "returns a new object of a separate iterator class, as PyTorch's returns a "
              "`_SingleProcessDataLoaderIter`, so that two passes never share their position.")
-    if sandbox.same(first, second):
+    if sandbox.is_same_object(first, second):
         fail(f"Two calls of `iter(loader)` returned the same object ({describe(first)}). Each pass needs its own "
              "iterator: make a new one in every `__iter__` call.")
     name, source = first.type_name, sandbox.source
@@ -151,7 +150,7 @@ def test_iter_gives_a_new_iterator_object_each_time(sandbox, Loader, small):
              "self), and return a new object of it from `DataLoader.__iter__`.")
     in_source = name not in source.classes or source.returns_self(name, "__iter__") or (
         source.member(name, "__iter__") is None and source.defines(name, "__iter__"))
-    if not sandbox.same(iter(first), first) or not in_source:
+    if not sandbox.is_same_object(iter(first), first) or not in_source:
         fail(f"For `it = iter(loader)`, an object of your class `{name}`, `iter(it)` is not `it`. An iterator's "
              "`__iter__` returns the iterator itself, so that `for batch in it:` works too.")
 

@@ -1,15 +1,16 @@
 """Level 8: `no_grad`, a context manager that also works as a decorator.
 
 Every check runs one scenario twice: in the sandbox with the learner's `no_grad`, and here with
-`torch.no_grad`. The scenario (grader/autograd_steps.py) reports what it looked at step by step, and
+`torch.no_grad`. The scenario (probes.py beside this file) reports what it looked at step by step, and
 the two reports must agree."""
 
 import pytest
 import torch
 
-from dunderquest.grader.autograd_steps import grad_steps
-from dunderquest.grader.expect import describe, difference, fail, is_tensor
-from dunderquest.grader.source import resolve
+from dunderquest.grader.checking import describe, difference, fail, is_tensor, load_probes, resolve
+
+probes = load_probes(__file__)
+
 
 NOT_CALLABLE = ("`__call__(self, function)` must give back a function: the decorated one, which `@no_grad()` "
                 "puts in the place of `function`. Yours gave back something that cannot be called (a missing "
@@ -28,9 +29,9 @@ def shown(value):
 
 def expect_like_torch(sandbox, no_grad, scenario, rng, expr, advice):
     seed = rng.randrange(2**31)
-    steps = sandbox.make("grad_steps", expr, no_grad=no_grad, scenario=scenario, seed=seed)
+    steps = sandbox.make("scenario", expr, no_grad=no_grad, name=scenario, seed=seed)
     got = sandbox.call(steps, expr=expr, on_timeout=HANG)
-    expected = grad_steps(torch.no_grad, scenario, seed)
+    expected = probes.grad_steps(torch.no_grad, scenario, seed)
     if not isinstance(got, list):
         fail(f"Running `{expr}` in the sandbox gave back {describe(got)} instead of its steps: your code "
              "changed how the grader's own steps run there.")

@@ -6,9 +6,7 @@ import torch.utils.data
 from torchvision.datasets import MNIST
 from torchvision.transforms import ToTensor
 
-from dunderquest.grader.expect import describe, expect_same, fail
-from dunderquest.grader.sandbox import LearnerRaised
-from dunderquest.grader.source import is_subclass_of
+from dunderquest.grader.checking import LearnerRaised, describe, expect_same, fail, is_subclass_of
 
 PAST_THE_END = ("Python's sequences raise IndexError for an index out of range, and `for` loops and `list()` "
                 "rely on it. Check the index against `len(self)` (after adding `len(self)` to a negative one) "
