@@ -23,17 +23,16 @@ from .core.finale import (
     level_to_finish_first,
 )
 from .core.workspace import Workspace
-
-OK, FAILED = 0, 1
+from .exit_status import FAILED, OK
 
 
 def run_finale(workspace: Workspace, format: str = "text", *, out: TextIO | None = None,
-               start: object = None) -> int:
+               sandboxes: object = None) -> int:
     """Runs the finale in `workspace` and reports it; 0 when it ran to the end, 1 otherwise."""
     out = out or sys.stdout
     level = level_to_finish_first(workspace.progress)
     if level is not None:
-        problem = Problem(finish_first_message(level))
+        problem = Problem(finish_first_message(level, workspace.catalog))
         if format == "jsonl":
             _write_line(out, problem)
         else:
@@ -41,8 +40,9 @@ def run_finale(workspace: Workspace, format: str = "text", *, out: TextIO | None
         return FAILED
 
     from .grader.finale import finale_events
+    from .grader.service.one_off import one_off_sandboxes
 
-    events = finale_events(workspace, start=start)
+    events = finale_events(workspace, sandboxes or one_off_sandboxes())
     if format == "jsonl":
         last: Event | None = None
         for last in events:

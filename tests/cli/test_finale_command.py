@@ -8,7 +8,7 @@ import json
 import test_cli
 from test_cli import CATALOG, dq, record_pass
 
-from dunderquest.core.finale import NEEDED, needed_levels
+from dunderquest.core.finale import classes_from, needed_levels
 
 ws = test_cli.ws  # a fresh workspace made by `dunderquest init`, as in the other CLI tests
 
@@ -29,7 +29,7 @@ def test_the_first_needed_level_not_passed_is_named(ws):
     done = dq("finale", cwd=ws)
     assert done.returncode == 1
     assert f"Finish level {second.number} first: dunderquest check {second.number}" in done.stderr
-    assert f"`{NEEDED[second.id][0]}`" in done.stderr
+    assert f"`{classes_from(second, CATALOG)[0]}`" in done.stderr
 
 
 def test_jsonl_says_it_as_one_problem_event(ws):

@@ -62,3 +62,32 @@ def test_the_level_corpus_gets_the_same_outcomes_with_spawned_sandboxes(spawned_
     assert all(c["message"].strip() for c in result["checks"] if not c["passed"])
     assert not any("Traceback (most recent call last)" in c["message"] or "The grader itself failed" in c["message"]
                    for c in result["checks"])
+
+
+LOADED = """import sys
+LOADED = sorted(name for name in sys.modules if name == "dunderquest" or name.startswith("dunderquest."))
+"""
+
+
+def test_a_freshly_spawned_sandbox_loads_only_the_inside_the_confinement_the_wire_format_and_the_limits(tmp_path):
+    """Before the learner's code runs, a sandbox started as a fresh process holds none of the trusted
+    grader: not the catalog, the checks, the expectations or the reference objects."""
+    from dunderquest.grader import wire
+    from dunderquest.grader.proxy import SandboxProxy
+    from dunderquest.grader.service.forker import data_roots
+    from dunderquest.grader.service.processes import SpawnedSandboxes
+
+    file = tmp_path / "look.py"
+    file.write_text(LOADED, encoding="utf-8")
+    proxy = SandboxProxy(file, "look.py", sandboxes=SpawnedSandboxes(data_roots(None), set()), module_name="look")
+    try:
+        reply = proxy.request({"op": "class", "name": "LOADED", "module": "look"}, [], "LOADED")
+        loaded = wire.decode(reply["value"], [])
+    finally:
+        proxy.close()
+    allowed = ("dunderquest.grader.inside", "dunderquest.grader.confinement")
+    assert "dunderquest.grader.inside.server" in loaded and "dunderquest.grader.confinement.enter" in loaded
+    extra = [name for name in loaded if name not in ("dunderquest", "dunderquest.grader", "dunderquest.grader.wire",
+                                                     "dunderquest.grader.limits")
+             and not any(name == p or name.startswith(p + ".") for p in allowed)]
+    assert extra == []

@@ -4,9 +4,11 @@ each comes back as the same event, and anything else is refused with ValueError.
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
+from dunderquest.core.catalog import default_catalog, scan
 from dunderquest.core.finale import (
     Accuracy,
     Finished,
@@ -15,8 +17,10 @@ from dunderquest.core.finale import (
     Losses,
     Problem,
     Started,
+    classes_from,
     event_from_json,
     event_to_json,
+    finale_classes,
     finish_first_message,
     level_to_finish_first,
     needed_levels,
@@ -54,11 +58,31 @@ def test_the_finale_waits_for_each_needed_level_in_play_order(workspace):
     assert [level.number for level in needed] == sorted(level.number for level in needed)
     for level in needed:
         assert level_to_finish_first(workspace.progress) == level
-        assert f"Finish level {level.number} first" in finish_first_message(level)
-        workspace.progress.record_pass(level)
+        assert f"Finish level {level.number} first" in finish_first_message(level, workspace.catalog)
+        workspace.progress.record(level, passed=True)
     assert level_to_finish_first(workspace.progress) is None
 
 
 def test_a_model_that_learned_little_comes_with_advice():
     assert Accuracy(896, 1000).advice == ""
     assert "ToTensor scales the pixels" in Accuracy(98, 1000).advice
+
+
+def test_renumbering_the_levels_keeps_the_finale_on_the_classes_it_needs(tmp_path):
+    """The finale finds its levels by the classes they teach, not by their numbers: with a new level
+    put in front and every level after it moved up by one, it still takes each class from the level
+    that teaches it."""
+    levels = tmp_path / "levels"
+    for level in default_catalog():
+        number = level.number + 1 if level.number >= 3 else level.number
+        shutil.copytree(level.folder, levels / f"level{number}_{level.slug}")
+    extra = levels / "level3_extra"
+    extra.mkdir()
+    (extra / "level.toml").write_text('title = "An extra level"\nclass = "Extra"\nsummary = "s"\n', encoding="utf-8")
+    renumbered = scan(levels)
+    assert renumbered.get("3").slug == "extra"
+    taken = {name: level.slug for name, level in finale_classes(renumbered).items()}
+    assert taken == {"Numbers": "numbers", "DataLoader": "dataloader", "no_grad": "no_grad",
+                     "Compose": "transforms", "ToTensor": "transforms", "Normalize": "transforms"}
+    assert [level.number for level in needed_levels(renumbered)] == [4, 8, 9, 11]
+    assert classes_from(renumbered.get("11"), renumbered) == ["Compose", "ToTensor", "Normalize"]

@@ -56,7 +56,7 @@ def test_warm_and_cold_runs_agree_on_the_whole_corpus(grader, catalog):
     requests = "".join(json.dumps([level.id, str(path), 1000 + n]) + "\n" for n, (level, path) in enumerate(files))
     cold = subprocess.run([sys.executable, "-c", COLD], input=requests, capture_output=True, text=True,
                           timeout=900, check=True)
-    cold_results = [LevelResult.from_dict(json.loads(line)) for line in cold.stdout.splitlines()]
+    cold_results = [LevelResult.from_json(json.loads(line)) for line in cold.stdout.splitlines()]
     assert len(cold_results) == len(files)
     for n, ((level, path), cold_result) in enumerate(zip(files, cold_results, strict=True)):
         warm_result = grader.grade(level, path, seed=1000 + n)
@@ -129,7 +129,7 @@ def test_spares_that_died_while_waiting_are_replaced(catalog):
     run still gets live ones and the learner sees a normal result."""
     import time
 
-    from dunderquest.grader.client import GraderClient
+    from dunderquest.grader.service.client import GraderClient
 
     client = GraderClient()
     try:

@@ -23,13 +23,15 @@ class Level:
 
     - `title` (required): the level's name in the game, the list and the reports: "Objects you can call".
     - `class` (required): the class the learner writes, as the checks and the lesson name it.
+    - `also` (optional): more classes the learner writes in the same file (`["ToTensor", "Normalize"]`).
     - `summary` (required): one line saying what the learner is asked to build.
-    - `preview` (optional): the kind of MNIST panel the game draws for this level (`f5`); one of the
-      kinds registered in `grader/preview.py`. Without it the level has no panel.
+    - `panel` (optional): the kind of MNIST panel the game draws for this level (`f5`); one of the
+      kinds registered in `grader/mnist_panel.py`. Without it the level has no panel.
     - `points` (optional, 10 when absent): what passing the level is worth when a teacher grades.
 
-    Beside it: `lesson.md`, `hints.md` (one `## ` section per hint) and `checks.py` (the pytest checks,
-    which take the learner's file from the `sandbox` fixture and the level from the `level` fixture).
+    Beside it: `lesson.md`, `hints.md` (one `## ` section per hint), `checks.py` (the pytest checks,
+    written against `dunderquest.grader.checking`), and, when the checks need helpers inside the
+    sandbox, `probes.py`.
     """
 
     number: int
@@ -37,9 +39,15 @@ class Level:
     title: str
     class_name: str  # what the learner writes: the `class` key
     summary: str
-    preview: str | None  # the MNIST panel's kind, or None for a level without one
+    panel: str | None  # the MNIST panel's kind, or None for a level without one
     folder: Path
     points: float = 10.0
+    also: tuple[str, ...] = ()  # more classes the learner writes in the same file: the `also` key
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """Every class the learner writes in this level's file, the main one first."""
+        return (self.class_name, *self.also)
 
     @property
     def id(self) -> str:
@@ -57,6 +65,12 @@ class Level:
     @property
     def checks_path(self) -> Path:
         return self.folder / "checks.py"
+
+    @property
+    def probes_path(self) -> Path | None:
+        """The level's helpers that run in the sandbox beside the learner's code, if it has any."""
+        path = self.folder / "probes.py"
+        return path if path.is_file() else None
 
     def lesson(self) -> str:
         return (self.folder / "lesson.md").read_text(encoding="utf-8")
@@ -136,13 +150,19 @@ def load_level(folder: Path) -> Level:
         title=meta["title"],
         class_name=meta["class"],
         summary=meta["summary"],
-        preview=meta.get("preview"),
+        panel=meta.get("panel"),
         folder=folder,
         points=float(meta.get("points", 10)),
+        also=tuple(meta.get("also", ())),
     )
+
+
+def scan(levels_dir: Path) -> Catalog:
+    """The catalog of the level folders in `levels_dir`."""
+    folders = [p for p in levels_dir.iterdir() if p.is_dir() and _FOLDER.match(p.name)]
+    return Catalog([load_level(folder) for folder in folders])
 
 
 @cache
 def default_catalog() -> Catalog:
-    folders = [p for p in LEVELS_DIR.iterdir() if p.is_dir() and _FOLDER.match(p.name)]
-    return Catalog([load_level(folder) for folder in folders])
+    return scan(LEVELS_DIR)

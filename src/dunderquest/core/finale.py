@@ -11,33 +11,40 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .catalog import Catalog, Level, UnknownLevel
+from .catalog import Catalog, Level
 from .progress import Progress, Status
 
-# The levels whose classes the finale runs, by id, with what it takes from each.
-NEEDED = {
-    "level3": ("Numbers",),
-    "level7": ("DataLoader",),
-    "level8": ("no_grad",),
-    "level10": ("Compose", "ToTensor", "Normalize"),
-}
+# The classes the finale runs. Each comes from the level whose file has it (its `class` or `also` in
+# level.toml), the last such level in play order: levels are found by the classes they teach, so
+# adding or renumbering levels never points the finale at the wrong file.
+NEEDED = ("Numbers", "DataLoader", "no_grad", "Compose", "ToTensor", "Normalize")
+
+
+def finale_classes(catalog: Catalog) -> dict[str, Level]:
+    """Each class of NEEDED that some level has, with the level it comes from."""
+    found: dict[str, Level] = {}
+    for level in catalog:
+        for name in level.classes:
+            if name in NEEDED:
+                found[name] = level
+    return {name: found[name] for name in NEEDED if name in found}
 
 
 def needed_levels(catalog: Catalog) -> list[Level]:
-    """The levels of NEEDED that the catalog has, in play order."""
-    levels = []
-    for level_id in NEEDED:
-        try:
-            levels.append(catalog.get(level_id))
-        except UnknownLevel:
-            continue
-    return levels
+    """The levels the finale takes classes from, in play order."""
+    levels = {level.id: level for level in finale_classes(catalog).values()}
+    return sorted(levels.values(), key=lambda level: level.number)
 
 
-def missing_level_ids(catalog: Catalog) -> list[str]:
-    """Levels the finale needs that this copy of dunderquest does not have (none in a release)."""
-    have = {level.id for level in needed_levels(catalog)}
-    return [level_id for level_id in NEEDED if level_id not in have]
+def classes_from(level: Level, catalog: Catalog) -> list[str]:
+    """The classes of NEEDED that the finale takes from `level`."""
+    return [name for name, source in finale_classes(catalog).items() if source.id == level.id]
+
+
+def missing_classes(catalog: Catalog) -> list[str]:
+    """Classes the finale needs that no level of this catalog has (none in a release)."""
+    have = finale_classes(catalog)
+    return [name for name in NEEDED if name not in have]
 
 
 def level_to_finish_first(progress: Progress) -> Level | None:
@@ -49,8 +56,8 @@ def level_to_finish_first(progress: Progress) -> Level | None:
     return None
 
 
-def finish_first_message(level: Level) -> str:
-    uses = ", ".join(f"`{name}`" for name in NEEDED[level.id])
+def finish_first_message(level: Level, catalog: Catalog) -> str:
+    uses = ", ".join(f"`{name}`" for name in classes_from(level, catalog))
     return (f"The finale trains a model with your own classes, and it needs your {uses} from level "
             f"{level.number} ({level.title}). Finish level {level.number} first: dunderquest check "
             f"{level.number}")

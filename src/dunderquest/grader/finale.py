@@ -1,7 +1,7 @@
 """The finale's trusted driver: it loads the learner's files for the levels the finale needs into one
-sandbox, has the sandbox train a small model with their classes (finale_training.py, on the far
-side), and reports the run as events (core/finale.py): the losses a slice of steps at a time, then
-the test accuracy and a grid of test digits with the model's guesses.
+sandbox, has the sandbox train a small model with their classes (inside/finale_training.py, on the
+far side), and reports the run as events (core/finale.py): the losses a slice of steps at a time,
+then the test accuracy and a grid of test digits with the model's guesses.
 
 Every call into the sandbox has its own deadline, and whatever the learner's code does is turned
 into a `Problem` event in plain words. The accuracy is counted here, against labels this process
@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
+from ..core.catalog import Level
 from ..core.data import current_source
 from ..core.finale import (
-    NEEDED,
     Accuracy,
     Event,
     Finished,
@@ -25,11 +25,16 @@ from ..core.finale import (
     Losses,
     Problem,
     Started,
-    missing_level_ids,
+    finale_classes,
+    missing_classes,
     needed_levels,
 )
 from ..core.workspace import Workspace
-from .sandbox import LearnerRaised, Sandbox, SandboxProblem
+from .messages import LearnerRaised, SandboxProblem
+from .proxy import SandboxProxy
+
+if TYPE_CHECKING:
+    from .service.processes import SandboxSource
 
 TRAIN_SIZE, TEST_SIZE = 4000, 1000  # the whole embedded sample; the same share of the full set
 EPOCHS, BATCH_SIZE, LEARNING_RATE = 5, 32, 0.05
@@ -41,23 +46,18 @@ STEP_TIMEOUT = 15.0  # one slice of training steps
 EVALUATE_TIMEOUT = 20.0
 
 
-def finale_events(workspace: Workspace, *, start: Any = None, seed: int = 0) -> Iterator[Event]:
+def finale_events(workspace: Workspace, sandboxes: SandboxSource, *, seed: int = 0) -> Iterator[Event]:
     """Runs the finale with the learner's files in `workspace`, yielding its events as they happen.
-    The last event is `Finished` or `Problem`. `start` makes a sandbox process; by default this
-    process imports torch and forks a zygote for it, as a one-off check does."""
+    The last event is `Finished` or `Problem`."""
     began = time.monotonic()
-    if missing := missing_level_ids(workspace.catalog):
-        yield Problem(f"This copy of dunderquest lacks the levels the finale needs: {', '.join(missing)}.")
+    if missing := missing_classes(workspace.catalog):
+        yield Problem(f"These levels lack classes the finale needs: {', '.join(missing)}.")
         return
-    if start is None:
-        from .sandbox_forker import forked_sandboxes
-
-        start = forked_sandboxes()  # before any reference value exists in this process
     levels = needed_levels(workspace.catalog)
     files = [(workspace.exercise(level), level.exercise_path, level.folder.name) for level in levels]
-    sandbox = Sandbox(files[0][0], files[0][1], start=start, module_name=files[0][2], also=files[1:])
+    sandbox = SandboxProxy(files[0][0], files[0][1], sandboxes=sandboxes, module_name=files[0][2], also=files[1:])
     try:
-        yield from _run(sandbox, levels, seed, began)
+        yield from _run(sandbox, finale_classes(workspace.catalog), seed, began)
     except SandboxProblem as problem:
         yield Problem(_message(problem))
     except (KeyError, TypeError, ValueError, AttributeError) as err:  # the sandbox is the learner's: it may lie
@@ -67,12 +67,11 @@ def finale_events(workspace: Workspace, *, start: Any = None, seed: int = 0) -> 
         sandbox.close()
 
 
-def _run(sandbox: Sandbox, levels: list, seed: int, began: float) -> Iterator[Event]:
+def _run(sandbox: SandboxProxy, sources: dict[str, Level], seed: int, began: float) -> Iterator[Event]:
     from torchvision.datasets import MNIST
 
     source = current_source()
-    classes = {name: sandbox.learner_class(name, level.folder.name)
-               for level in levels for name in NEEDED[level.id]}
+    classes = {name: sandbox.learner_class(name, level.folder.name) for name, level in sources.items()}
     training = sandbox.make(
         "finale_training", "the finale's training", numbers=classes["Numbers"],
         data_loader=classes["DataLoader"], compose=classes["Compose"], to_tensor=classes["ToTensor"],
@@ -112,7 +111,7 @@ def _run(sandbox: Sandbox, levels: list, seed: int, began: float) -> Iterator[Ev
                                   "through DataLoader(test_numbers, batch_size=250)")
     guesses = [int(guess) for guess in evaluated["guesses"]]
     if len(guesses) != TEST_SIZE:
-        loader_file = next(level.exercise_path for level in levels if "DataLoader" in NEEDED[level.id])
+        loader_file = sources["DataLoader"].exercise_path
         yield Problem(f"Your DataLoader gave {len(guesses)} test digits in one pass without shuffling; there are "
                       f"{TEST_SIZE}. Look at how it ends a pass ({loader_file}).")
         return

@@ -6,6 +6,7 @@ from functools import cached_property
 from typing import Any
 
 from ..core.data import MnistSource
+from .inside.mnist import as_tensors, seeded_loader
 
 
 class Mnist:
@@ -45,7 +46,7 @@ class Mnist:
 
     @cached_property
     def _images(self) -> Any:
-        return self.train.data.unsqueeze(1).float().div(255)
+        return as_tensors(self.train)
 
     def images(self) -> Any:
         """All images as `ToTensor()` makes them: float32 in [0, 1], shape [N, 1, 28, 28]."""
@@ -56,8 +57,4 @@ class Mnist:
 
     def loader(self, batch_size: int, seed: int) -> Any:
         """A shuffled DataLoader over `tensor_dataset()`, seeded."""
-        import torch
-        from torch.utils.data import DataLoader
-
-        generator = torch.Generator().manual_seed(seed)
-        return DataLoader(self.tensor_dataset(), batch_size=batch_size, shuffle=True, generator=generator)
+        return seeded_loader(self.tensor_dataset(), batch_size, True, seed)

@@ -1,7 +1,7 @@
 """Objects that live in the sandbox, as the checks hold them.
 
 A `Remote` stands for an object of the learner's code: Python's own protocols on it (call, `len()`,
-indexing, iteration, `in`) are requests to its sandbox (see sandbox.py), which runs the learner's
+indexing, iteration, `in`) are requests to its sandbox (see proxy.py), which runs the learner's
 code over there under a deadline. `Named` gives an argument the name a message should show for it.
 This module imports nothing of the grader, so both the sandbox proxy and the expectations can use it.
 """

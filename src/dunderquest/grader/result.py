@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-OUTPUT_CUT = ("Your code printed more than the grader keeps ({limit} MB), so its output was cut there; "
-              "the checks went on.")
 STOPPED_BY_CODE = ("Your code stopped the grader itself while it ran (it ended one of the grader's "
                    "processes), so this check could not be trusted to finish. Look for os.kill(), signal "
                    "calls, or anything else that ends other processes.")
@@ -32,17 +30,14 @@ class LevelResult:
     notes: list[str] = field(default_factory=list)  # what the learner should know even when all passed
 
     def to_json(self) -> dict:
-        return {"level": self.level, "title": self.title, "passed": self.passed, "data": self.data,
-                "checks": [{"name": c.name, "passed": c.passed, "message": c.message} for c in self.checks],
-                "notes": list(self.notes)}
+        """As JSON: what `dunderquest check --format json` prints, and what a runner sends back."""
+        return asdict(self)
 
     @classmethod
-    def from_dict(cls, raw: dict) -> LevelResult:
+    def from_json(cls, raw: dict) -> LevelResult:
+        raw = dict(raw)
         checks = [CheckResult(**c) for c in raw.pop("checks")]
         return cls(**raw, checks=checks)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
     @classmethod
     def not_run(cls, level: Any, message: str) -> LevelResult:

@@ -1,28 +1,33 @@
 """Grading one level: pytest runs the level's checks in this (trusted) process, and the checks drive
-the learner's code in a sandbox process. The result is complete by construction: every check that
-was collected gets exactly one outcome, and a check that produced none counts as failed."""
+the learner's code in a sandbox process. One run at a time (`grade`), or many in one pytest session
+(`GraderPlugin` with `await_assignment`, as a warm runner does: service/runners.py). The result is
+complete by construction: every check that was collected gets exactly one outcome, and a check that
+produced none counts as failed."""
 
 from __future__ import annotations
 
 import os
 import random
-import socket
 import sys
 import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..core.catalog import LEVELS_DIR, Level, check_title, default_catalog
+import pytest
+
+from ..core.catalog import LEVELS_DIR, Level, check_title
 from ..core.data import current_source
-from . import wire
+from .confinement.protections import BY_NAME
 from .expect import CheckFailed
-from .forked_sandbox import SandboxMaker, receive, send
-from .preview import preview
+from .messages import LoadFailed, SandboxProblem
+from .proxy import SandboxProxy
 from .reference import Mnist
-from .result import OUTPUT_CUT, STOPPED_BY_CODE, CheckResult, LevelResult
-from .sandbox import OUTPUT_LIMIT, LoadFailed, Sandbox, SandboxProblem
+from .result import STOPPED_BY_CODE, CheckResult, LevelResult
+
+if TYPE_CHECKING:
+    from .service.processes import SandboxSource
 
 
 def check_name(function: Any) -> str:
@@ -40,12 +45,12 @@ def message_for(exc: BaseException) -> str:
 
 @dataclass
 class Assignment:
-    """What one grading run is about: the level, the learner's file, and how to reach a sandbox."""
+    """What one grading run is about: the level, the learner's file, and where its sandboxes come from."""
 
     level: Level
     learner_file: Path
     display_path: str
-    start: Any  # makes a sandbox process (see sandbox.SandboxProcess)
+    sandboxes: SandboxSource
     mnist: Mnist
     seed: int
 
@@ -66,7 +71,7 @@ class GraderPlugin:
         self.await_assignment = await_assignment
         self.on_result = on_result
         self.began = time.monotonic()
-        self._sandbox: Sandbox | None = None
+        self._sandbox: SandboxProxy | None = None
         self.expected: list[tuple[str, str]] = []
         self.outcomes: dict[str, CheckResult] = {}
         self.collect_errors: dict[str, str] = {}  # checks file -> error
@@ -74,23 +79,23 @@ class GraderPlugin:
 
     # fixtures ----------------------------------------------------------------------------------
 
-    import pytest as _pytest
-
-    @_pytest.fixture(scope="session")
-    def sandbox(self) -> Sandbox:
+    @pytest.fixture(scope="session")
+    def sandbox(self) -> SandboxProxy:
+        """The learner's file, loaded in a sandbox (see proxy.py)."""
         return self._sandbox
 
-    @_pytest.fixture(scope="session")
+    @pytest.fixture(scope="session")
     def level(self) -> Level:
         """The level being graded (its class name, its title). The learner's file, as a message should
         name it, is `sandbox.display_path`: it is not always `level.exercise_path`."""
         return self.assignment.level
 
-    @_pytest.fixture(scope="session")
+    @pytest.fixture(scope="session")
     def mnist(self) -> Mnist:
+        """The reference MNIST: torchvision's own objects over the data in use (see reference.py)."""
         return self.assignment.mnist
 
-    @_pytest.fixture(scope="session")
+    @pytest.fixture(scope="session")
     def rng(self) -> random.Random:
         """Seeds and sample indices, chosen afresh on every run, so answers cannot be known ahead."""
         return random.Random(self.assignment.seed)
@@ -102,7 +107,7 @@ class GraderPlugin:
         # the learner reads our messages. Python's plain traceback format costs next to nothing.
         config.option.tbstyle = "native"
 
-    @_pytest.hookimpl(tryfirst=True)
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: Any) -> bool:
         by_file: dict[Path, list[Any]] = {}
         for item in session.items:
@@ -115,8 +120,9 @@ class GraderPlugin:
                 return True
             self.began = time.monotonic()
             self.outcomes, self.load_messages = {}, set()
-            self._sandbox = Sandbox(task.learner_file, task.display_path, start=task.start,
-                                    module_name=task.level.folder.name, seed=task.seed)
+            self._sandbox = SandboxProxy(task.learner_file, task.display_path, sandboxes=task.sandboxes,
+                                         module_name=task.level.folder.name, seed=task.seed,
+                                         probes=task.level.probes_path)
             items = by_file.get(task.level.checks_path, [])
             self.expected = [(item.name, check_name(item.function)) for item in items]
             for number, item in enumerate(items):  # the last one's teardown ends the session's fixtures too
@@ -136,13 +142,11 @@ class GraderPlugin:
         if self._sandbox is not None:
             self._sandbox.close()
 
-    @_pytest.hookimpl(tryfirst=True)
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item: Any, call: Any) -> Any:
         """Records the check's outcome, and gives pytest its report of this phase without a formatted
         traceback: the learner reads our message instead, and formatting one took longer than most
         checks do."""
-        import pytest
-
         excinfo = call.excinfo
         skipped = excinfo is not None and isinstance(excinfo.value, pytest.skip.Exception)
         outcome = "passed" if excinfo is None else "skipped" if skipped else "failed"
@@ -192,12 +196,12 @@ class GraderPlugin:
     def level_result(self, began: float) -> LevelResult:
         task = self.assignment
         checks = self.results()
-        if getattr(task.start, "zygote_died", lambda: False)():
+        if getattr(task.sandboxes, "zygote_died", lambda: False)():
             # The learner's code killed the process that makes sandboxes: whatever the checks saw,
             # the run cannot be trusted. (On the warm grader the same thing loses the whole run.)
             checks = [CheckResult(c.id, c.name, False, STOPPED_BY_CODE) for c in checks]
         cut = self._sandbox is not None and self._sandbox.output_was_cut
-        notes = [OUTPUT_CUT.format(limit=OUTPUT_LIMIT // 2**20)] if cut else []
+        notes = [BY_NAME["output cap"].stops] if cut else []
         return LevelResult(task.level.id, task.level.title, all(c.passed for c in checks),
                            task.mnist.source.description, checks, round(time.monotonic() - began, 3), notes)
 
@@ -214,94 +218,16 @@ PYTEST_ARGS = [
 
 
 def run_pytest(plugin: GraderPlugin, paths: list[Path]) -> None:
-    import pytest
-
     pytest.main([*PYTEST_ARGS, "--rootdir", str(LEVELS_DIR), *map(str, paths)], plugins=[plugin])
 
 
-def grade(level: Level, learner_file: Path, *, display_path: str | None = None,
-          mnist: Mnist | None = None, start: Any = None, seed: int | None = None) -> LevelResult:
-    """Runs `level`'s checks against `learner_file`. Never raises for anything the learner wrote.
-
-    `start` makes a sandbox process; by default this process imports torch and forks a zygote
-    for them (the cold path)."""
+def grade(level: Level, learner_file: Path, *, sandboxes: SandboxSource, display_path: str | None = None,
+          mnist: Mnist | None = None, seed: int | None = None) -> LevelResult:
+    """Runs `level`'s checks against `learner_file`, with sandboxes from `sandboxes`. Never raises
+    for anything the learner wrote."""
     began = time.monotonic()
-    if start is None:
-        from .sandbox_forker import forked_sandboxes
-
-        start = forked_sandboxes()
     seed = seed if seed is not None else int.from_bytes(os.urandom(4), "big")
-    plugin = GraderPlugin(Assignment(level, Path(learner_file), display_path or level.exercise_path, start,
+    plugin = GraderPlugin(Assignment(level, Path(learner_file), display_path or level.exercise_path, sandboxes,
                                      mnist or Mnist(current_source()), seed))
     run_pytest(plugin, [level.checks_path])
     return plugin.level_result(began)
-
-
-# -- a runner's life, in a process the zygote forked (see zygote.py) ---------------------------
-
-
-def preloaded_mnist() -> Mnist | None:
-    """The reference MNIST, read while the runner is still a spare (None if that fails: the run
-    will then read it itself and report any problem)."""
-    try:
-        return Mnist(current_source()).preload()
-    except Exception:
-        return None
-
-
-RUNS_PER_RUNNER = 100  # then it exits, and the zygote forks a fresh one: its memory stays bounded
-
-
-def serve_requests(ctl: socket.socket) -> None:
-    """A runner's life: read MNIST and collect every level's checks while idle, then answer the
-    requests the zygote sends on `ctl` (grade or preview), one after another, each with sandboxes
-    from the zygote, until the zygote closes the channel or RUNS_PER_RUNNER were served. Each answer
-    goes back as "done" (see forked_sandbox.py); the learner's code never runs in this process, so one
-    request's file cannot reach the next one's."""
-    mnist = preloaded_mnist()
-    served = 0
-    in_flight = False
-
-    def done(reply: dict) -> None:
-        nonlocal served, in_flight
-        served += 1
-        in_flight = False
-        send(ctl, {"op": "done", "reply": reply, "last": served >= RUNS_PER_RUNNER})
-
-    def await_assignment() -> Assignment | None:
-        nonlocal in_flight
-        while served < RUNS_PER_RUNNER:
-            try:
-                request = receive(ctl)[0]["request"]
-            except (EOFError, OSError, KeyError, wire.WireError):
-                return None  # the zygote closed this runner: nothing more to do
-            in_flight = True
-            try:
-                level = default_catalog().get(request["level"])
-                source = current_source()
-                reference = mnist if mnist is not None and mnist.source == source else Mnist(source)
-                if request.get("op") == "preview":
-                    done({"ok": True, "preview": preview(level, request["file"], int(request.get("start", 0)),
-                                                         source=source, spawn=SandboxMaker(ctl))})
-                    continue
-                if request.get("op") != "grade":
-                    raise ValueError(f"unknown op {request.get('op')!r}")
-            except Exception as exc:  # a request we cannot serve: say so, in one line
-                done({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
-                continue
-            seed = request.get("seed")
-            return Assignment(level, Path(request["file"]), request.get("display") or level.exercise_path,
-                              SandboxMaker(ctl), reference,
-                              seed if seed is not None else int.from_bytes(os.urandom(4), "big"))
-        return None
-
-    def on_result(result: LevelResult) -> None:
-        done({"ok": True, "result": result.as_dict()})
-
-    plugin = GraderPlugin(await_assignment=await_assignment, on_result=on_result)
-    try:
-        run_pytest(plugin, [level.checks_path for level in default_catalog()])
-    except Exception:  # a bug of ours
-        traceback.print_exc(file=sys.stderr)
-    if in_flight:  # pytest stopped in the middle of a run: answer it rather than leave the client waiting
-        done({"ok": False, "error": "the grader's runner stopped in the middle of a run"})

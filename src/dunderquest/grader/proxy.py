@@ -1,5 +1,6 @@
-"""The trusted side of the sandbox: start a sandbox process, ask it to run the learner's code, and
-turn whatever happens (a value, an exception, a hang, a crash) into something a check can judge.
+"""The trusted side's proxy of a sandbox: it starts a sandbox process, asks it to run the learner's
+code, and turns whatever happens (a value, an exception, a hang, a crash) into something a check can
+judge. The checks get it as their `sandbox` fixture.
 
 Checks work with `Remote` objects (see remote.py): stand-ins for objects that live in the sandbox.
 Calling, indexing, `len()` and iterating a `Remote` run the learner's code over there, each call
@@ -11,112 +12,28 @@ from __future__ import annotations
 import hashlib
 import os
 import select
-import signal
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from . import wire
 from .expect import describe, is_tensor
+from .limits import DEFAULT_TIMEOUT, STARTUP_TIMEOUT
+from .messages import (
+    LearnerRaised,
+    LoadFailed,
+    SandboxGone,
+    death_message,
+    load_message,
+    raised_message,
+    timeout_message,
+    unreadable_message,
+)
 from .remote import Named, Remote
 
-DEFAULT_TIMEOUT = 10.0
-STARTUP_TIMEOUT = 60.0  # a forked sandbox is ready in milliseconds; a spawned one imports torch first
-OUTPUT_LIMIT = 16 * 1024 * 1024  # bytes of print() output kept; past that it is dropped (see protections.py)
-# What the learner's code may use above what a sandbox holds when it starts: torch alone maps about
-# 3.4 GB of address space; the finale's training and the MNIST checks use a few hundred MB more.
-MEMORY_LIMIT = 2 * 1024**3
-CPU_LIMIT = 120  # seconds of processor time in one sandbox (the finale's training uses well under that)
-PROCESS_LIMIT = 64  # processes and threads started in a sandbox's PID namespace (pid_max caps it near 300)
-CHANNEL_BROKEN = 70  # a sandbox's exit code when it can no longer talk to the grader
-TOO_MANY_PROCESSES = 71  # a sandbox's exit code when its PID namespace was ended for starting too many
-NO_PROCESSES_NEEDED = "Your class should not need os.fork(), subprocesses or many threads."
-
-
-# -- what can go wrong, in the learner's words ----------------------------------------------------
-
-
-class SandboxProblem(Exception):
-    """Something the learner's code did that ends a check. `str()` is the message for the learner;
-    `line` is the line of the learner's file involved, when known."""
-
-    line: int | None = None
-
-
-class LearnerRaised(SandboxProblem):
-    def __init__(self, message: str, error: dict):
-        super().__init__(message)
-        self.error = error
-        self.line = error.get("line") if isinstance(error.get("line"), int) else None
-
-    @property
-    def type_name(self) -> str:
-        return str(self.error.get("type"))
-
-
-class SandboxGone(SandboxProblem):
-    """The sandbox hung, crashed or exited."""
-
-
-class LoadFailed(SandboxProblem):
-    """The learner's file did not load, or lacks the class the level asks for."""
-
-
-def where(error: dict, display_path: str) -> str:
-    if not error.get("line"):
-        return ""
-    place = f" ({display_path}, line {error['line']}"
-    if error.get("function") and error["function"] != "<module>":
-        place += f", in {error['function']}"
-    place += ")"
-    if error.get("source"):
-        place += f":\n    {error['source']}"
-    return place
-
-
-def raised_message(expr: str, error: dict, display_path: str) -> str:
-    kind, text = error.get("type", "an exception"), error.get("message", "")
-    if error.get("ours"):
-        return f"`{expr}` gave back something the grader cannot read: {text}."
-    if kind == "OSError" and "[Errno 27]" in text:  # EFBIG: a file reached its limit
-        return (f"While running `{expr}`, your code wrote a file larger than {OUTPUT_LIMIT // 2**20} MB, "
-                f"which a sandbox does not allow{where(error, display_path)}.")
-    if kind == "MemoryError" or "can't allocate memory" in text or "Cannot allocate memory" in text:
-        return (f"While running `{expr}`, your code used more than {MEMORY_LIMIT // 2**30} GB of memory, so "
-                f"it was stopped{where(error, display_path)}. Look for a list or tensor that keeps growing.")
-    if kind == "BlockingIOError" and "[Errno 11]" in text:  # EAGAIN from fork(): the process limit
-        return (f"While running `{expr}`, your code started more processes than a sandbox allows, so it was "
-                f"stopped{where(error, display_path)}. {NO_PROCESSES_NEEDED}")
-    if kind == "PermissionError" and "[Errno 13] Permission denied: '" in text:  # Landlock: not its folder
-        return (f"While running `{expr}`, your code tried to open a file outside the folder a sandbox may use "
-                f"({text.split(': ', 1)[-1]}){where(error, display_path)}. Your class should only use what "
-                "it is given.")
-    if "[Errno 101]" in text or kind == "PermissionError" and text.endswith("Permission denied"):
-        return (f"While running `{expr}`, your code tried to use the network, which a sandbox does not "
-                f"have ({kind}: {text}){where(error, display_path)}.")
-    if kind in ("PermissionError", "ProcessLookupError") and ("[Errno 1]" in text or "[Errno 3]" in text):
-        return (f"While running `{expr}`, your code tried to signal or trace a process outside its sandbox, "
-                f"which it cannot see ({kind}: {text}){where(error, display_path)}.")
-    if kind == "SystemExit":
-        return (f"`{expr}` called exit() (SystemExit){where(error, display_path)}. Your class should "
-                "return a value, not end the program.")
-    detail = f": {text}" if text else ""
-    return f"`{expr}` raised {kind}{detail}{where(error, display_path)}"
-
-
-# -- processes -------------------------------------------------------------------------------------
-
-
-class SandboxProcess(Protocol):
-    pid: int
-    rfd: int  # we read the sandbox's answers here
-    wfd: int  # and write our requests here
-
-    def kill(self) -> None: ...
-    def wait(self, timeout: float) -> int | None: ...
-    def output_tail(self) -> str: ...
-    def output_cut(self) -> bool: ...
+if TYPE_CHECKING:
+    from .service.processes import SandboxProcess, SandboxSource
 
 
 # -- the client ------------------------------------------------------------------------------------
@@ -138,13 +55,16 @@ def sandbox_seed(run_seed: int) -> int:
     return int.from_bytes(hashlib.sha256(f"sandbox {run_seed}".encode()).digest()[:4], "big")
 
 
-class Sandbox:
-    """One learner file, loaded in a sandbox process. A hang or a crash ends that process; the next
-    request starts a fresh one and loads the file again, so one broken check never spoils the next."""
+class SandboxProxy:
+    """One learner file, loaded in a sandbox process started by `sandboxes` (a sandbox source, see
+    service/processes.py). A hang or a crash ends that process; the next request starts a fresh one
+    and loads the file again, so one broken check never spoils the next. `probes` are the level's own
+    helpers (its probes.py), run in each sandbox before the learner's file."""
 
-    def __init__(self, learner_file: Path, display_path: str, *, start: Any,
+    def __init__(self, learner_file: Path, display_path: str, *, sandboxes: SandboxSource,
                  timeout: float = DEFAULT_TIMEOUT, module_name: str = "learner",
-                 also: Sequence[tuple[Path, str, str]] = (), seed: int | None = None):
+                 also: Sequence[tuple[Path, str, str]] = (), seed: int | None = None,
+                 probes: Path | None = None):
         self.learner_file = Path(learner_file).resolve()
         # Seeds Python's and torch's global random state before the learner's file runs, so code that
         # draws from them behaves the same in every sandbox of a run, warm or cold, and `--seed`
@@ -154,7 +74,8 @@ class Sandbox:
         # More learner files to load into the same process after this one, as (file, display path,
         # module name): the finale runs the classes of several levels together.
         self.also = [(Path(file).resolve(), display, module) for file, display, module in also]
-        self.start = start
+        self.sandboxes = sandboxes
+        self.probes = probes
         self.timeout = timeout
         self.module_name = module_name
         self.process: SandboxProcess | None = None
@@ -176,7 +97,7 @@ class Sandbox:
         if self.process is not None and self.loaded:
             return self.process
         if self.process is None:
-            self.process = self.start()
+            self.process = self.sandboxes()
         try:
             hello, _ = self._receive(self.process, time.monotonic() + STARTUP_TIMEOUT,
                                      "starting Python for your code")
@@ -185,6 +106,8 @@ class Sandbox:
         if not hello.get("ready"):
             self._stop()
             raise SandboxGone("The sandbox that runs your code did not start properly.")
+        if self.probes is not None:
+            self._load_probes()
         for file, display, module in [(self.learner_file, self.display_path, self.module_name), *self.also]:
             try:  # the sandbox may not read the learner's folder: it gets the file's text
                 text = file.read_bytes()
@@ -202,7 +125,7 @@ class Sandbox:
                 raise self.load_error from None
             if not reply.get("ok"):
                 error = reply.get("error") or {}
-                self.load_error = LoadFailed(self._load_message(error, display))
+                self.load_error = LoadFailed(load_message(error, display))
                 self.load_error.line = error.get("line") if isinstance(error.get("line"), int) else None
                 self._stop()
                 raise self.load_error
@@ -211,17 +134,16 @@ class Sandbox:
         self.loaded = True
         return self.process
 
-    def _load_message(self, error: dict, display_path: str) -> str:
-        if error.get("type") in ("SyntaxError", "IndentationError", "TabError") and error.get("line"):
-            column = f", column {error['column']}" if error.get("column") else ""
-            pointer = ""
-            if error.get("source") and error.get("column"):
-                pointer = f"\n    {error['source']}\n    {' ' * (int(error['column']) - 1)}^"
-            return (f"Python cannot read {display_path}: {error['type']} at line {error['line']}"
-                    f"{column}: {error.get('message', '')}{pointer}")
-        return (f"Running {display_path} raised {error.get('type')}: {error.get('message', '')}"
-                f"{where(error, display_path)}. The file must run without errors before its class "
-                "can be checked.")
+    def _load_probes(self) -> None:
+        """Runs the level's probes.py in the sandbox, from its text (the sandbox may not read the
+        level's folder). It is the grader's own code: if it fails, that is dunderquest's problem."""
+        request = {"op": "probes", "path": str(self.probes), "module": f"{self.module_name}_probes"}
+        reply, _ = self._exchange(request, [self.probes.read_bytes()], "loading the level's probes", self.timeout,
+                                  None)
+        if not reply.get("ok"):
+            error = reply.get("error") or {}
+            raise RuntimeError(f"the level's probes.py failed in the sandbox: {error.get('type')}: "
+                               f"{error.get('message')}")
 
     def display_of(self, error: dict) -> str:
         """The display path of the learner file an error came from (the main one when unknown)."""
@@ -288,50 +210,14 @@ class Sandbox:
             return wire.read_frame_from(read)
         except TimeoutError:
             self._stop()
-            seconds = f"{timeout:g} s" if timeout else "the time allowed"
-            hint = on_timeout or "Look for a loop that never ends, or a call that waits forever."
-            message = f"`{expr}` did not finish within {seconds}, so it was stopped. {hint}"
-            raise SandboxGone(message) from None
+            raise SandboxGone(timeout_message(expr, timeout, on_timeout)) from None
         except (EOFError, OSError, wire.WireError) as err:
-            message = self._death_message(process, expr, err)
+            if isinstance(err, wire.WireError):
+                message = unreadable_message(expr, str(err))
+            else:
+                message = death_message(expr, process.wait(2), process.output_tail(), self.display_path)
             self._stop()
             raise SandboxGone(message) from None
-
-    def _death_message(self, process: SandboxProcess, expr: str, err: Exception) -> str:
-        code = process.wait(2)
-        tail = process.output_tail().strip()
-        printed = ""
-        if tail:
-            lines = tail.splitlines()[-5:]
-            printed = "\nThe last lines it printed:\n" + "\n".join("    " + line[:200] for line in lines)
-        if isinstance(err, wire.WireError):
-            return f"While running `{expr}`, the sandbox sent back something unreadable ({err})."
-        if code is None or code == 0:
-            return (f"While running `{expr}`, your code ended the Python process it ran in. Look for "
-                    f"os._exit() or a closed standard stream in {self.display_path}.{printed}")
-        if code == TOO_MANY_PROCESSES:
-            return (f"While running `{expr}`, your code started more processes or threads than a sandbox allows "
-                    f"({PROCESS_LIMIT}), so it was stopped. {NO_PROCESSES_NEEDED}")
-        if code == CHANNEL_BROKEN:
-            return (f"While running `{expr}`, your code cut the sandbox off from the grader: it closed or "
-                    "replaced the file descriptors the sandbox talks through. Look for os.close() or "
-                    f"os.dup2() in {self.display_path}.{printed}")
-        if code > 0:
-            return (f"While running `{expr}`, your code ended the Python process with exit code {code}. "
-                    f"Look for os._exit() in {self.display_path}.{printed}")
-        sig = -code
-        if sig == signal.SIGXFSZ:
-            return (f"While running `{expr}`, your code wrote more than {OUTPUT_LIMIT // 2**20} MB to one file, "
-                    "so it was stopped. Look for a print() or write() inside a loop that never ends.")
-        if sig == signal.SIGXCPU:
-            return (f"While running `{expr}`, your code used more than {CPU_LIMIT} s of processor time in "
-                    "this sandbox, so it was stopped. Look for a loop, or a thread, that never ends.")
-        if sig == signal.SIGKILL:
-            return (f"While running `{expr}`, the process running your code was killed (SIGKILL): by your "
-                    "code itself (look for os.kill() or signal calls), or by the system because the machine "
-                    "ran out of memory (look for a list or tensor that keeps growing).")
-        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else f"signal {sig}"
-        return f"While running `{expr}`, the process running your code crashed ({name}).{printed}"
 
     # -- operations ------------------------------------------------------------------------------
 
@@ -434,7 +320,8 @@ class Sandbox:
         return self._value(self.request({"op": "getattr", "ref": remote._node(), "name": name}, [],
                                         expr, **kw), expr)
 
-    def same(self, a: Remote, b: Remote) -> bool:
+    def is_same_object(self, a: Remote, b: Remote) -> bool:
+        """`a is b`, in the sandbox."""
         reply = self.request({"op": "same", "a": a._node(), "b": b._node()}, [], f"{a.expr} is {b.expr}")
         return bool(self._value(reply, ""))
 
@@ -481,12 +368,14 @@ class Sandbox:
             self._source = read_source(self.learner_file)
         return self._source
 
-    def make(self, kind: str, expr: str, *, timeout: float | None = None, **args: Any) -> Remote:
-        """A real PyTorch object (or a probe) built in the sandbox: `make("mnist_loader", ...)`.
-        This runs the grader's code, not the learner's, so it may be given a longer deadline."""
+    def make(self, maker: str, expr: str, /, *, timeout: float | None = None, **args: Any) -> Remote:
+        """An object built in the sandbox by name, from `args` (plain values or Remotes): a real
+        PyTorch object or helper (inside/makers.py, `make("mnist_loader", ...)`), or a public function or
+        class of the level's probes.py. This runs the grader's code, not the learner's, so it may be
+        given a longer deadline. `expr` is what messages call the result."""
         blobs: list[bytes] = []
         names = list(args)
         nodes = self._encode_args([args[n] for n in names], blobs)
-        reply = self.request({"op": "make", "kind": kind, "args": dict(zip(names, nodes, strict=True))},
+        reply = self.request({"op": "make", "name": maker, "args": dict(zip(names, nodes, strict=True))},
                              blobs, expr, timeout=timeout)
         return self._value(reply, expr)
