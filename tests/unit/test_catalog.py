@@ -81,7 +81,7 @@ def test_a_new_level_folder_is_picked_up(tmp_path, monkeypatch):
     assert [level.id for level in found] == [f"level{n}" for n in NUMBERS] + ["level99"]
     shapes = found.get("shapes")
     assert shapes == load_level(new)
-    assert (shapes.title, shapes.class_name, shapes.preview) == ("Shapes", "Shapes", None)
+    assert (shapes.title, shapes.class_name, shapes.panel) == ("Shapes", "Shapes", None)
     assert shapes.hints() == ["One.", "Two."]
     assert found.after(found.get(str(NUMBERS[-1]))) is shapes
 
@@ -93,12 +93,12 @@ def test_every_key_of_a_level_toml_is_documented_on_level(catalog):
         assert undocumented == [], f"{level.folder.name}/level.toml: {undocumented} are not documented on Level"
 
 
-def test_every_preview_a_level_names_is_a_registered_kind(catalog):
-    from dunderquest.grader.preview import KINDS
+def test_every_panel_a_level_names_is_a_registered_kind(catalog):
+    from dunderquest.grader.mnist_panel import PANELS
 
-    assert {level.preview for level in catalog} - {None} <= set(KINDS)
-    previews = {level.id: level.preview for level in catalog}  # the game's f5 panel
-    assert [previews[f"level{n}"] for n in (1, 2, 3, 4)] == [None, None, "dataset", "first_batch"]
+    assert {level.panel for level in catalog} - {None} <= set(PANELS)
+    panels = {level.id: level.panel for level in catalog}  # the game's f5 panel
+    assert [panels[f"level{n}"] for n in (1, 2, 3, 4)] == [None, None, "dataset", "first_batch"]
 
 
 def test_no_level_is_named_outside_its_own_folder(catalog):

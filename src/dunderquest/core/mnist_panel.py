@@ -1,6 +1,6 @@
 """What the game's MNIST panel shows: a window of indices, each with the digit the learner's class
 returned beside the one the real torchvision / DataLoader object returns. Plain data, without torch:
-the grader builds it (grader/preview.py), sends it to the game as JSON, and the game draws it
+the grader builds it (grader/mnist_panel.py), sends it to the game as JSON, and the game draws it
 (tui/digits.py)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ class Digit:
 
 
 @dataclass
-class PreviewItem:
+class PanelItem:
     """One index: the learner's digit (or the error their code raised) and the reference digit."""
 
     index: int
@@ -37,10 +37,10 @@ class PreviewItem:
 
 
 @dataclass
-class Preview:
+class Panel:
     """Consecutive indices from some start, out of `total`, on the MNIST set described by `data`."""
 
-    items: list[PreviewItem]
+    items: list[PanelItem]
     total: int
     data: str
 
@@ -48,10 +48,10 @@ class Preview:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, raw: dict) -> Preview:
+    def from_json(cls, raw: dict) -> Panel:
         items = []
         for item in raw["items"]:
             learner = item.get("learner")
-            items.append(PreviewItem(**{**item, "reference": Digit(**item["reference"]),
+            items.append(PanelItem(**{**item, "reference": Digit(**item["reference"]),
                                         "learner": Digit(**learner) if learner is not None else None}))
         return cls(items, raw["total"], raw["data"])

@@ -7,38 +7,40 @@ import pytest
 from grader_corpus import REPO, WRONG
 
 from dunderquest.core.catalog import default_catalog
-from dunderquest.grader.preview import KINDS
+from dunderquest.grader.mnist_panel import PANELS
 
-PREVIEWED = [level for level in default_catalog() if level.preview in KINDS]
+WITH_PANEL = [level for level in default_catalog() if level.panel in PANELS]
 
 
-@pytest.mark.parametrize("level", PREVIEWED, ids=[level.id for level in PREVIEWED])
+@pytest.mark.parametrize("level", WITH_PANEL, ids=[level.id for level in WITH_PANEL])
 def test_the_reference_solution_shows_the_same_digits(grader, level):
     for start in (0, 40):
-        shown = grader.preview(level, REPO / "solutions" / level.file_name, start)
+        shown = grader.mnist_panel(level, REPO / "solutions" / level.file_name, start)
         assert shown.items and shown.items[0].index == min(start, shown.total - 1)
         assert [item for item in shown.items if item.differs] == []
 
 
 def test_a_wrong_dataloader_shows_where_it_differs(grader, catalog):
-    level = next(level for level in catalog if level.preview == "shuffled_batches")
-    shown = grader.preview(level, WRONG / level.folder.name / "ignores_the_generator.py", 0)
-    assert any(item.differs for item in shown.items)
+    level = next(level for level in catalog if level.panel == "shuffled_batches")
+    shown = grader.mnist_panel(level, WRONG / level.folder.name / "ignores_the_generator.py", 0)
+    assert shown.items and any(item.differs for item in shown.items)
     assert all(item.learner is not None and not item.error for item in shown.items)
-    stub = grader.preview(level, REPO / "exercises" / level.file_name, 0)
+    stub = grader.mnist_panel(level, REPO / "exercises" / level.file_name, 0)
+    assert stub.items
     assert all(item.differs and item.error and "Traceback" not in item.error for item in stub.items)
 
 
 def test_a_wrong_concat_dataset_shows_the_boundary_it_misses(grader, catalog):
-    level = next(level for level in catalog if level.preview == "concat")
-    shown = grader.preview(level, WRONG / level.folder.name / "bisect_left_at_the_boundary.py", 0)
+    level = next(level for level in catalog if level.panel == "concat")
+    shown = grader.mnist_panel(level, WRONG / level.folder.name / "bisect_left_at_the_boundary.py", 0)
     wrong = [item for item in shown.items if item.differs]
     assert [item.index for item in wrong] == [7]  # b's first digit: a holds 7
     assert "IndexError" in wrong[0].error and "Traceback" not in wrong[0].error
 
 
 def test_a_transform_that_does_not_scale_shows_different_digits(grader, catalog):
-    level = next(level for level in catalog if level.preview == "transformed")
-    shown = grader.preview(level, WRONG / level.folder.name / "to_tensor_not_scaled.py", 0)
+    level = next(level for level in catalog if level.panel == "transformed")
+    shown = grader.mnist_panel(level, WRONG / level.folder.name / "to_tensor_not_scaled.py", 0)
+    assert shown.items
     assert all(item.differs and item.learner is not None and not item.error for item in shown.items)
     assert all(item.learner.label == item.reference.label for item in shown.items)

@@ -2,36 +2,40 @@
 real torchvision / DataLoader objects return for the same index. Runs in the grader's process, with
 the learner's code in a sandbox, like the checks.
 
-A level names its kind of panel in its level.toml (`preview = "dataset"`). Each kind is a function
-registered here with `@kind("name")`: it gets the sandbox, the reference MNIST, the level and the
-first index, and returns the window of digits as a `Preview` (core/preview.py). To add a kind, write
-one such function."""
+A level names its kind of panel in its level.toml (`panel = "dataset"`). Each kind is a function
+registered here with `@panel("name")`: it gets the sandbox, the reference MNIST, the level and the
+first index, and returns the window of digits as a `Panel` (core/mnist_panel.py). To add a kind,
+write one such function."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.catalog import Level
 from ..core.data import MnistSource
-from ..core.preview import Digit, Preview, PreviewItem
+from ..core.mnist_panel import Digit, Panel, PanelItem
 from .expect import describe, is_tensor
 from .reference import Mnist
-from .sandbox import Sandbox, SandboxProblem
+
+if TYPE_CHECKING:
+    from .service.processes import SandboxSource
+from .messages import SandboxProblem
+from .proxy import SandboxProxy
 
 WINDOW = 16  # digits per preview, so stepping through them needs no new run
-PREVIEW_SEED = 2020  # the panel's DataLoader shuffles the same way every time, so it can be stepped
+PANEL_SEED = 2020  # the panel's DataLoader shuffles the same way every time, so it can be stepped
 
-Kind = Callable[[Sandbox, Mnist, Level, int], Preview]
-KINDS: dict[str, Kind] = {}  # what `preview = "..."` in a level.toml may name
+Draw = Callable[[SandboxProxy, Mnist, Level, int], Panel]
+PANELS: dict[str, Draw] = {}  # what `panel = "..."` in a level.toml may name
 
 
-def kind(name: str) -> Callable[[Kind], Kind]:
+def panel(name: str) -> Callable[[Draw], Draw]:
     """Registers a kind of panel under the name a level.toml gives it."""
 
-    def register(function: Kind) -> Kind:
-        KINDS[name] = function
+    def register(function: Draw) -> Draw:
+        PANELS[name] = function
         return function
 
     return register
@@ -77,22 +81,23 @@ def learner_item(dataset: Any, index: int, expr: str, shown: Callable[[Any], Any
     return None, f"{expr} returned {describe(got)}, not (image, label)."
 
 
-def preview(level: Level, learner_file: Path, start: int, *, source: MnistSource,
-            spawn: Any) -> dict:
-    """Up to WINDOW digits from `start`, as JSON for the game (`Preview.to_json()`). A problem in the
+def mnist_panel(level: Level, learner_file: Path, start: int, *, source: MnistSource,
+                sandboxes: SandboxSource) -> dict:
+    """Up to WINDOW digits from `start`, as JSON for the game (`Panel.to_json()`). A problem in the
     learner's code becomes an item's `error`; it never raises."""
-    if level.preview not in KINDS:  # a level without a panel
-        return Preview([], 0, source.description).to_json()
+    if level.panel not in PANELS:  # a level without a panel
+        return Panel([], 0, source.description).to_json()
     mnist = Mnist(source)
-    sandbox = Sandbox(learner_file, level.exercise_path, start=spawn, module_name=level.folder.name)
+    sandbox = SandboxProxy(learner_file, level.exercise_path, sandboxes=sandboxes, module_name=level.folder.name,
+                           probes=level.probes_path)
     try:
-        return KINDS[level.preview](sandbox, mnist, level, start).to_json()
+        return PANELS[level.panel](sandbox, mnist, level, start).to_json()
     finally:
         sandbox.close()
 
 
-@kind("dataset")
-def dataset_items(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> Preview:
+@panel("dataset")
+def dataset_items(sandbox: SandboxProxy, mnist: Mnist, level: Level, start: int) -> Panel:
     """`Class(x, y)[i]`, made from MNIST's images and labels, beside the MNIST dataset's item i."""
     name = level.class_name
     total = len(mnist.train)
@@ -107,26 +112,26 @@ def dataset_items(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> P
         dataset, error = None, str(problem)
     for index in range(start, min(start + WINDOW, total)):
         image, label = reference[index]
-        item = PreviewItem(index, f"{name}(x, y)[{index}]", f"MNIST(...)[{index}]", digit(image, label))
+        item = PanelItem(index, f"{name}(x, y)[{index}]", f"MNIST(...)[{index}]", digit(image, label))
         if dataset is None:
             item.error = error
         else:
             item.learner, item.error = learner_item(dataset, index, f"{name}(x, y)[{index}]")
         items.append(item)
-    return Preview(items, total, mnist.source.description)
+    return Panel(items, total, mnist.source.description)
 
 
-@kind("first_batch")
-def first_batch(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> Preview:
+@panel("first_batch")
+def first_batch(sandbox: SandboxProxy, mnist: Mnist, level: Level, start: int) -> Panel:
     """The first batch of `Class(loader)`, wrapping a seeded MNIST DataLoader, beside that DataLoader's."""
     name = level.class_name
-    images, labels = next(iter(mnist.loader(32, PREVIEW_SEED)))
+    images, labels = next(iter(mnist.loader(32, PANEL_SEED)))
     total = len(images)
     start = max(0, min(start, total - 1))
     got, error = None, None
     try:
         loader = sandbox.make("mnist_loader", "loader", timeout=120, root=mnist.root, train=True,
-                              batch_size=32, seed=PREVIEW_SEED)
+                              batch_size=32, seed=PANEL_SEED)
         wrapped = sandbox.new(sandbox.learner_class(name), loader, expr=f"{name}(loader)")
         got = sandbox.next(iter(wrapped), expr=f"next(iter({name}(loader)))")
         if not (isinstance(got, list | tuple) and len(got) == 2 and is_tensor(got[0])):
@@ -138,7 +143,7 @@ def first_batch(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> Pre
         error = str(problem)
     items = []
     for index in range(start, min(start + WINDOW, total)):
-        item = PreviewItem(index, f"your first batch, item {index}", f"DataLoader's first batch, item {index}",
+        item = PanelItem(index, f"your first batch, item {index}", f"DataLoader's first batch, item {index}",
                            digit(images[index], labels[index]), error=error)
         if got is not None:
             if index < len(got[0]) and index < len(got[1]):
@@ -146,7 +151,7 @@ def first_batch(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> Pre
             else:
                 item.error = f"your first batch has only {len(got[0])} items"
         items.append(item)
-    return Preview(items, total, mnist.source.description)
+    return Panel(items, total, mnist.source.description)
 
 
 def batch_item(batch: Any, row: int) -> tuple[Digit | None, str | None]:
@@ -161,8 +166,8 @@ def batch_item(batch: Any, row: int) -> tuple[Digit | None, str | None]:
     return digit(images[row], labels[row]), None
 
 
-@kind("shuffled_batches")
-def shuffled_batches(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> Preview:
+@panel("shuffled_batches")
+def shuffled_batches(sandbox: SandboxProxy, mnist: Mnist, level: Level, start: int) -> Panel:
     """The first batches of `Class(dataset, batch_size=32, shuffle=True, generator=g)` over MNIST, beside
     torch's DataLoader with `sampler=RandomSampler(dataset, generator=g)`, g seeded the same."""
     import torch
@@ -173,14 +178,14 @@ def shuffled_batches(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -
     start = max(0, min(start, total - 1))
     needed = (min(start + WINDOW, total) - 1) // batch_size + 1
     dataset = mnist.tensor_dataset()
-    sampler = RandomSampler(dataset, generator=torch.Generator().manual_seed(PREVIEW_SEED))
+    sampler = RandomSampler(dataset, generator=torch.Generator().manual_seed(PANEL_SEED))
     expected = [batch for batch, _ in zip(DataLoader(dataset, batch_size=batch_size, sampler=sampler),
                                           range(needed), strict=False)]
     expr = f"{name}(dataset, batch_size={batch_size}, shuffle=True, generator=g)"
     got, error = [], None
     try:
         learner_dataset = sandbox.make("mnist_dataset", "dataset", root=mnist.root, train=True)
-        generator = sandbox.make("seeded_generator", "g", seed=PREVIEW_SEED)
+        generator = sandbox.make("seeded_generator", "g", seed=PANEL_SEED)
         loader = sandbox.make("call_with", expr, fn=sandbox.learner_class(name), arg=learner_dataset,
                               batch_size=batch_size, shuffle=True, generator=generator)
         got, _ = sandbox.take(loader, needed, expr=f"the first batches of {expr}")
@@ -190,7 +195,7 @@ def shuffled_batches(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -
     for index in range(start, min(start + WINDOW, total)):
         number, row = divmod(index, batch_size)
         images, labels = expected[number]
-        item = PreviewItem(index, f"your batch {number}, item {row}", f"DataLoader's batch {number}, item {row}",
+        item = PanelItem(index, f"your batch {number}, item {row}", f"DataLoader's batch {number}, item {row}",
                            digit(images[row], labels[row]), error=error)
         if error is None:
             if number >= len(got):
@@ -200,11 +205,11 @@ def shuffled_batches(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -
                 if item.error:
                     item.error = f"your batch {number} is {item.error}"
         items.append(item)
-    return Preview(items, total, mnist.source.description)
+    return Panel(items, total, mnist.source.description)
 
 
-@kind("concat")
-def concat_items(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> Preview:
+@panel("concat")
+def concat_items(sandbox: SandboxProxy, mnist: Mnist, level: Level, start: int) -> Panel:
     """`Class([a, b])[i]`, where a is MNIST's first few training digits and b the test set, beside the
     item of a or b that torch's ConcatDataset gives: the boundary between them is in the first window."""
     from torch.utils.data import ConcatDataset, Subset
@@ -228,16 +233,16 @@ def concat_items(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> Pr
     for index in range(start, min(start + WINDOW, total)):
         image, label = reference[index]
         source = f"a[{index}]" if index < edge else f"b[{index - edge}]"
-        item = PreviewItem(index, f"{name}([a, b])[{index}]", f"torch's ConcatDataset: {source}",
+        item = PanelItem(index, f"{name}([a, b])[{index}]", f"torch's ConcatDataset: {source}",
                            digit(image, label), error=error)
         if dataset is not None:
             item.learner, item.error = learner_item(dataset, index, f"{name}([a, b])[{index}]")
         items.append(item)
-    return Preview(items, total, f"{mnist.source.description}; a: the first {edge} training digits, b: the test set")
+    return Panel(items, total, f"{mnist.source.description}; a: the first {edge} training digits, b: the test set")
 
 
-@kind("transformed")
-def transformed_items(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) -> Preview:
+@panel("transformed")
+def transformed_items(sandbox: SandboxProxy, mnist: Mnist, level: Level, start: int) -> Panel:
     """MNIST's training digit i through the file's `Class([ToTensor(), Normalize((0.1307,), (0.3081,))])`,
     beside torchvision's pipeline. Both are drawn as `x * 0.3081 + 0.1307`, undoing the normalization,
     so a digit that ToTensor did not scale to [0, 1] shows up as a blot."""
@@ -265,10 +270,10 @@ def transformed_items(sandbox: Sandbox, mnist: Mnist, level: Level, start: int) 
     items = []
     for index in range(start, min(start + WINDOW, total)):
         image, label = mnist.train[index]
-        item = PreviewItem(index, f"your transform, image {index}", f"torchvision's transform, image {index}",
+        item = PanelItem(index, f"your transform, image {index}", f"torchvision's transform, image {index}",
                            digit(shown(reference(image)), label), error=error)
         if dataset is not None:
             item.learner, item.error = learner_item(dataset, index, f"MNIST(..., transform=your transform)[{index}]",
                                                     shown)
         items.append(item)
-    return Preview(items, total, mnist.source.description)
+    return Panel(items, total, mnist.source.description)

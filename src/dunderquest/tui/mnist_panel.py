@@ -1,7 +1,7 @@
 """The MNIST panel: the digit the learner's class returns beside the one the real torchvision /
 DataLoader objects return for the same index, drawn in half-block characters (28 x 14 cells).
 
-The grader sends a window of consecutive indices (see `grader/preview.py`); stepping past the window
+The grader sends a window of consecutive indices (see `grader/mnist_panel.py`); stepping past the window
 fetches the next one."""
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ..core.catalog import Level
-from ..core.preview import Digit, Preview, PreviewItem
-from ..grader.client import Cancelled, GraderUnavailable
+from ..core.mnist_panel import Digit, Panel, PanelItem
+from ..grader.service.client import Cancelled, GraderUnavailable
 
 SIDE = 28
 
 
-class Previewer(Protocol):
-    def preview(self, level: Level, path: Path, start: int = 0) -> Preview: ...
+class PanelSource(Protocol):
+    def mnist_panel(self, level: Level, path: Path, start: int = 0) -> Panel: ...
 
 
 def picture(pixels: list[int]) -> Text:
@@ -43,7 +43,7 @@ def picture(pixels: list[int]) -> Text:
     return text
 
 
-class DigitsScreen(Screen[None]):
+class MnistPanelScreen(Screen[None]):
     BINDINGS = [
         Binding("right", "step(1)", "Next digit", id="digit_next"),
         Binding("left", "step(-1)", "Previous", id="digit_previous"),
@@ -53,18 +53,18 @@ class DigitsScreen(Screen[None]):
     ]
 
     class Loaded(Message):
-        def __init__(self, preview: Preview | None, problem: str | None = None):
+        def __init__(self, panel: Panel | None, problem: str | None = None):
             super().__init__()
-            self.preview = preview
+            self.panel = panel
             self.problem = problem
 
-    def __init__(self, level: Level, path: Path, grader: Previewer, *, id: str | None = None):
+    def __init__(self, level: Level, path: Path, grader: PanelSource, *, id: str | None = None):
         super().__init__(id=id)
         self.level = level
         self.path = path
         self.grader = grader
         self.index = 0
-        self.window: Preview | None = None
+        self.window: Panel | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -87,7 +87,7 @@ class DigitsScreen(Screen[None]):
     # loading ----------------------------------------------------------------------------------
 
     @property
-    def items(self) -> list[PreviewItem]:
+    def items(self) -> list[PanelItem]:
         return self.window.items if self.window else []
 
     def fetch(self, start: int) -> None:
@@ -96,21 +96,21 @@ class DigitsScreen(Screen[None]):
         self.query_one("#digit-pair").loading = True
         self.load_window(start)
 
-    @work(thread=True, exclusive=True, group="preview")
+    @work(thread=True, exclusive=True, group="mnist_panel")
     def load_window(self, start: int) -> None:
         try:
-            self.post_message(self.Loaded(self.grader.preview(self.level, self.path, start)))
+            self.post_message(self.Loaded(self.grader.mnist_panel(self.level, self.path, start)))
         except Cancelled:
             self.post_message(self.Loaded(None, "Stopped."))
         except (GraderUnavailable, OSError) as err:
             self.post_message(self.Loaded(None, f"The digits could not be drawn: {err}"))
 
-    def on_digits_screen_loaded(self, message: Loaded) -> None:
+    def on_mnist_panel_screen_loaded(self, message: Loaded) -> None:
         self.query_one("#digit-pair").loading = False
-        if message.preview is None:
+        if message.panel is None:
             self.query_one("#digits-info", Static).update(message.problem or "")
             return
-        self.window = message.preview
+        self.window = message.panel
         if self.items:
             first, last = self.items[0].index, self.items[-1].index
             self.index = max(first, min(self.index, last))
