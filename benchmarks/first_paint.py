@@ -39,7 +39,7 @@ Bare().run(headless=True, size=(100, 32))
 GAME = """
 from pathlib import Path
 from dunderquest.core.workspace import Workspace
-from dunderquest.grader.client import GraderClient
+from dunderquest.grader.service.client import GraderClient
 from dunderquest.tui.app import DunderquestApp
 
 class Timed(DunderquestApp):

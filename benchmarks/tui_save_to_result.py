@@ -19,7 +19,7 @@ from common import cleanup, cold_check, line, ratio, scratch_workspace
 
 async def measure(root, runs: int) -> list[float]:
     from dunderquest.core.workspace import Workspace
-    from dunderquest.grader.client import GraderClient
+    from dunderquest.grader.service.client import GraderClient
     from dunderquest.tui.app import DunderquestApp
     from dunderquest.tui.game import GameScreen
 

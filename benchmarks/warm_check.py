@@ -26,7 +26,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from dunderquest.core.workspace import Workspace
-    from dunderquest.grader.client import GraderClient
+    from dunderquest.grader.service.client import GraderClient
 
     root = scratch_workspace()
     workspace = Workspace.find(root)

@@ -12,8 +12,7 @@ from . import __version__
 from .core.catalog import Level, UnknownLevel, default_catalog
 from .core.progress import LAST_LEVEL, Status
 from .core.workspace import STATE_DIR, NoWorkspace, Workspace, resolve_workspace
-
-OK, FAILED, USAGE = 0, 1, 2
+from .exit_status import FAILED, OK, USAGE
 
 
 class UsageError(Exception):
@@ -83,7 +82,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
     progress = workspace.progress
     was_locked = progress.status(level) is Status.LOCKED
-    from .grader.runner import grade
+    from .grader.service.one_off import grade
 
     result = grade(level, workspace.exercise(level), seed=args.seed)
     outcome = progress.record(level, result.passed)
@@ -123,15 +122,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_hint(args: argparse.Namespace) -> int:
     level = _level(args.level)
     workspace = _workspace(args)
-    hints = level.hints()
-    shown = workspace.progress.next_hint(level)
-    if shown is None:
-        print(f"Level {level.number} has {len(hints)} hints and you have seen them all. The last one:\n")
-        print(hints[-1])
-        return OK
-    number, text = shown
-    print(f"Hint {number} of {len(hints)} for level {level.number} ({level.class_name}):\n")
-    print(text)
+    hint = workspace.progress.next_hint(level)
+    print(f"{hint.heading} ({level.class_name}):\n")
+    print(hint.text)
     return OK
 
 
@@ -212,7 +205,7 @@ def cmd_finale(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from .grader.protections import in_force
+    from .grader.confinement.doctor import in_force
 
     found = in_force()
     if args.format == "json":

@@ -18,8 +18,8 @@ from typing import TextIO
 from .core.catalog import Level
 from .core.progress import LAST_LEVEL, Status
 from .core.workspace import Workspace
-from .grader.client import Cancelled, GraderClient, GraderUnavailable
 from .grader.result import LevelResult
+from .grader.service.client import Cancelled, GraderClient, GraderUnavailable
 
 POLL = 0.05  # seconds between looks at the file: a save shows up within 50 ms
 
@@ -115,11 +115,8 @@ class Watch:
         if key == "q":
             return False
         if key == "h":
-            shown = self.workspace.progress.next_hint(self.level)
-            if shown is None:
-                self.say("You have seen every hint for this level. The last one:\n" + self.level.hints()[-1])
-            else:
-                self.say(f"Hint {shown[0]} of {len(self.level.hints())}:\n{shown[1]}")
+            hint = self.workspace.progress.next_hint(self.level)
+            self.say(f"{hint.heading}:\n{hint.text}")
         elif key == "l":
             state = self.workspace.progress.load()
             for level in self.workspace.catalog:

@@ -15,7 +15,7 @@ import pytest
 from dunderquest.classroom.gradebook import Gradebook
 from dunderquest.classroom.report import GradedLevel, Report, points_text
 from dunderquest.core.catalog import default_catalog, load_level
-from dunderquest.grader.protections import in_force
+from dunderquest.grader.confinement.doctor import in_force
 from dunderquest.grader.result import STOPPED_BY_CODE, CheckResult, LevelResult
 
 CATALOG = default_catalog()

@@ -50,7 +50,7 @@ def listing(ws: Path) -> dict[str, str]:
 def record_pass(ws: Path, number: str) -> None:
     from dunderquest.core.workspace import Workspace
 
-    Workspace.find(ws).progress.record_pass(CATALOG.get(number))
+    Workspace.find(ws).progress.record(CATALOG.get(number), passed=True)
 
 
 # -- help, init, list ------------------------------------------------------------------------------
@@ -139,12 +139,12 @@ def test_hints_come_one_at_a_time(ws):
     hints = CATALOG.get("1").hints()
     first, second = (dq("hint", "1", cwd=ws) for _ in range(2))
     assert first.returncode == second.returncode == 0
-    assert f"Hint 1 of {len(hints)} for level 1 (Double)" in first.stdout and hints[0] in first.stdout
-    assert f"Hint 2 of {len(hints)}" in second.stdout and hints[1] in second.stdout
+    assert f"Level 1: hint 1 of {len(hints)} (Double)" in first.stdout and hints[0] in first.stdout
+    assert f"Level 1: hint 2 of {len(hints)}" in second.stdout and hints[1] in second.stdout
     for _ in range(len(hints) - 2):
         dq("hint", "1", cwd=ws)
     last = dq("hint", "1", cwd=ws)
-    assert "you have seen them all" in last.stdout and hints[-1] in last.stdout
+    assert f"you have seen all {len(hints)} hints" in last.stdout and hints[-1] in last.stdout
 
 
 @pytest.mark.parametrize("name", ["3", "level3", "numbers", "Numbers", "level3_numbers"])
@@ -188,8 +188,8 @@ def test_data_names_the_sample(ws):
 
 def one_json_document(stdout: str) -> dict:
     document = json.loads(stdout)  # raises if anything else was printed
-    assert set(document) == {"level", "title", "passed", "data", "checks", "notes"}
-    assert all(set(check) == {"name", "passed", "message"} for check in document["checks"])
+    assert set(document) == {"level", "title", "passed", "data", "checks", "seconds", "notes"}
+    assert all(set(check) == {"id", "name", "passed", "message", "line"} for check in document["checks"])
     return document
 
 

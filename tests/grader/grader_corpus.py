@@ -10,7 +10,7 @@ Header lines (comments at the top of a file):
     # known bug: why                the outcome is wrong today (the test is a strict xfail)
     # unclear message: why          the outcome is right but a `says` line is not met today
     # note: some text               some note of the result (for a passing file: output was cut) has this
-    # needs: pid namespace          run only where that protection is in force (see grader/protections.py)
+    # needs: pid namespace          run only where that protection is in force (see grader/confinement/protections.py)
     # listens: 47291                the test listens on this loopback port while the file is graded
 """
 

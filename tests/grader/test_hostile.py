@@ -32,7 +32,7 @@ import pytest
 from grader_corpus import LEVELS, REPO, Submission, check_ids, explain, hostile_submissions, leaks
 
 from dunderquest.core.workspace import Workspace
-from dunderquest.grader.protections import in_force
+from dunderquest.grader.confinement.doctor import in_force
 
 HOSTILE = hostile_submissions()
 SECRET = "# another student's submission: SECRET-7f3a\n"
@@ -301,10 +301,10 @@ def doctor(env: dict[str, str], prefix: tuple[str, ...] = (), python: str = sys.
 
 
 def test_doctor_tells_the_truth_when_protections_are_switched_off():
-    from dunderquest.grader.protections import landlock_abi
+    from dunderquest.grader.confinement import landlock
 
     found = doctor(dict(os.environ))
-    assert found["landlock filesystem"]["in_force"] is (landlock_abi() > 0)
+    assert found["landlock filesystem"]["in_force"] is (landlock.abi() > 0)
     assert found["pid namespace"]["in_force"] is not found.get("subreaper", {"in_force": False})["in_force"]
     off = doctor(dict(os.environ, DUNDERQUEST_SANDBOX_OFF="namespaces,landlock,rlimits,output-cap"))
     for name in ("pid namespace", "network namespace", "landlock filesystem", "landlock network",

@@ -196,7 +196,7 @@ class TestInTheGame:
 
         *before, last = workspace.catalog
         for level in before:
-            workspace.progress.record_pass(level)
+            workspace.progress.record(level, passed=True)
         run = FakeFinale(finale_events())
         app = self.game(workspace, fake_grader, run)
         fake_grader.results[last.id] = passing(last)
@@ -240,7 +240,7 @@ class TestInTheGame:
         from dunderquest.tui.commands import game_commands
 
         for level in workspace.catalog:
-            workspace.progress.record_pass(level)
+            workspace.progress.record(level, passed=True)
         run = FakeFinale(finale_events())
         app = self.game(workspace, fake_grader, run)
 
@@ -260,7 +260,7 @@ def test_the_game_follows_a_real_finale_run_with_the_reference_solutions(workspa
 
     for level in workspace.catalog:
         workspace.exercise(level).write_text(level.solution())
-        workspace.progress.record_pass(level)
+        workspace.progress.record(level, passed=True)
     app = DunderquestApp(workspace, grader=fake_grader)
 
     async def steps(pilot):

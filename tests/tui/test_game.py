@@ -8,12 +8,12 @@ import time
 from fakes import digit_window, failing, passing, syntax_error
 from textual.widgets import OptionList, Static
 
-from dunderquest.grader.client import GraderUnavailable
+from dunderquest.grader.service.client import GraderUnavailable
 from dunderquest.tui.app import DunderquestApp
 from dunderquest.tui.commands import game_commands
 from dunderquest.tui.dialogs import ChoiceScreen, NoteScreen
-from dunderquest.tui.digits import DigitsScreen
 from dunderquest.tui.game import GameScreen
+from dunderquest.tui.mnist_panel import MnistPanelScreen
 from dunderquest.tui.solution import SolutionScreen
 
 SIZE = (100, 32)
@@ -94,12 +94,12 @@ def test_the_game_is_the_apps_default_screen(app):
 def test_the_bindings_have_ids_and_the_footer_shows_them(app):
     async def steps(pilot):
         ids = {binding.id for binding in [*app.BINDINGS, *app.game.BINDINGS]}
-        assert {"run", "save", "hint", "edit_outside", "solution", "next_level", "digits", "cancel_run",
+        assert {"run", "save", "hint", "edit_outside", "solution", "next_level", "mnist_panel", "cancel_run",
                 "quit"} <= ids
         shown = {binding.binding.id for binding in app.active_bindings.values()
                  if binding.enabled and binding.binding.show}
         assert {"run", "save", "hint", "quit"} <= shown
-        assert "digits" not in shown  # level 1 has no MNIST panel
+        assert "mnist_panel" not in shown  # level 1 has no MNIST panel
         assert "solution" not in shown  # not passed yet
 
     play(app, steps)
@@ -347,7 +347,7 @@ def test_the_palette_resets_a_level_and_keeps_a_backup(app, workspace):
 
 
 def test_the_palette_goes_to_a_level(app, workspace):
-    workspace.progress.record_pass(level(app, "1"))
+    workspace.progress.record(level(app, "1"), passed=True)
 
     async def steps(pilot):
         await pilot.press("ctrl+p")
@@ -362,7 +362,7 @@ def test_the_palette_goes_to_a_level(app, workspace):
 
 
 def test_the_palette_offers_the_game_commands(app, workspace):
-    workspace.progress.record_pass(level(app, "1"))
+    workspace.progress.record(level(app, "1"), passed=True)
     titles = [title for title, _, _ in game_commands(app.game)]
     assert "Go to level 3: Your own Dataset (Numbers)" in titles
     assert "Reset level 2 to its starting file" in titles
@@ -512,7 +512,7 @@ def test_saving_never_overwrites_a_change_on_disk_silently(app, workspace):
 
 def test_the_mnist_panel_steps_through_indices(app, workspace, fake_grader):
     for name in ("1", "2"):
-        workspace.progress.record_pass(level(app, name))
+        workspace.progress.record(level(app, name), passed=True)
     app.game.level = level(app, "3")
 
     async def steps(pilot):
@@ -520,8 +520,8 @@ def test_the_mnist_panel_steps_through_indices(app, workspace, fake_grader):
         await pilot.press("f5")
         await finish_run(pilot)
         screen = app.screen
-        assert isinstance(screen, DigitsScreen)
-        assert fake_grader.previews == [0]
+        assert isinstance(screen, MnistPanelScreen)
+        assert fake_grader.panels == [0]
         assert "index 0 of 40" in text_of(screen, "#digits-info")
         labels = [item.reference.label for item in digit_window(0).items]
         assert f"label: {labels[0]}" in text_of(screen, "#learner-label")
@@ -537,19 +537,19 @@ def test_the_mnist_panel_steps_through_indices(app, workspace, fake_grader):
         assert screen.index == 1 and "same as the reference" in text_of(screen, "#digits-info")
         await pilot.press("pagedown")  # past the window: the next one is fetched
         await finish_run(pilot)
-        assert screen.index == 17 and fake_grader.previews == [0, 17]
+        assert screen.index == 17 and fake_grader.panels == [0, 17]
         await pilot.press("left")  # before the window: the one ending here is fetched
         await finish_run(pilot)
-        assert screen.index == 16 and fake_grader.previews == [0, 17, 1]
+        assert screen.index == 16 and fake_grader.panels == [0, 17, 1]
         await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(app.screen, DigitsScreen)
+        assert not isinstance(app.screen, MnistPanelScreen)
 
     play(app, steps)
 
 
 def test_a_digit_drawing_is_28_columns_by_14_rows():
-    from dunderquest.tui.digits import picture
+    from dunderquest.tui.mnist_panel import picture
 
     drawing = picture(digit_window(0).items[3].reference.pixels)
     rows = drawing.plain.split("\n")

@@ -59,7 +59,7 @@ def test_the_unlock(snap_compare, snap_app, fake_grader):
 
 def test_the_mnist_panel(snap_compare, workspace, fake_grader):
     for name in ("1", "2"):
-        workspace.progress.record_pass(workspace.catalog.get(name))
+        workspace.progress.record(workspace.catalog.get(name), passed=True)
     app = DunderquestApp(workspace, grader=fake_grader)
     app.animation_level = "none"
 
@@ -76,7 +76,7 @@ def test_the_finale_at_its_end(snap_compare, workspace, fake_grader):
     from fake_finale import FakeFinale, finale_events
 
     for level in workspace.catalog:
-        workspace.progress.record_pass(level)
+        workspace.progress.record(level, passed=True)
     app = DunderquestApp(workspace, grader=fake_grader)
     app.animation_level = "none"
     app.game.finale_run = lambda: FakeFinale(finale_events())
@@ -95,7 +95,7 @@ def test_a_later_level(snap_compare, workspace, fake_grader):
     """Level 7, reached by passing the six before it: its lesson, its stub and the whole level list."""
     level = workspace.catalog.get("7")
     for earlier in workspace.catalog.before(level):
-        workspace.progress.record_pass(earlier)
+        workspace.progress.record(earlier, passed=True)
     app = DunderquestApp(workspace, grader=fake_grader)
     app.animation_level = "none"
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)

@@ -35,31 +35,31 @@ def test_a_fresh_learner_can_play_level_one_only(progress, catalog):
 
 
 def test_passing_a_level_unlocks_the_next(progress, catalog):
-    progress.record_pass(catalog.get("1"))
+    progress.record(catalog.get("1"), passed=True)
     assert statuses(progress, catalog) == then_locked(catalog, "passed", "unlocked")
     assert progress.current() is catalog.get("2")
-    progress.record_pass(catalog.get("2"))
+    progress.record(catalog.get("2"), passed=True)
     assert statuses(progress, catalog) == then_locked(catalog, "passed", "passed", "unlocked")
 
 
 def test_a_level_unlocks_only_when_every_level_before_it_has_passed(progress, catalog):
-    progress.record_pass(catalog.get("1"))
-    progress.record_pass(catalog.get("3"))  # checked while locked, and passed
+    progress.record(catalog.get("1"), passed=True)
+    progress.record(catalog.get("3"), passed=True)  # checked while locked, and passed
     assert statuses(progress, catalog) == then_locked(catalog, "passed", "unlocked", "passed")
     assert progress.current() is catalog.get("2")
 
 
 def test_the_first_pass_is_the_one_remembered(progress, catalog):
     level = catalog.get("1")
-    progress.record_pass(level)
+    progress.record(level, passed=True)
     when = progress.load().passed["level1"]
-    progress.record_pass(level)
+    progress.record(level, passed=True)
     assert progress.load().passed == {"level1": when}
 
 
 def test_when_everything_has_passed_the_current_level_is_the_last(progress, catalog):
     for level in catalog:
-        progress.record_pass(level)
+        progress.record(level, passed=True)
     assert progress.current() is catalog.levels[-1]
     assert set(statuses(progress, catalog)) == {"passed"}
 
@@ -68,9 +68,13 @@ def test_hints_come_one_at_a_time_and_stop_at_the_end(progress, catalog):
     level = catalog.get("2")
     hints = level.hints()
     shown = [progress.next_hint(level) for _ in hints]
-    assert shown == [(n + 1, text) for n, text in enumerate(hints)]
-    assert progress.next_hint(level) is None
-    assert progress.next_hint(level) is None
+    assert [(hint.number, hint.text, hint.again) for hint in shown] == [(n + 1, text, False)
+                                                                      for n, text in enumerate(hints)]
+    assert shown[0].heading == f"Level 2: hint 1 of {len(hints)}"
+    for _ in range(2):  # then the last one, again, and nothing more is counted
+        again = progress.next_hint(level)
+        assert (again.number, again.text, again.again) == (len(hints), hints[-1], True)
+        assert again.heading == f"Level 2: you have seen all {len(hints)} hints; the last one again"
     assert progress.load().hints_seen == {"level2": len(hints)}
 
 
@@ -111,7 +115,7 @@ def test_passing_the_last_level_wins_the_game(progress, catalog):
 
 
 def test_the_file_is_small_readable_json(progress, catalog):
-    progress.record_pass(catalog.get("1"))
+    progress.record(catalog.get("1"), passed=True)
     raw = json.loads(progress.path.read_text(encoding="utf-8"))
     assert set(raw) == {"version", "passed", "hints_seen", "failed_tries"}
     assert list(raw["passed"]) == ["level1"]
@@ -122,7 +126,7 @@ def leftovers(folder):
 
 
 def test_a_crash_while_writing_leaves_the_old_file_whole(progress, catalog, monkeypatch):
-    progress.record_pass(catalog.get("1"))
+    progress.record(catalog.get("1"), passed=True)
     before = progress.path.read_bytes()
 
     def crash(src, dst):
@@ -130,7 +134,7 @@ def test_a_crash_while_writing_leaves_the_old_file_whole(progress, catalog, monk
 
     monkeypatch.setattr(progress_module.os, "replace", crash)
     with pytest.raises(OSError, match="disk went away"):
-        progress.record_pass(catalog.get("2"))
+        progress.record(catalog.get("2"), passed=True)
     monkeypatch.undo()
     assert progress.path.read_bytes() == before
     assert leftovers(progress.path.parent) == []
@@ -175,7 +179,7 @@ def test_a_damaged_file_is_set_aside_and_progress_restarts(workspace, catalog, c
     assert len(kept) == 1 and kept[0].read_bytes() == content
     assert kept[0].name in progress.warning
     assert {level.id: workspace.exercise(level).read_bytes() for level in catalog} == exercises
-    progress.record_pass(catalog.get("1"))  # and the game goes on
+    progress.record(catalog.get("1"), passed=True)  # and the game goes on
     assert Progress(progress.path, catalog).status(catalog.get("1")) == "passed"
 
 
@@ -187,7 +191,7 @@ def _record_many(path, level_ids, tries):
     for i in range(tries):
         progress.record(catalog.get("1"), passed=False)
         if i < len(level_ids):
-            progress.record_pass(catalog.get(level_ids[i]))
+            progress.record(catalog.get(level_ids[i]), passed=True)
 
 
 def test_two_processes_recording_at_once_lose_nothing(progress, catalog):

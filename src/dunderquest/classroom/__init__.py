@@ -2,5 +2,5 @@
 Classroom and CI read, and the kits that run the same grader on those platforms.
 
 Everything here runs in the trusted process. Learner code only ever runs in the grader's sandboxes
-(through `grader.client.GraderClient`), each time on a fresh copy of the submitted file.
+(through `grader.service.client.GraderClient`), each time on a fresh copy of the submitted file.
 """

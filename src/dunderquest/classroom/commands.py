@@ -14,9 +14,8 @@ import sys
 from pathlib import Path
 
 from ..core.catalog import Level, UnknownLevel, default_catalog
+from ..exit_status import FAILED, OK, USAGE
 from .report import FORMATS
-
-OK, FAILED, USAGE = 0, 1, 2
 
 GRADE_HELP = "grade a workspace (or a whole class) for a teacher, in a platform's format"
 GRADE_EPILOG = """\

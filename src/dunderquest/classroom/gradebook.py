@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..core.catalog import Level
 from ..core.progress import write_atomically
-from ..grader.client import GraderClient
+from ..grader.service.client import GraderClient
 from .grading import grade_submissions
 from .report import Report, points_text
 from .submission import Submission, class_folder

@@ -17,9 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..core.catalog import Level
-from ..grader.client import GraderClient, GraderUnavailable
-from ..grader.protections import in_force
+from ..grader.confinement.doctor import in_force
 from ..grader.result import LevelResult
+from ..grader.service.client import GraderClient, GraderUnavailable
 from .report import MISSING, GradedLevel, Report
 from .submission import Submission
 

@@ -19,7 +19,7 @@ from ..grader.result import STOPPED_BY_CODE, CheckResult, LevelResult
 FORMATS = ("gradescope", "junit", "json", "github")
 
 # What went wrong in a level, for the gradebook's `status` column, told apart by the grader's own
-# messages to the learner (grader/sandbox.py, grader/result.py). The first match wins.
+# messages to the learner (grader/messages.py, confinement/protections.py). The first match wins.
 PROBLEMS = (
     (STOPPED_BY_CODE, "stopped the grader"),
     ("did not finish within", "hang"),

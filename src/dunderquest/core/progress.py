@@ -53,6 +53,26 @@ class Outcome:
         return not self.passed and self.tries % HINT_EVERY == 0
 
 
+@dataclass(frozen=True)
+class Hint:
+    """A hint shown to the learner: the next unseen one, or the last one again once all were seen."""
+
+    level: Level
+    number: int  # 1-based; 0 when the level has no hints
+    total: int
+    text: str
+    again: bool  # every hint had been shown already
+
+    @property
+    def heading(self) -> str:
+        """What every front end shows above the hint."""
+        if not self.total:
+            return f"Level {self.level.number} has no hints"
+        if self.again:
+            return f"Level {self.level.number}: you have seen all {self.total} hints; the last one again"
+        return f"Level {self.level.number}: hint {self.number} of {self.total}"
+
+
 @dataclass
 class State:
     passed: dict[str, str] = field(default_factory=dict)  # level id -> when it first passed
@@ -157,19 +177,16 @@ class Progress:
             unlocked = following if was_locked and self.status(following, state) is Status.UNLOCKED else None
         return Outcome(level, passed, tries, unlocked, following)
 
-    def record_pass(self, level: Level) -> Outcome:
-        """Marks `level` passed, as a passing check does (for setting up a workspace)."""
-        return self.record(level, passed=True)
-
-    def next_hint(self, level: Level) -> tuple[int, str] | None:
-        """The next unseen hint (1-based number, text), or None when every hint has been shown."""
+    def next_hint(self, level: Level) -> Hint:
+        """The next unseen hint, which counts as seen from now on; once every hint has been shown,
+        the last one again. The one place that decides which hint a learner gets."""
         hints = level.hints()
         with self.change() as state:
             seen = state.hints_seen.get(level.id, 0)
             if seen >= len(hints):
-                return None
+                return Hint(level, len(hints), len(hints), hints[-1] if hints else "", again=True)
             state.hints_seen[level.id] = seen + 1
-            return seen + 1, hints[seen]
+            return Hint(level, seen + 1, len(hints), hints[seen], again=False)
 
     def status(self, level: Level, state: State | None = None) -> Status:
         state = state or self.load()

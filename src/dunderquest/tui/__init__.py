@@ -1,2 +1,2 @@
 """The game: `dunderquest play`. Textual lives only in this package; it builds on `core` and talks to
-the grader through `grader.client`, so the UI process never imports torch or pytest."""
+the grader through `grader.service.client`, so the UI process never imports torch or pytest."""

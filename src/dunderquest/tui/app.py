@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.widget import AwaitMount
 
 from ..core.workspace import Workspace
-from ..grader.client import GraderClient
+from ..grader.service.client import GraderClient
 from .commands import GameCommands
 from .game import GameScreen, Grader
 

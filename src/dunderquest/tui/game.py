@@ -28,16 +28,16 @@ from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, T
 from ..core.catalog import Level
 from ..core.data import current_source
 from ..core.finale import finish_first_message, level_to_finish_first
-from ..core.preview import Preview
+from ..core.mnist_panel import Panel
 from ..core.progress import LAST_LEVEL, Outcome, Status
 from ..core.workspace import Workspace
-from ..grader.client import Cancelled, GraderUnavailable
 from ..grader.result import LevelResult
+from ..grader.service.client import Cancelled, GraderUnavailable
 from .dialogs import ChoiceScreen, DownloadScreen, NoteScreen
-from .digits import DigitsScreen
 from .editor import ExerciseEditor, ExerciseFile
 from .finale import FinaleProcess, FinaleRun, FinaleScreen
 from .levels import LevelsSidebar
+from .mnist_panel import MnistPanelScreen
 from .results import ChecksPanel
 from .solution import SolutionScreen
 
@@ -49,7 +49,7 @@ class Grader(Protocol):
 
     def warm_up(self) -> None: ...
     def grade(self, level: Level, file: Path) -> LevelResult: ...
-    def preview(self, level: Level, file: Path, start: int = 0) -> Preview: ...
+    def mnist_panel(self, level: Level, file: Path, start: int = 0) -> Panel: ...
     def cancel(self) -> None: ...
 
 
@@ -79,7 +79,7 @@ class GameScreen(Screen[None]):
         Binding("ctrl+o", "edit_outside", "$EDITOR", id="edit_outside", priority=True),
         Binding("f2", "solution", "Solution", id="solution", priority=True),
         Binding("ctrl+n", "next_level", "Next level", id="next_level", priority=True),
-        Binding("f5", "digits", "Digits", id="digits", priority=True),
+        Binding("f5", "mnist_panel", "Digits", id="mnist_panel", priority=True),
         Binding("f6", "finale", "Finale", id="finale", priority=True),
         Binding("escape", "cancel_run", "Cancel", id="cancel_run", priority=True),
     ]
@@ -313,8 +313,8 @@ class GameScreen(Screen[None]):
         if action == "next_level":
             following = self.workspace.catalog.after(self.level)
             return following is not None and self.status is Status.PASSED
-        if action == "digits":
-            return self.level.preview is not None
+        if action == "mnist_panel":
+            return self.level.panel is not None
         if action == "finale":
             return level_to_finish_first(self.progress) is None
         return True
@@ -400,15 +400,8 @@ class GameScreen(Screen[None]):
         self.editor.focus()
 
     def action_hint(self) -> None:
-        hints = self.level.hints()
-        shown = self.progress.next_hint(self.level)
-        if shown is None:
-            title = f"Level {self.level.number}: all {len(hints)} hints seen; the last one"
-            text = hints[-1] if hints else "This level has no hints."
-        else:
-            number, text = shown
-            title = f"Level {self.level.number}: hint {number} of {len(hints)}"
-        self.app.push_screen(NoteScreen(title, text, id="hint"))
+        hint = self.progress.next_hint(self.level)
+        self.app.push_screen(NoteScreen(hint.heading, hint.text, id="hint"))
 
     def action_solution(self) -> None:
         if self.status is not Status.PASSED:
@@ -421,10 +414,10 @@ class GameScreen(Screen[None]):
         if following is not None and self.status is Status.PASSED:
             self.switch_level(following)
 
-    def action_digits(self) -> None:
-        if self.level.preview is not None:
+    def action_mnist_panel(self) -> None:
+        if self.level.panel is not None:
             level, path = self.level, self.file.path
-            self.save(then=lambda: self.app.push_screen(DigitsScreen(level, path, self.grader, id="digits")))
+            self.save(then=lambda: self.app.push_screen(MnistPanelScreen(level, path, self.grader, id="mnist_panel")))
 
     def action_finale(self) -> None:
         self.show_finale()
@@ -493,7 +486,7 @@ class GameScreen(Screen[None]):
         """The finale, once the levels whose classes it uses have passed; else which level to finish first."""
         level = level_to_finish_first(self.progress)
         if level is not None:
-            self.notify(finish_first_message(level), title="The finale", timeout=8)
+            self.notify(finish_first_message(level, self.progress.catalog), title="The finale", timeout=8)
             return
         self.save(then=lambda: self.app.push_screen(FinaleScreen(self.finale_run(), id="finale")))
 
