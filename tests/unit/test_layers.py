@@ -2,6 +2,7 @@
 never imports torch or pytest (the grader has processes of its own). The contracts are in
 pyproject.toml; import-linter checks them here."""
 
+import ast
 import subprocess
 from pathlib import Path
 
@@ -15,3 +16,75 @@ def test_the_import_contracts_hold():
     done = subprocess.run([lint_imports], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 broken" in done.stdout
+
+
+# -- the trust boundary, as rules over the source ------------------------------------------------
+
+SRC = REPO / "src"
+GRADER = SRC / "dunderquest" / "grader"
+
+
+def dunderquest_imports(path: Path) -> set[str]:
+    """The dunderquest modules a file imports (relative imports resolved), wherever in the file."""
+    package = ".".join(path.relative_to(SRC).with_suffix("").parts[:-1]) if SRC in path.parents else ""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([base] if base else []))
+            found |= {f"{base}.{alias.name}" for alias in node.names} | {base}
+    return {name for name in found if name == "dunderquest" or name.startswith("dunderquest.")}
+
+
+def outside(names: set[str], *packages: str) -> set[str]:
+    """The names that are neither in one of `packages` nor a package above them (`from .. import x`
+    names the package `..` too)."""
+    above = {".".join(p.split(".")[:n]) for p in packages for n in range(1, p.count(".") + 1)}
+    return {name for name in names if name not in above
+            and not any(name == p or name.startswith(p + ".") for p in packages)}
+
+
+BOUNDARY = ("dunderquest.grader.wire", "dunderquest.grader.limits")
+
+
+def test_the_inside_imports_nothing_of_dunderquest_but_the_wire_format_and_the_limits():
+    """What runs beside the learner's code holds no answers: a rule over every module of the inside
+    package, so that a new module there is held to it too."""
+    modules = sorted((GRADER / "inside").rglob("*.py"))
+    assert len(modules) >= 4
+    for path in modules:
+        wrong = outside(dunderquest_imports(path), *BOUNDARY, "dunderquest.grader.inside")
+        assert not wrong, f"{path.relative_to(REPO)} imports {sorted(wrong)}"
+
+
+def test_the_confinement_imports_only_the_limits_and_the_inside_it_hands_over_to():
+    for path in sorted((GRADER / "confinement").rglob("*.py")):
+        wrong = outside(dunderquest_imports(path), "dunderquest.grader.limits", "dunderquest.grader.confinement",
+                        "dunderquest.grader.inside")
+        assert not wrong, f"{path.relative_to(REPO)} imports {sorted(wrong)}"
+
+
+def test_every_level_s_checks_import_the_grader_through_one_module_and_its_probes_nothing_of_it():
+    levels = sorted((SRC / "dunderquest" / "levels").glob("level*_*"))
+    assert len(levels) >= 10
+    for folder in levels:
+        assert dunderquest_imports(folder / "checks.py") == {"dunderquest.grader.checking"} | {
+            f"dunderquest.grader.checking.{name}" for name in checking_names(folder / "checks.py")}, folder.name
+        if (folder / "probes.py").exists():
+            assert dunderquest_imports(folder / "probes.py") == set(), folder.name
+
+
+def checking_names(path: Path) -> set[str]:
+    return {alias.name for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.ImportFrom) and node.module == "dunderquest.grader.checking"
+            for alias in node.names}
+
+
+def test_no_module_of_the_grader_is_over_400_lines():
+    long = {str(path.relative_to(GRADER)): n for path in GRADER.rglob("*.py")
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}
