@@ -151,7 +151,7 @@ def test_hints_come_one_at_a_time(ws):
 def test_a_level_can_be_named_as_the_help_says(ws, name):
     done = dq("hint", name, cwd=ws)
     assert done.returncode == 0, done.stderr
-    assert "for level 3 (Numbers)" in done.stdout
+    assert "Level 3: hint 1 of" in done.stdout and "(Numbers)" in done.stdout
 
 
 def test_reset_restores_the_stub_and_keeps_a_backup(ws):
