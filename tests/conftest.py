@@ -13,6 +13,8 @@ import pytest
 _HOME = Path(tempfile.mkdtemp(prefix="dunderquest-tests-"))
 os.environ["XDG_DATA_HOME"] = str(_HOME / "xdg-data")
 os.environ["DUNDERQUEST_DATA"] = str(_HOME / "mnist")
+# A token in the environment, as a CI run has one: no sandbox may ever see it (see the hostile corpus).
+os.environ["GITHUB_TOKEN"] = "dunderquest-test-secret"
 
 from dunderquest.core.catalog import default_catalog  # noqa: E402
 from dunderquest.grader.service.client import GraderClient  # noqa: E402

@@ -145,17 +145,16 @@ def cmd_solution(args: argparse.Namespace) -> int:
         print(f"The solution to level {level.number} opens once you pass it: dunderquest check "
               f"{level.number}", file=sys.stderr)
         return FAILED
-    print_solution_diff(workspace, level)
-    return OK
-
-
-def print_solution_diff(workspace: Workspace, level: Level) -> None:
     from .core.solution import solution_diff
 
     path = workspace.exercise(level)
     diff = solution_diff(level, path.read_text(encoding="utf-8", errors="replace") if path.exists() else "")
+    if not diff.installed:
+        print(diff.heading, file=sys.stderr)
+        return FAILED
     print(diff.heading + "\n")
     print("\n".join(diff.lines))
+    return OK
 
 
 def cmd_watch(args: argparse.Namespace) -> int:

@@ -290,7 +290,8 @@ def test_files_planted_beside_the_submission_never_reach_the_grader(grader, cata
 # -- where a protection is missing, and as an unprivileged user -----------------------------------------
 
 SAFE_WITHOUT_PROTECTIONS = ("daemon_rewrites_progress.py", "starts_a_shell_daemon.py", "prints_40_mb.py",
-                            "leaves_a_spinning_thread.py")
+                            "leaves_a_spinning_thread.py", "reads_the_environment.py", "forks_a_child_that_raises.py",
+                            "borrows_the_reference_by_import.py", "borrows_the_reference_by_a_computed_import.py")
 
 
 def doctor(env: dict[str, str], prefix: tuple[str, ...] = (), python: str = sys.executable) -> dict[str, dict]:
@@ -327,7 +328,8 @@ def test_with_every_protection_switched_off_checks_still_work_and_nothing_outliv
 
 NOBODY = 65534
 AS_NOBODY = ("daemon_rewrites_progress.py", "fork_bomb.py", "reads_a_sibling_submission.py",
-             "connects_to_loopback.py", "kills_every_process_it_sees.py")
+             "connects_to_loopback.py", "kills_every_process_it_sees.py", "fills_its_folder.py",
+             "reads_the_reference_text.py", "forks_a_child_that_raises.py", "reads_the_environment.py")
 
 
 def runnable_by(uid: int, python: str, env: dict[str, str]) -> bool:

@@ -39,7 +39,8 @@ CLASSROOM_HELP = "build a kit that grades on Gradescope or GitHub Classroom"
 CLASSROOM_EPILOG = """\
   dunderquest classroom gradescope --output autograder.zip
       a Gradescope autograder: setup.sh and run_autograder at the root, and a wheel of this
-      dunderquest; upload it in the assignment's Configure Autograder page
+      dunderquest without the reference solutions (--with-solutions adds them); upload it in the
+      assignment's Configure Autograder page
   dunderquest classroom github DIR
       a template repository for a GitHub Classroom assignment: exercises/, a README for students and
       .github/workflows/classroom.yml (one grading step per level, then the grading reporter)"""
@@ -68,7 +69,7 @@ def add_commands(command, grade_func, classroom_func) -> None:
     kits = p.add_subparsers(dest="kit", metavar="KIT", required=True)
     kit = kits.add_parser("gradescope", help="write a Gradescope autograder zip",
                           description="Writes a Gradescope autograder zip: setup.sh and run_autograder at its "
-                                      "root, with a wheel of dunderquest built from this checkout.")
+                                      "root, with a wheel of this dunderquest that carries no reference solutions.")
     kit.add_argument("--output", metavar="PATH", default="autograder.zip", help="default: autograder.zip")
     _kit_options(kit)
     kit = kits.add_parser("github", help="write a GitHub Classroom template repository into DIR",
@@ -81,7 +82,11 @@ def add_commands(command, grade_func, classroom_func) -> None:
 def _kit_options(kit: argparse.ArgumentParser) -> None:
     kit.add_argument("--levels", metavar="1,3", help="only these levels (default: every level)")
     kit.add_argument("--wheel", metavar="PATH", type=Path,
-                     help="use this dunderquest wheel instead of building one from the checkout")
+                     help="use this dunderquest wheel instead of building one (from the checkout, or from this "
+                          "installed dunderquest)")
+    kit.add_argument("--with-solutions", action="store_true",
+                     help="put the reference solutions in the kit's wheel too (left out by default: the kit "
+                          "carries no answer key)")
 
 
 def chosen_levels(text: str | None) -> list[Level]:
@@ -208,11 +213,12 @@ def classroom(args: argparse.Namespace) -> int:
     try:
         levels = chosen_levels(args.levels)
         if args.kit == "gradescope":
-            path = gradescope_zip(Path(args.output), levels, list(default_catalog()), args.wheel)
+            path = gradescope_zip(Path(args.output), levels, list(default_catalog()), args.wheel,
+                                  args.with_solutions)
             print(f"Wrote {path}. In Gradescope: create a Programming Assignment, choose the Ubuntu 24.04 base "
                   "image in Configure Autograder, and upload this zip.")
             return OK
-        written = github_template(Path(args.dir), levels, args.wheel)
+        written = github_template(Path(args.dir), levels, args.wheel, args.with_solutions)
         print(f"Wrote a GitHub Classroom template repository in {args.dir} ({len(written)} files). Push it to "
               "GitHub, mark it as a template repository, and choose it as the assignment's starter code.")
         return OK

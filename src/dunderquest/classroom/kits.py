@@ -1,7 +1,7 @@
 """Ready-made kits that run this grader on a teaching platform's own machines:
 
 - `gradescope_zip()`: a Gradescope autograder zip, with `setup.sh` and `run_autograder` at its root
-  and a wheel of dunderquest built from this checkout, so setting it up needs no published release.
+  and a wheel of this dunderquest (classroom/wheel.py), so setting it up needs no published release.
 - `github_template()`: a template repository for a GitHub Classroom assignment: `exercises/`, a
   README for students, and a workflow with one grading step per level and the grading reporter.
 """
@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -20,64 +18,11 @@ from pathlib import Path
 
 from ..core.catalog import Level
 from .report import points_text
+from .wheel import KitError, kit_wheel
 
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 AUTOGRADER_ROOT_VARIABLE = "DUNDERQUEST_AUTOGRADER_ROOT"
 REPORTER = "classroom-resources/autograding-grading-reporter@v1"
-# What a wheel is built from: the project's own files, never caches or build leftovers.
-CHECKOUT_PARTS = ("pyproject.toml", "README.md", "LICENSE", "src", "exercises", "solutions")
-
-
-class KitError(Exception):
-    """Why a kit could not be made, in words for the teacher."""
-
-
-def checkout_root() -> Path | None:
-    """The source checkout this dunderquest runs from, if it runs from one (an editable install)."""
-    root = Path(__file__).resolve().parents[3]
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file() and 'name = "dunderquest"' in pyproject.read_text(encoding="utf-8"):
-        return root
-    return None
-
-
-def build_wheel(dest: Path) -> Path:
-    """Builds a wheel of this checkout into `dest`, offline. The checkout itself is not touched:
-    the build runs on a copy, so no `build/` or egg-info appears in it."""
-    root = checkout_root()
-    if root is None:
-        raise KitError("This dunderquest was not installed from a source checkout, so there is nothing to build "
-                       "a wheel from. Run this command from a checkout (`pip install -e .`), or pass --wheel "
-                       "with a dunderquest wheel.")
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist")
-    with tempfile.TemporaryDirectory(prefix="dunderquest-wheel-") as scratch:
-        source = Path(scratch) / "dunderquest"
-        source.mkdir()
-        for part in CHECKOUT_PARTS:
-            if (root / part).is_dir():
-                shutil.copytree(root / part, source / part, ignore=ignore)
-            elif (root / part).is_file():
-                shutil.copy2(root / part, source / part)
-        built = Path(scratch) / "wheels"
-        run = subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-index",
-                              "--no-build-isolation", "--quiet", "--wheel-dir", str(built)],
-                             capture_output=True, text=True)
-        wheels = sorted(built.glob("dunderquest-*.whl"))
-        if run.returncode != 0 or not wheels:
-            detail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["no wheel was made"]
-            raise KitError(f"Building the dunderquest wheel failed: {detail[0]} (it needs setuptools installed: "
-                           "python -m pip install setuptools)")
-        dest.mkdir(parents=True, exist_ok=True)
-        return Path(shutil.copy2(wheels[0], dest / wheels[0].name))
-
-
-def wheel_for_kit(given: Path | None, dest: Path) -> Path:
-    if given is None:
-        return build_wheel(dest)
-    if not given.is_file() or not given.name.startswith("dunderquest-") or given.suffix != ".whl":
-        raise KitError(f"{given} is not a dunderquest wheel (a file named dunderquest-*.whl).")
-    dest.mkdir(parents=True, exist_ok=True)
-    return Path(shutil.copy2(given, dest / given.name))
 
 
 def levels_option(levels: Sequence[Level], all_levels: Sequence[Level]) -> str:
@@ -145,11 +90,11 @@ def _add_file(archive: zipfile.ZipFile, name: str, data: bytes, executable: bool
 
 
 def gradescope_zip(output: Path, levels: Sequence[Level], all_levels: Sequence[Level],
-                   wheel: Path | None = None) -> Path:
+                   wheel: Path | None = None, with_solutions: bool = False) -> Path:
     """Writes the autograder zip to `output` (atomically) and returns its path."""
     output = output.resolve()
     with tempfile.TemporaryDirectory(prefix="dunderquest-kit-") as scratch:
-        built = wheel_for_kit(wheel, Path(scratch))
+        built = kit_wheel(Path(scratch), given=wheel, with_solutions=with_solutions)
         partial = Path(scratch) / "autograder.zip"
         with zipfile.ZipFile(partial, "w") as archive:
             _add_file(archive, "setup.sh", setup_sh(built.name).encode(), executable=True)
@@ -248,12 +193,13 @@ change `.github/`.
 """
 
 
-def github_template(dest: Path, levels: Sequence[Level], wheel: Path | None = None) -> list[Path]:
+def github_template(dest: Path, levels: Sequence[Level], wheel: Path | None = None,
+                    with_solutions: bool = False) -> list[Path]:
     """Writes the template repository into `dest` and returns the files it wrote. It never
     overwrites a file: if any of them already exists, it writes nothing and says which."""
     dest = dest.resolve()
     with tempfile.TemporaryDirectory(prefix="dunderquest-kit-") as scratch:
-        built = wheel_for_kit(wheel, Path(scratch))
+        built = kit_wheel(Path(scratch), given=wheel, with_solutions=with_solutions)
         files: dict[str, bytes] = {level.exercise_path: level.stub().encode() for level in levels}
         files.update({
             "README.md": student_readme(levels, built.name).encode(),

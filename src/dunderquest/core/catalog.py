@@ -90,8 +90,13 @@ class Level:
     def stub(self) -> str:
         return resources.files("dunderquest.exercises").joinpath(self.file_name).read_text(encoding="utf-8")
 
-    def solution(self) -> str:
-        return resources.files("dunderquest.solutions").joinpath(self.file_name).read_text(encoding="utf-8")
+    def solution(self) -> str | None:
+        """The reference solution's text, or None in an install made without the answer key (the
+        kits' installs, for grading)."""
+        try:
+            return resources.files("dunderquest.solutions").joinpath(self.file_name).read_text(encoding="utf-8")
+        except (ModuleNotFoundError, FileNotFoundError):
+            return None
 
 
 def check_title(function_name: str, docstring: str | None) -> str:

@@ -16,6 +16,7 @@ OUTPUT_LIMIT = 16 * 1024 * 1024  # bytes of print() output kept, and the largest
 MEMORY_LIMIT = 2 * 1024**3
 CPU_LIMIT = 120  # seconds of processor time in one sandbox (the finale's training uses well under that)
 PROCESS_LIMIT = 64  # processes and threads started in a sandbox's PID namespace (pid_max caps it near 300)
+FOLDER_LIMIT = 64 * 1024 * 1024  # bytes of files in a sandbox's folder, all of them together
 
 CHANNEL_BROKEN = 70  # a sandbox's exit code when it can no longer talk to the grader
 TOO_MANY_PROCESSES = 71  # a sandbox's exit code when its PID namespace was ended for starting too many

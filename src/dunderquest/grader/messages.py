@@ -56,15 +56,23 @@ def _stopped(expr: str, stops: str, advice: str, place: str = "", detail: str = 
     return f"While running `{expr}`, {stops.format(detail=detail)}{place}." + (f" {advice}" if advice else "")
 
 
+def _protection_message(expr: str, error: dict, display_path: str) -> str | None:
+    """The message for an exception a protection raised in the learner's code, if one did."""
+    kind, text = str(error.get("type", "an exception")), str(error.get("message", ""))
+    protection = stopped_by(kind, text)
+    if protection is None:
+        return None
+    detail = text.split(": ", 1)[-1] if protection.name == "landlock filesystem" else f"{kind}: {text}"
+    return _stopped(expr, protection.stops, protection.advice, where(error, display_path), detail)
+
+
 def raised_message(expr: str, error: dict, display_path: str) -> str:
     """The message for an exception the learner's code raised while running `expr`."""
     kind, text = str(error.get("type", "an exception")), str(error.get("message", ""))
     if error.get("ours"):
         return f"`{expr}` gave back something the grader cannot read: {text}."
-    protection = stopped_by(kind, text)
-    if protection is not None:
-        detail = text.split(": ", 1)[-1] if protection.name == "landlock filesystem" else f"{kind}: {text}"
-        return _stopped(expr, protection.stops, protection.advice, where(error, display_path), detail)
+    if stopped := _protection_message(expr, error, display_path):
+        return stopped
     if kind == "SystemExit":
         return (f"`{expr}` called exit() (SystemExit){where(error, display_path)}. Your class should "
                 "return a value, not end the program.")
@@ -110,6 +118,12 @@ def death_message(expr: str, code: int | None, printed: str, display_path: str) 
     return f"While running `{expr}`, the process running your code crashed ({name}).{printed}"
 
 
+def grader_import_message(display_path: str, lines: list[int]) -> str:
+    where = f"line {lines[0]}" if len(lines) == 1 else f"lines {', '.join(map(str, lines))}"
+    return (f"{display_path} imports dunderquest ({where}): the grader's own package, which a solution may not use, "
+            "so it was not run. Write the class yourself, with Python and torch; remove that import.")
+
+
 def load_message(error: dict, display_path: str) -> str:
     """The message for a learner's file that did not import."""
     if error.get("type") in ("SyntaxError", "IndentationError", "TabError") and error.get("line"):
@@ -119,6 +133,8 @@ def load_message(error: dict, display_path: str) -> str:
             pointer = f"\n    {error['source']}\n    {' ' * (int(error['column']) - 1)}^"
         return (f"Python cannot read {display_path}: {error['type']} at line {error['line']}"
                 f"{column}: {error.get('message', '')}{pointer}")
+    if stopped := _protection_message(f"import {display_path}", error, display_path):
+        return stopped
     return (f"Running {display_path} raised {error.get('type')}: {error.get('message', '')}"
             f"{where(error, display_path)}. The file must run without errors before its class "
             "can be checked.")

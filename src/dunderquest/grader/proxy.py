@@ -25,12 +25,14 @@ from .messages import (
     LoadFailed,
     SandboxGone,
     death_message,
+    grader_import_message,
     load_message,
     raised_message,
     timeout_message,
     unreadable_message,
 )
 from .remote import Named, Remote
+from .source import grader_imports
 
 if TYPE_CHECKING:
     from .service.processes import SandboxProcess, SandboxSource
@@ -115,6 +117,11 @@ class SandboxProxy:
                 self.load_error = LoadFailed(f"The grader could not read {display}: {err.strerror}.")
                 self._stop()
                 raise self.load_error from None
+            if lines := grader_imports(text):
+                self.load_error = LoadFailed(grader_import_message(display, lines))
+                self.load_error.line = lines[0]
+                self._stop()
+                raise self.load_error
             try:
                 request = {"op": "load", "path": str(file), "module": module, "seed": self.seed}
                 reply, _ = self._exchange(request, [text],

@@ -93,6 +93,36 @@ def _class_members(body: list[ast.stmt], members: dict[str, ast.AST]) -> None:
                 _class_members(block, members)
 
 
+GRADER_PACKAGE = "dunderquest"
+
+
+def _names_the_grader(name: object) -> bool:
+    return isinstance(name, str) and (name == GRADER_PACKAGE or name.startswith(GRADER_PACKAGE + "."))
+
+
+def grader_imports(text: bytes) -> list[int]:
+    """The lines where a learner's file imports dunderquest itself (`import dunderquest...`, `from
+    dunderquest... import`, `__import__("dunderquest...")`, `importlib.import_module("dunderquest...")`):
+    the grader's own package, reference solutions included, which a solution may not use. Read from
+    the file's text, which the learner's code cannot change. A file that does not parse has none
+    (the sandbox reports its syntax error)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return []
+    lines = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import) and any(_names_the_grader(alias.name) for alias in node.names):
+            lines.add(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and not node.level and _names_the_grader(node.module):
+            lines.add(node.lineno)
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if called in ("__import__", "import_module") and _names_the_grader(node.args[0].value):
+                lines.add(node.lineno)
+    return sorted(lines)
+
+
 def read_source(path: Path | str) -> Source:
     try:
         tree = ast.parse(Path(path).read_bytes(), filename=str(path))

@@ -1,14 +1,16 @@
 """A sandbox started as a fresh process (where there is no fork(), or with
-DUNDERQUEST_SANDBOX_START=spawn): `python -I -B -m dunderquest.grader.confinement HOME OFF [READ ...]`.
-It speaks the same protocol as a forked sandbox, on its stdin and stdout, and is shut in at the same
-point. OFF is the protections switched off (comma-separated, maybe empty); READ the MNIST folders it
-may read. Both come from the grader, which reads them before any environment is cleared."""
+DUNDERQUEST_SANDBOX_START=spawn): `python -I -B -m dunderquest.grader.confinement CONFIG`. It speaks
+the same protocol as a forked sandbox, on its stdin and stdout, and is shut in at the same point.
+CONFIG is JSON from the grader: `home` (its folder), `data` (the MNIST folders it may read), `hide`
+(the folders it must never see) and `off` (the protections switched off)."""
 
+import json
 import os
 import sys
 
 from ..limits import CHANNEL_BROKEN
 from .enter import SANDBOX_ENV, serve
+from .landlock import read_rules
 
 
 def warm_imports() -> None:
@@ -26,9 +28,10 @@ def main() -> None:
     rfd, wfd = os.dup(0), os.dup(1)
     code = 0
     try:
-        home, off, reads = sys.argv[1], {name for name in sys.argv[2].split(",") if name}, sys.argv[3:]
+        config = json.loads(sys.argv[1])
         warm_imports()
-        serve(rfd, wfd, home, reads, off)
+        hide = list(config["hide"])
+        serve(rfd, wfd, config["home"], read_rules(tuple(config["data"]), tuple(hide)), hide, set(config["off"]))
     except BaseException:
         code = CHANNEL_BROKEN
     finally:

@@ -25,11 +25,22 @@ import sys
 import tempfile
 from collections.abc import Iterable
 
+from ..limits import FOLDER_LIMIT
 from . import landlock, namespaces, rlimits
+from .protections import switched_off
 from .supervisor import spawn_init, supervise
-from .system import PR_SET_CHILD_SUBREAPER, PR_SET_PDEATHSIG, name_process, prctl
+from .system import PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, PR_SET_PDEATHSIG, name_process, prctl
 
 SANDBOX_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LANG": "C.UTF-8"}
+# What of the environment the grader's own processes keep: where the data and the user's folders are,
+# the locale, the temporary folder, and the grader's switches. Nothing else (no token of a CI run or
+# a teacher's shell) reaches a process that learner code runs in or is forked from.
+KEPT_VARIABLES = ("HOME", "PATH", "TMPDIR", "TMP", "TEMP", "LANG", "LC_ALL", "LC_CTYPE", "USER", "LOGNAME",
+                  "XDG_DATA_HOME", "XDG_RUNTIME_DIR", "XDG_CACHE_HOME", "SYSTEMROOT")
+
+
+def kept(name: str) -> bool:
+    return name in KEPT_VARIABLES or name.startswith("DUNDERQUEST_")
 
 
 def close_other_fds(keep: set[int]) -> None:
@@ -42,10 +53,12 @@ def close_other_fds(keep: set[int]) -> None:
                 pass
 
 
-def shut_in(rfd: int, wfd: int, home: str, reads: Iterable[str], off: set[str]) -> list[str]:
-    """Makes this process a sandbox that talks to the grader on `rfd` and `wfd`, works in `home`, and
-    may read `reads` (the MNIST folders). Returns, in the process that will run the learner's code,
-    the protections applied; the first process stays behind as the supervisor and never returns."""
+def shut_in(rfd: int, wfd: int, home: str, reads: Iterable[tuple[str, int]], hide: Iterable[str],
+            off: set[str]) -> list[str]:
+    """Makes this process a sandbox that talks to the grader on `rfd` and `wfd`, works in `home`, may
+    read as `reads` says (landlock.read_rules), and never sees the folders in `hide` (the answer key).
+    Returns, in the process that will run the learner's code, the protections applied; the first
+    process stays behind as the supervisor and never returns."""
     name_process("dq-sandbox")
     if hasattr(os, "setsid"):
         os.setsid()
@@ -64,37 +77,65 @@ def shut_in(rfd: int, wfd: int, home: str, reads: Iterable[str], off: set[str]) 
     sys.path[:] = [p for p in sys.path if p and os.path.isabs(p)]
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    return enter_sandbox(home, [rfd, wfd], reads, off)
+    forget_the_environment()
+    return enter_sandbox(home, [rfd, wfd], reads, hide, off)
 
 
-def serve(rfd: int, wfd: int, home: str, reads: Iterable[str], off: set[str]) -> None:
+def serve(rfd: int, wfd: int, home: str, reads: Iterable[tuple[str, int]], hide: Iterable[str],
+          off: set[str]) -> None:
     """A sandbox's whole life: shut in, then the inside's loop until the grader closes the channel."""
-    shut_in(rfd, wfd, home, reads, off)  # from here on, learner code may run
     from ..inside.server import Server
 
+    shut_in(rfd, wfd, home, reads, hide, off)  # from here on, learner code may run
     Server(rfd, wfd).serve()
 
 
-def enter_sandbox(home: str, keep_fds: Iterable[int], data_roots: Iterable[str] = (),
-                  off: set[str] | None = None) -> list[str]:
+def forget_the_environment() -> None:
+    """Wipes from this process's memory the variables of the environment it was started with that
+    the grader does not keep (see KEPT_VARIABLES). `os.environ` is replaced already, but
+    /proc/self/environ still shows the strings the process was started with (for a forked sandbox,
+    its zygote's or a one-off check's, tokens such as GITHUB_TOKEN included). Linux only."""
+    import ctypes
+
+    try:
+        with open("/proc/self/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        start, end = int(fields[47]), int(fields[48])  # env_start and env_end: fields 50 and 51 of stat
+    except (OSError, ValueError, IndexError):
+        return
+    if not 0 < start < end:
+        return
+    offset = 0
+    for entry in ctypes.string_at(start, end - start).split(b"\0"):
+        if entry and not kept(entry.split(b"=", 1)[0].decode("utf-8", "replace")):
+            ctypes.memset(start + offset, 0, len(entry))
+        offset += len(entry) + 1
+
+
+def enter_sandbox(home: str, keep_fds: Iterable[int], reads: Iterable[tuple[str, int]] | None = None,
+                  hide: Iterable[str] = (), off: set[str] | None = None) -> list[str]:
     """The operating system's part of `shut_in`, in the sandbox's first process with its folder
     (`home`) and the descriptors it talks to the grader through (`keep_fds`). Returns, in the process
     that runs the learner's code, the names of the protections applied; the first process stays
     behind as the supervisor (see supervisor.py) and never returns."""
-    from .protections import switched_off
-
     off = switched_off() if off is None else off
     keep_fds = list(keep_fds)
     applied: list[str] = []
-    reads = landlock.readable_roots(data_roots)
+    reads = landlock.read_rules() if reads is None else reads
     init = keep_alive = None
     flags = 0
     if hasattr(os, "fork"):
         if "namespaces" not in off:
+            # A process may write its own uid_map only while /proc/self is its own, which a process
+            # that is not dumpable loses. A sandbox holds nothing to keep from its own user.
+            prctl(PR_SET_DUMPABLE, 1)
             try:
                 flags = namespaces.unshare()
             except OSError:
                 flags = 0
+        if flags & namespaces.CLONE_NEWNS:
+            applied += namespaces.seal(home, FOLDER_LIMIT, hide)
+            os.chdir(home)  # into the tmpfs now over it
         if flags:
             try:
                 init, keep_alive = spawn_init(keep_fds)

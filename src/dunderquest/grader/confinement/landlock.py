@@ -2,13 +2,14 @@
 applied to the process that runs the learner's code (and everything it starts) before that code runs.
 
 A sandbox may write only its own folder, and read only what running the learner's code needs (see
-`readable_roots`); with ABI 4 it may neither connect nor listen on TCP, and with ABI 6 its signals and
+`read_rules`); with ABI 4 it may neither connect nor listen on TCP, and with ABI 6 its signals and
 abstract Unix sockets stay inside the sandbox. Kernel 5.13 and later; elsewhere nothing is applied.
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import sys
 from collections.abc import Iterable
@@ -59,21 +60,59 @@ def _fs_rights(version: int) -> int:
     return rights
 
 
-def readable_roots(data_roots: Iterable[str] = ()) -> list[str]:
-    """What a sandbox may read: Python and its packages (torch, torchvision, dunderquest), the shared
-    libraries they load, and the MNIST data. Nothing under a home folder or a workspace, unless a
-    package is installed there."""
+READ = FS_READ_FILE | FS_READ_DIR | FS_EXECUTE
+PACKAGE = Path(__file__).resolve().parents[2]  # dunderquest itself
+# What a sandbox may read of dunderquest: what runs inside it, and nothing of the trusted grader.
+INSIDE = tuple(PACKAGE / part for part in ("__init__.py", "grader/__init__.py", "grader/wire.py", "grader/limits.py",
+                                           "grader/inside", "grader/confinement"))
+
+
+@functools.cache
+def read_rules(data_roots: tuple[str, ...] = (), hidden: tuple[str, ...] = ()) -> tuple[tuple[str, int], ...]:
+    """What a sandbox may read, as (path, rights): Python and its packages (torch, torchvision), the
+    shared libraries they load, the MNIST data, and of dunderquest only what runs inside a sandbox.
+    Nothing under a home folder or a workspace, unless a package is installed there.
+
+    Landlock only ever allows, so a folder that holds something hidden (dunderquest, in whatever
+    site-packages it is installed; the folders in `hidden`, such as the reference solutions and the
+    levels' checks) may be listed but not read, and each thing in it is allowed on its own, but the
+    hidden one. Worked out once per process: the zygote does it before it forks."""
     roots = ["/usr", "/lib", "/lib64", "/lib32", "/etc/ld.so.cache", "/etc/localtime", "/dev/urandom",
              sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable))]
     roots += [p for p in sys.path if p and os.path.isabs(p)]
-    roots.append(str(Path(__file__).resolve().parents[2]))  # dunderquest itself, installed editable or not
-    roots += [str(r) for r in data_roots]
-    return sorted({os.path.realpath(r) for r in roots if os.path.exists(r)})
+    roots += list(data_roots)
+    hide = {os.path.realpath(p) for p in (*hidden, PACKAGE)}
+    rules: dict[str, int] = {}
+
+    def add(path: str) -> None:
+        if path in hide or path in rules:
+            return
+        if any(h.startswith(path + os.sep) for h in hide):
+            rules[path] = FS_READ_DIR  # to list it: whatever it holds is allowed, or not, by a rule of its own
+            try:
+                children = sorted(entry.path for entry in os.scandir(path))
+            except OSError:
+                return
+            for child in children:
+                add(os.path.realpath(child) if os.path.islink(child) else child)
+        else:
+            rules[path] = READ
+
+    for root in sorted({os.path.realpath(r) for r in roots if os.path.exists(r)}):
+        add(root)
+    for part in INSIDE:
+        rules[str(part)] = READ
+        for folder in part.parents:  # listed, for Python's import system; nothing in them read
+            if folder == PACKAGE.parent:
+                break
+            rules[str(folder)] = rules.get(str(folder), 0) | FS_READ_DIR
+    return tuple(rules.items())
 
 
-def restrict(home: str, reads: Iterable[str], version: int) -> list[str]:
-    """Restricts this process (and all it starts) to writing `home` and reading `reads`, with no TCP
-    and no signals or abstract sockets outside. Returns the protections it applied."""
+def restrict(home: str, reads: Iterable[tuple[str, int]], version: int) -> list[str]:
+    """Restricts this process (and all it starts) to writing `home` and reading as `reads` says (see
+    `read_rules`), with no TCP and no signals or abstract sockets outside. Returns the protections it
+    applied."""
     c = libc()
     fs = _fs_rights(version)
     attr = _RulesetAttr(fs, NET_BIND_TCP | NET_CONNECT_TCP if version >= 4 else 0,
@@ -81,7 +120,7 @@ def restrict(home: str, reads: Iterable[str], version: int) -> list[str]:
     size = 8 if version < 4 else 16 if version < 6 else 24
     ruleset = check(c.syscall(SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0)))
     try:
-        rules = [(home, fs)] + [(path, FS_READ_FILE | FS_READ_DIR | FS_EXECUTE) for path in reads]
+        rules = [(home, fs), *reads]
         rules.append((os.devnull, FS_READ_FILE | FS_WRITE_FILE))
         for path, rights in rules:
             try:

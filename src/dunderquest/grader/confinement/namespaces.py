@@ -1,15 +1,21 @@
-"""Namespaces: a sandbox's own PID, network and IPC namespaces, inside a user namespace of its own
-when the grader does not run as root. Its processes can then see and signal nothing outside, it has
-no network, and the kernel kills every one of them when the namespace's init ends."""
+"""Namespaces: a sandbox's own PID, network, IPC and mount namespaces, inside a user namespace of its
+own when the grader does not run as root. Its processes can then see and signal nothing outside, it
+has no network, and the kernel kills every one of them when the namespace's init ends. In its own
+mount namespace, its folder is a size-capped tmpfs, and the grader's answer key (the reference
+solutions, the levels' checks) is covered by empty folders, whether or not Landlock is there."""
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
+from collections.abc import Iterable
 
 from .system import LINUX, check, libc
 
-CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x08000000, 0x10000000, 0x20000000, 0x40000000
+CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = (0x00020000, 0x08000000, 0x10000000,
+                                                                      0x20000000, 0x40000000)
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 1 << 14, 1 << 18
 PID_MAX_FLOOR = 301  # the kernel refuses a smaller pid_max, even in a PID namespace of one's own
 
 
@@ -22,14 +28,14 @@ def write_file(path: str, text: str) -> None:
 
 
 def unshare() -> int:
-    """A new PID, network and IPC namespace for this process's next children (in a new user namespace,
-    mapping this user to itself, when not root). Returns the flags used; raises OSError where the
-    kernel refuses."""
+    """A new PID, network and IPC namespace for this process's next children, and a mount namespace
+    for this process from now on (all in a new user namespace, mapping this user to itself, when not
+    root). Returns the flags used; raises OSError where the kernel refuses."""
     c = libc()
     if not LINUX or c is None:
         raise OSError(errno.ENOSYS, "no namespaces on this system")
     uid, gid = os.geteuid(), os.getegid()
-    flags = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC
+    flags = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWNS
     if uid != 0:
         flags |= CLONE_NEWUSER
     check(c.unshare(flags))
@@ -38,3 +44,30 @@ def unshare() -> int:
         write_file("/proc/self/uid_map", f"{uid} {uid} 1")
         write_file("/proc/self/gid_map", f"{gid} {gid} 1")
     return flags
+
+
+def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
+    c = libc()
+    check(c.mount(source.encode(), target.encode(), fstype.encode() if fstype else None, ctypes.c_ulong(flags),
+                  data.encode() if data else None))
+
+
+def seal(home: str, size: int, hide: Iterable[str]) -> list[str]:
+    """In this process's own mount namespace (see `unshare`): nothing mounted here reaches the
+    machine's; `home` becomes a tmpfs that holds at most `size` bytes; and each folder of `hide`
+    is covered by an empty one. Returns the protections it applied."""
+    done = []
+    try:
+        _mount("none", "/", None, MS_REC | MS_PRIVATE, None)
+        _mount("dunderquest", home, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=0700")
+        done.append("folder size")
+    except OSError:
+        return done
+    try:
+        for path in hide:
+            if os.path.isdir(path):
+                _mount("dunderquest", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555")
+        done.append("hidden answer key")
+    except OSError:
+        pass
+    return done

@@ -13,13 +13,22 @@ import os
 import signal
 from dataclasses import dataclass
 
-from ..limits import CPU_LIMIT, DEFAULT_TIMEOUT, MEMORY_LIMIT, OUTPUT_LIMIT, PROCESS_LIMIT, TOO_MANY_PROCESSES
+from ..limits import (
+    CPU_LIMIT,
+    DEFAULT_TIMEOUT,
+    FOLDER_LIMIT,
+    MEMORY_LIMIT,
+    OUTPUT_LIMIT,
+    PROCESS_LIMIT,
+    TOO_MANY_PROCESSES,
+)
 from .system import LINUX
 
 OFF_VARIABLE = "DUNDERQUEST_SANDBOX_OFF"
 OFF_SWITCHES = ("namespaces", "landlock", "rlimits", "output-cap")
 
 NO_PROCESSES_NEEDED = "Your class should not need os.fork(), subprocesses or many threads."
+NO_NAMESPACES = "this system does not let this user make namespaces" if LINUX else "no namespaces on this system"
 NETWORK = "your code tried to use the network, which a sandbox does not have ({detail})"
 OUTSIDE = "your code tried to signal or trace a process outside its sandbox, which it cannot see ({detail})"
 
@@ -70,19 +79,27 @@ PROTECTIONS = (
                                 "signal nothing outside",
                "unshare(CLONE_NEWPID) before the learner's process is forked; init.py is its PID 1 "
                "(namespaces.py, supervisor.py)", switch="namespaces",
-               unavailable="this system does not let this user make namespaces" if LINUX
-               else "no namespaces on this system",
-               stops=OUTSIDE, signs=(Sign(("ProcessLookupError",), ("[Errno 3]",)),)),
+               unavailable=NO_NAMESPACES, stops=OUTSIDE, signs=(Sign(("ProcessLookupError",), ("[Errno 3]",)),)),
     Protection("subreaper", "every process the learner's code starts is killed when its sandbox ends (a fallback "
                             "for the PID namespace)",
                "PR_SET_CHILD_SUBREAPER on the supervisor, which kills every descendant (supervisor.py)"),
     Protection("network namespace", "the sandbox has no network: no connection to the internet or to this machine",
                "unshare(CLONE_NEWNET): a loopback that is down, and nothing else (namespaces.py)", switch="namespaces",
-               unavailable="this system does not let this user make namespaces" if LINUX
-               else "no namespaces on this system",
-               stops=NETWORK, signs=(Sign((), ("[Errno 101]",)),)),
-    Protection("landlock filesystem", "the sandbox writes only its own folder and reads only Python, torch and MNIST: "
-                                      "not other submissions, the gradebook or a workspace's progress",
+               unavailable=NO_NAMESPACES, stops=NETWORK, signs=(Sign((), ("[Errno 101]",)),)),
+    Protection("folder size", f"the sandbox's folder holds at most {FOLDER_LIMIT // 2**20} MB of files in all: "
+                              "code that fills the disk fails its check, and the files go with the sandbox",
+               "a size-capped tmpfs over the sandbox's folder, in its own mount namespace (namespaces.py)",
+               switch="namespaces", unavailable=NO_NAMESPACES,
+               stops=f"your code wrote more than {FOLDER_LIMIT // 2**20} MB of files in total, so it was stopped",
+               advice="Your class should not need to write files.",
+               signs=(Sign(("OSError",), ("[Errno 28]",)),)),
+    Protection("hidden answer key", "the reference solutions and the levels' checks are empty folders in the "
+                                    "sandbox, even where Landlock is missing",
+               "empty read-only folders mounted over them, in the sandbox's own mount namespace (namespaces.py)",
+               switch="namespaces", unavailable=NO_NAMESPACES),
+    Protection("landlock filesystem", "the sandbox writes only its own folder and reads only Python, torch, MNIST and "
+                                      "the part of dunderquest that runs inside it: not the reference solutions, the "
+                                      "checks, other submissions, the gradebook or a workspace's progress",
                "a Landlock ruleset on the learner's process (landlock.py)", switch="landlock",
                stops="your code tried to open a file outside the folder a sandbox may use ({detail})",
                advice="Your class should only use what it is given.",

@@ -49,6 +49,19 @@ def safe_repr(value: Any, limit: int = 120) -> str:
     return wire.shorten(text, limit)
 
 
+class GraderModules:
+    """Refuses to import any module of dunderquest that is not loaded already: a sandbox never gets
+    the grader's own code, such as the reference solutions or the levels' checks, from an import.
+    The operating system hides them too (Landlock, and a mount namespace); this holds where neither
+    is there."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name == "dunderquest" or name.startswith("dunderquest."):
+            raise ModuleNotFoundError(f"No module named {name!r}: a sandbox cannot import the grader's own package",
+                                      name=name)
+        return None
+
+
 def seed_everything(seed: int) -> None:
     """The global random state the learner's code starts from: the same in every sandbox of a run."""
     import random
@@ -82,6 +95,7 @@ class Server:
         self.modules: dict[str, Any] = {}  # every learner file loaded, by module name (the finale loads four)
         self.paths: set[str] = set()  # their paths: an error's line is looked for in any of them
         self.probes: list[ModuleType] = []  # the level's own probes.py (see op_probes)
+        self.pid = os.getpid()  # the only process that answers
 
     # -- handles ---------------------------------------------------------------------------------
 
@@ -102,6 +116,7 @@ class Server:
     # -- the loop --------------------------------------------------------------------------------
 
     def serve(self) -> None:
+        sys.meta_path.insert(0, GraderModules())
         wire.write_frame(self.wfd, {"ready": True, "pid": os.getpid()})
         while True:
             try:
@@ -118,6 +133,10 @@ class Server:
         except BaseException as exc:  # anything the learner's code raises, SystemExit included
             blobs = []
             reply = {"ok": False, "error": self.describe(exc)}
+        if os.getpid() != self.pid:
+            # A process the learner's code forked came back here, by returning or raising: it does not
+            # speak for the sandbox. It ends at once, silently, and only the sandbox's own process answers.
+            os._exit(0)
         try:
             wire.write_frame(self.wfd, reply, blobs)
         except (TypeError, ValueError) as exc:  # e.g. a value too large to send

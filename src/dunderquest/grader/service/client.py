@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ from pathlib import Path
 from ...core.catalog import Level
 from ...core.mnist_panel import Panel
 from ..result import STOPPED_BY_CODE, LevelResult
+from .processes import sandbox_environment
 
 
 class Cancelled(Exception):
@@ -44,7 +44,8 @@ class GraderClient:
     the answers from its stdout and hands each to the caller waiting on that id. A caller blocks on
     its own event, so several requests (a check, an MNIST panel) can be in flight at once. When the
     zygote dies, the reader wakes every caller waiting on it with a "gone" answer, and `_ask`
-    decides whether to ask a new zygote. `env` replaces the environment the zygote starts with."""
+    decides whether to ask a new zygote. The zygote starts with the variables of `env` (this
+    process's environment by default) that the grader keeps: see confinement/enter.py."""
 
     def __init__(self, env: dict[str, str] | None = None):
         self.env = env
@@ -64,7 +65,7 @@ class GraderClient:
             if self.process is not None and self.process.poll() is None:
                 return
             self.ready.clear()
-            env = dict(os.environ if self.env is None else self.env)
+            env = sandbox_environment(self.env)
             self.process = subprocess.Popen(
                 [sys.executable, "-I", "-B", "-m", "dunderquest.grader.service.zygote"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,

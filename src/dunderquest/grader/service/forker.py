@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import wire
-from ..confinement import enter
+from ..confinement import enter, landlock
 from ..confinement.protections import switched_off
 from ..confinement.system import libc
 from ..limits import CHANNEL_BROKEN
@@ -110,6 +110,30 @@ def data_roots(mnist_root: str | None) -> list[str]:
     return roots
 
 
+def answer_key() -> list[str]:
+    """The folders a sandbox must never see: the reference solutions and the levels' checks, wherever
+    this install keeps them (inside the package, or beside it in a checkout)."""
+    import importlib.util
+
+    from ...core.catalog import LEVELS_DIR
+
+    folders = [str(LEVELS_DIR)]
+    try:
+        spec = importlib.util.find_spec("dunderquest.solutions")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        folders += list(spec.submodule_search_locations)
+    return [os.path.realpath(folder) for folder in folders]
+
+
+def sandbox_config(mnist_root: str | None = None) -> tuple[tuple[tuple[str, int], ...], list[str], set[str]]:
+    """What every sandbox of this process is shut in with (see confinement/enter.py): what it may read
+    (worked out once per process), the folders hidden from it, and the protections switched off."""
+    hide = answer_key()
+    return landlock.read_rules(tuple(data_roots(mnist_root)), tuple(hide)), hide, switched_off()
+
+
 def remove_stale_homes() -> None:
     """Sandbox folders left behind by a zygote that was killed (its pid is in the folder's name)."""
     for home in Path(tempfile.gettempdir()).glob("dunderquest-sandbox-*-*"):
@@ -146,12 +170,12 @@ class SandboxForker:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         home = tempfile.mkdtemp(prefix=f"dunderquest-sandbox-{os.getpid()}-")
-        reads, off = data_roots(mnist_root), switched_off()
+        reads, hide, off = sandbox_config(mnist_root)
         pid = os.fork()
         if pid == 0:
             code = 0
             try:
-                enter.serve(to_child_r, from_child_w, home, reads, off)
+                enter.serve(to_child_r, from_child_w, home, reads, hide, off)
             except BaseException:
                 code = CHANNEL_BROKEN
             finally:

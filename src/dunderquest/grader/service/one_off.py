@@ -14,12 +14,12 @@ import socket
 from pathlib import Path
 
 from ...core.catalog import Level
-from ..confinement.enter import close_other_fds
+from ..confinement.enter import close_other_fds, forget_the_environment
 from ..confinement.protections import switched_off
 from ..confinement.system import keep_memory_private
 from ..result import LevelResult
 from ..runner import grade as grade_with
-from .forker import SandboxForker, data_roots, remove_stale_homes, warm_imports
+from .forker import SandboxForker, answer_key, data_roots, remove_stale_homes, warm_imports
 from .processes import SandboxSource, SpawnedSandboxes, ZygoteSandboxes
 
 START_VARIABLE = "DUNDERQUEST_SANDBOX_START"  # "spawn": fresh `python -I` sandboxes even where fork() exists
@@ -29,7 +29,7 @@ def one_off_sandboxes() -> SandboxSource:
     """Where the sandboxes of one run in this process come from; call it before any reference value
     exists in this process."""
     if not hasattr(os, "fork") or os.environ.get(START_VARIABLE) == "spawn":
-        return SpawnedSandboxes(data_roots(None), switched_off())
+        return SpawnedSandboxes(data_roots(None), answer_key(), switched_off())
     remove_stale_homes()
     warm_imports()
     gc.freeze()  # no gc.collect() first: on a one-off run that costs more than it saves
@@ -39,6 +39,7 @@ def one_off_sandboxes() -> SandboxSource:
         try:
             parent.close()
             close_other_fds({child.fileno()})
+            forget_the_environment()  # this process's, tokens and all: it holds no more of it than a sandbox
             SandboxForker().serve_one(child)
         finally:
             os._exit(0)

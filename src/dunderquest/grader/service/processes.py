@@ -14,6 +14,7 @@ and the next check needs a fresh one.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -25,6 +26,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 
 from .. import wire
+from ..confinement.enter import kept
 from ..limits import OUTPUT_LIMIT
 from ..messages import SandboxGone
 from .channel import receive, send, wait_for
@@ -128,13 +130,13 @@ class ZygoteSandboxes:
 class SpawnedProcess(SandboxProcess):
     """A sandbox started as a fresh `python -I` process (see confinement/__main__.py)."""
 
-    def __init__(self, reads: Iterable[str], off: set[str]):
+    def __init__(self, data_roots: Iterable[str], hide: Iterable[str], off: set[str], env: dict[str, str]):
         self.home = tempfile.mkdtemp(prefix=f"dunderquest-sandbox-{os.getpid()}-")
+        config = json.dumps({"home": self.home, "data": list(data_roots), "hide": list(hide), "off": sorted(off)})
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-I", "-B", "-m", "dunderquest.grader.confinement", self.home, ",".join(sorted(off)),
-                 *reads],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                [sys.executable, "-I", "-B", "-m", "dunderquest.grader.confinement", config],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
         except OSError as err:
             shutil.rmtree(self.home, ignore_errors=True)
             raise SandboxGone(f"Python could not be started for your code ({err.strerror}).") from None
@@ -165,11 +167,18 @@ class SpawnedProcess(SandboxProcess):
 
 
 class SpawnedSandboxes:
-    """A sandbox source: a fresh `python -I` process for each sandbox, which may read `reads` (the
-    MNIST folders) and has the protections in `off` switched off."""
+    """A sandbox source: a fresh `python -I` process for each sandbox, which may read the MNIST
+    folders `data_roots`, never sees the folders in `hide`, and has the protections in `off` switched
+    off. It starts with no environment but the few variables it needs (see `sandbox_environment`)."""
 
-    def __init__(self, reads: Iterable[str], off: set[str]):
-        self.reads, self.off = list(reads), set(off)
+    def __init__(self, data_roots: Iterable[str], hide: Iterable[str], off: set[str]):
+        self.data_roots, self.hide, self.off = list(data_roots), list(hide), set(off)
 
     def __call__(self) -> SpawnedProcess:
-        return SpawnedProcess(self.reads, self.off)
+        return SpawnedProcess(self.data_roots, self.hide, self.off, sandbox_environment())
+
+
+def sandbox_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment a spawned sandbox or the zygote starts with: of `environ` (this process's by
+    default), only what the grader keeps (confinement/enter.py, KEPT_VARIABLES)."""
+    return {name: value for name, value in (os.environ if environ is None else environ).items() if kept(name)}

@@ -1,0 +1,176 @@
+"""The answer key stays out of reach of learner code, in the install where it sits closest: a
+non-editable one, as learners, the Gradescope kit and CI install dunderquest (`pip install .`), with
+the reference solutions in site-packages beside everything a sandbox must read.
+
+The install is made once per test run, from a wheel of this checkout, in a virtualenv whose Python
+also sees the test run's own packages (torch, pytest). Each way of borrowing the reference solution
+must fail its level, forked or spawned, one check at a time or a whole class at once; and the kits'
+wheels carry no answer key unless a teacher asks for one."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import site
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+from grader_corpus import HOSTILE, REPO, Submission
+
+from dunderquest.classroom.wheel import kit_wheel
+from dunderquest.core.catalog import default_catalog
+
+pytestmark = pytest.mark.slow
+CATALOG = default_catalog()
+BORROWERS = [Submission.read(HOSTILE / name) for name in (
+    "borrows_the_reference_by_import.py", "borrows_the_reference_by_subclass.py",
+    "borrows_the_reference_by_a_computed_import.py", "reads_the_reference_text.py")]
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """A wheel of this checkout, as `pip install .` builds it (building it is the slow part)."""
+    return kit_wheel(tmp_path_factory.mktemp("wheel"), with_solutions=True)
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory, wheel) -> str:
+    """The Python of a virtualenv where dunderquest is installed from a wheel of this checkout, with
+    its reference solutions, as `pip install .` installs it."""
+    top = tmp_path_factory.mktemp("wheel-install")
+    venv = top / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    purelib = Path(subprocess.run([str(venv / "bin" / "python"), "-c", "import sysconfig; "
+                                   "print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True,
+                                  check=True).stdout.strip())
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target",
+                    str(purelib), str(wheel)], check=True)
+    # The test run's packages (torch, pytest, ...), seen through a folder of links to them that
+    # leaves out this checkout's editable install: the venv then holds one dunderquest, the wheel's,
+    # as a learner's does.
+    view = top / "packages"
+    view.mkdir()
+    for folder in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"], *site.getsitepackages()}:
+        for entry in Path(folder).iterdir() if Path(folder).is_dir() else ():
+            if "dunderquest" not in entry.name and not (view / entry.name).exists():
+                (view / entry.name).symlink_to(entry)
+    (purelib / "test-run-packages.pth").write_text(f"{view}\n", encoding="utf-8")
+    python = str(venv / "bin" / "python")
+    where = subprocess.run([python, "-c", "import dunderquest, dunderquest.solutions.level3_numbers as s; "
+                            "print(dunderquest.__file__); print(s.__file__)"], capture_output=True, text=True,
+                           check=True)
+    package, solution = where.stdout.split()
+    assert package.startswith(str(purelib)) and solution.startswith(str(purelib)), where.stdout
+    return python
+
+
+def check(python: str, submission: Submission, folder: Path, **env: str) -> dict:
+    subprocess.run([python, "-m", "dunderquest", "init", str(folder)], check=True, capture_output=True)
+    level = CATALOG.get(submission.level)
+    shutil.copyfile(submission.path, folder / level.exercise_path)
+    done = subprocess.run([python, "-m", "dunderquest", "check", level.id, "--format", "json", "--workspace",
+                           str(folder)], capture_output=True, text=True, timeout=300, env={**os.environ, **env})
+    assert done.returncode in (0, 1), done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+def shown(document: dict) -> str:
+    return "\n".join(f"  {'PASS' if c['passed'] else 'FAIL'} {c['id']}: {c['message'][:300]}"
+                     for c in document["checks"])
+
+
+@pytest.mark.parametrize("start", ["forked", "spawned"])
+@pytest.mark.parametrize("submission", BORROWERS, ids=lambda s: s.path.stem)
+def test_in_a_wheel_install_every_way_of_borrowing_the_reference_fails(installed, submission, start, tmp_path):
+    env = {"DUNDERQUEST_SANDBOX_START": "spawn"} if start == "spawned" else {}
+    document = check(installed, submission, tmp_path / "ws", **env)
+    assert document["passed"] is False, shown(document)
+    failed = {c["id"]: c["message"] for c in document["checks"] if not c["passed"]}
+    assert [c for c in submission.must_fail if c not in failed] == [], shown(document)
+    for text in submission.says:
+        assert any(text in message for message in failed.values()), f"no message says {text!r}:\n{shown(document)}"
+
+
+@pytest.mark.parametrize("off", ["landlock", "namespaces"])
+def test_the_reference_text_stays_hidden_with_one_protection_of_the_two_switched_off(installed, off, tmp_path):
+    """Landlock and the mount namespace each keep the answer key out of reach on their own."""
+    reader = next(s for s in BORROWERS if s.path.name == "reads_the_reference_text.py")
+    document = check(installed, reader, tmp_path / "ws", DUNDERQUEST_SANDBOX_OFF=off)
+    assert document["passed"] is False, shown(document)
+    assert any("has no `Numbers`" in c["message"] for c in document["checks"]), shown(document)
+
+
+def test_a_class_s_gradebook_never_credits_a_borrowed_solution(installed, tmp_path):
+    """`grade --submissions` in the wheel install: each borrower gets nothing for the level it
+    borrowed, and a file written by hand gets the level's points."""
+    submissions = tmp_path / "class"
+    for submission in BORROWERS:
+        folder = submissions / submission.path.stem
+        folder.mkdir(parents=True)
+        shutil.copyfile(submission.path, folder / CATALOG.get(submission.level).file_name)
+    honest = submissions / "honest"
+    honest.mkdir()
+    for level in ("level3", "level7"):
+        shutil.copyfile(REPO / "solutions" / CATALOG.get(level).file_name, honest / CATALOG.get(level).file_name)
+    done = subprocess.run([installed, "-m", "dunderquest", "grade", "--submissions", str(submissions), "--output",
+                           str(tmp_path / "grades"), "--levels", "3,7", "--seed", "3"], capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = {row["student"]: row for row in csv.DictReader((tmp_path / "grades" / "gradebook.csv").open())}
+    for submission in BORROWERS:
+        level = CATALOG.get(submission.level)
+        assert float(rows[submission.path.stem][level.id]) == 0, rows[submission.path.stem]
+    assert float(rows["honest"]["level3"]) == CATALOG.get("level3").points
+    assert float(rows["honest"]["level7"]) == CATALOG.get("level7").points
+
+
+def test_a_kit_s_wheel_carries_no_answer_key_unless_asked(wheel, tmp_path):
+    assert {f"dunderquest/solutions/{level.file_name}" for level in CATALOG} <= set(zipfile.ZipFile(wheel).namelist())
+    plain = zipfile.ZipFile(kit_wheel(tmp_path / "plain", given=wheel))
+    assert not [name for name in plain.namelist() if name.startswith("dunderquest/solutions/")]
+    assert [name for name in plain.namelist() if name.startswith("dunderquest/levels/") and name.endswith("checks.py")]
+    record = plain.read(next(name for name in plain.namelist() if name.endswith(".dist-info/RECORD"))).decode()
+    assert "dunderquest/solutions/" not in record
+    full = zipfile.ZipFile(kit_wheel(tmp_path / "full", given=wheel, with_solutions=True)).namelist()
+    assert {f"dunderquest/solutions/{level.file_name}" for level in CATALOG} <= set(full)
+
+
+def test_an_install_without_the_answer_key_says_so_and_can_still_make_kits(installed, wheel, tmp_path):
+    """A teacher's install from a kit's wheel: `dunderquest solution` says the reference solutions
+    are not installed, and a kit made from this install (not a checkout) is packed from it."""
+    kit = kit_wheel(tmp_path / "kit", given=wheel)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    purelib = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                  capture_output=True, text=True, check=True).stdout.strip())
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target",
+                    str(purelib), str(kit)], check=True)
+    shutil.copyfile(Path(installed).parents[1] / purelib.relative_to(venv) / "test-run-packages.pth",
+                    purelib / "test-run-packages.pth")
+    ws = tmp_path / "ws"
+    subprocess.run([python, "-m", "dunderquest", "init", str(ws)], check=True, capture_output=True)
+    level = CATALOG.get("1")
+    progress = ws / ".dunderquest" / "progress.json"
+    progress.write_text(json.dumps({"version": 1, "passed": {"level1": "2026-12-07T00:00:00"}}), encoding="utf-8")
+    done = subprocess.run([python, "-m", "dunderquest", "solution", level.id, "--workspace", str(ws)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "reference solutions are not installed" in done.stderr, done.stderr
+    out = tmp_path / "autograder.zip"
+    made = subprocess.run([python, "-m", "dunderquest", "classroom", "gradescope", "--output", str(out)],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    inner = next(name for name in zipfile.ZipFile(out).namelist() if name.endswith(".whl"))
+    (tmp_path / inner).write_bytes(zipfile.ZipFile(out).read(inner))
+    names = zipfile.ZipFile(tmp_path / inner).namelist()
+    assert "dunderquest/grader/inside/server.py" in names and "dunderquest/cli.py" in names
+    assert not [name for name in names if name.startswith("dunderquest/solutions/")]
+    asked = subprocess.run([python, "-m", "dunderquest", "classroom", "gradescope", "--output", str(out),
+                            "--with-solutions"], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert asked.returncode == 1 and "no reference solutions" in asked.stderr
