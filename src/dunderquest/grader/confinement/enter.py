@@ -27,22 +27,12 @@ from collections.abc import Iterable
 
 from ..limits import FOLDER_LIMIT
 from . import landlock, namespaces, rlimits
+from .environment import kept
 from .protections import switched_off
 from .supervisor import spawn_init, supervise
 from .system import PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, PR_SET_PDEATHSIG, name_process, prctl
 
 SANDBOX_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LANG": "C.UTF-8"}
-# What of the environment the grader's own processes keep: where the data and the user's folders are,
-# the locale, the temporary folder, and the grader's switches. Nothing else (no token of a CI run or
-# a teacher's shell) reaches a process that learner code runs in or is forked from.
-KEPT_VARIABLES = ("HOME", "PATH", "TMPDIR", "TMP", "TEMP", "LANG", "LC_ALL", "LC_CTYPE", "USER", "LOGNAME",
-                  "XDG_DATA_HOME", "XDG_RUNTIME_DIR", "XDG_CACHE_HOME", "SYSTEMROOT")
-
-
-def kept(name: str) -> bool:
-    return name in KEPT_VARIABLES or name.startswith("DUNDERQUEST_")
-
-
 def close_other_fds(keep: set[int]) -> None:
     for name in os.listdir("/proc/self/fd"):
         fd = int(name)
@@ -92,7 +82,7 @@ def serve(rfd: int, wfd: int, home: str, reads: Iterable[tuple[str, int]], hide:
 
 def forget_the_environment() -> None:
     """Wipes from this process's memory the variables of the environment it was started with that
-    the grader does not keep (see KEPT_VARIABLES). `os.environ` is replaced already, but
+    the grader does not keep (see environment.py). `os.environ` is replaced already, but
     /proc/self/environ still shows the strings the process was started with (for a forked sandbox,
     its zygote's or a one-off check's, tokens such as GITHUB_TOKEN included). Linux only."""
     import ctypes

@@ -26,7 +26,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 
 from .. import wire
-from ..confinement.enter import kept
+from ..confinement.environment import sandbox_environment
 from ..limits import OUTPUT_LIMIT
 from ..messages import SandboxGone
 from .channel import receive, send, wait_for
@@ -176,9 +176,3 @@ class SpawnedSandboxes:
 
     def __call__(self) -> SpawnedProcess:
         return SpawnedProcess(self.data_roots, self.hide, self.off, sandbox_environment())
-
-
-def sandbox_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment a spawned sandbox or the zygote starts with: of `environ` (this process's by
-    default), only what the grader keeps (confinement/enter.py, KEPT_VARIABLES)."""
-    return {name: value for name, value in (os.environ if environ is None else environ).items() if kept(name)}
