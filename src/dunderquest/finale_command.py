@@ -42,7 +42,7 @@ def run_finale(workspace: Workspace, format: str = "text", *, out: TextIO | None
     from .grader.finale import finale_events
     from .grader.service.one_off import one_off_sandboxes
 
-    events = finale_events(workspace, sandboxes or one_off_sandboxes())
+    events = finale_events(workspace.catalog, workspace.exercise, sandboxes or one_off_sandboxes())
     if format == "jsonl":
         last: Event | None = None
         for last in events:

@@ -11,10 +11,11 @@ read itself; the sandbox only says what the model guessed. Nothing is graded.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core.catalog import Level
+from ..core.catalog import Catalog, Level
 from ..core.data import current_source
 from ..core.finale import (
     Accuracy,
@@ -29,7 +30,6 @@ from ..core.finale import (
     missing_classes,
     needed_levels,
 )
-from ..core.workspace import Workspace
 from .messages import LearnerRaised, SandboxProblem
 from .proxy import SandboxProxy
 
@@ -46,18 +46,19 @@ STEP_TIMEOUT = 15.0  # one slice of training steps
 EVALUATE_TIMEOUT = 20.0
 
 
-def finale_events(workspace: Workspace, sandboxes: SandboxSource, *, seed: int = 0) -> Iterator[Event]:
-    """Runs the finale with the learner's files in `workspace`, yielding its events as they happen.
-    The last event is `Finished` or `Problem`."""
+def finale_events(catalog: Catalog, file_of: Callable[[Level], Path], sandboxes: SandboxSource, *,
+                  seed: int = 0) -> Iterator[Event]:
+    """Runs the finale with the learner's files (`file_of(level)`: a workspace's exercise files, or
+    a submission's), yielding its events as they happen. The last event is `Finished` or `Problem`."""
     began = time.monotonic()
-    if missing := missing_classes(workspace.catalog):
+    if missing := missing_classes(catalog):
         yield Problem(f"These levels lack classes the finale needs: {', '.join(missing)}.")
         return
-    levels = needed_levels(workspace.catalog)
-    files = [(workspace.exercise(level), level.exercise_path, level.folder.name) for level in levels]
+    levels = needed_levels(catalog)
+    files = [(file_of(level), level.exercise_path, level.folder.name) for level in levels]
     sandbox = SandboxProxy(files[0][0], files[0][1], sandboxes=sandboxes, module_name=files[0][2], also=files[1:])
     try:
-        yield from _run(sandbox, finale_classes(workspace.catalog), seed, began)
+        yield from _run(sandbox, finale_classes(catalog), seed, began)
     except SandboxProblem as problem:
         yield Problem(_message(problem))
     except (KeyError, TypeError, ValueError, AttributeError) as err:  # the sandbox is the learner's: it may lie

@@ -17,9 +17,10 @@ import time
 from pathlib import Path
 
 from ...core.catalog import Level
+from ...core.finale import Event, event_from_json
 from ...core.mnist_panel import Panel
+from ..confinement.environment import sandbox_environment
 from ..result import STOPPED_BY_CODE, LevelResult
-from .processes import sandbox_environment
 
 
 class Cancelled(Exception):
@@ -180,6 +181,12 @@ class GraderClient:
         reply = self._ask({"op": "panel", "level": level.id, "file": str(Path(file).resolve()),
                            "start": start})
         return Panel.from_json(reply["panel"])
+
+    def finale(self, files: dict[str, Path], seed: int = 0) -> list[Event]:
+        """The finale's events, run with these learner files (level id -> file), once it has ended."""
+        reply = self._ask({"op": "finale", "files": {name: str(Path(path).resolve()) for name, path in files.items()},
+                           "seed": seed})
+        return [event_from_json(event) for event in reply["events"]]
 
     def cancel(self) -> None:
         """Stops every running request; each raises Cancelled. The zygote stays warm. A request that

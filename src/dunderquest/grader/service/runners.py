@@ -14,7 +14,9 @@ from pathlib import Path
 
 from ...core.catalog import default_catalog
 from ...core.data import current_source
+from ...core.finale import event_to_json
 from .. import wire
+from ..finale import finale_events
 from ..mnist_panel import mnist_panel
 from ..reference import Mnist
 from ..result import LevelResult
@@ -37,10 +39,10 @@ RUNS_PER_RUNNER = 100  # then it exits, and the zygote forks a fresh one: its me
 
 def serve_requests(ctl: socket.socket) -> None:
     """A runner's life: read MNIST and collect every level's checks while idle, then answer the
-    requests the zygote sends on `ctl` (grade, or an MNIST panel), one after another, each with
-    sandboxes from the zygote, until the zygote closes the channel or RUNS_PER_RUNNER were served. Each answer
-    goes back as "done" (see channel.py); the learner's code never runs in this process, so one
-    request's file cannot reach the next one's."""
+    requests the zygote sends on `ctl` (grade a level, draw an MNIST panel, run the finale), one after
+    another, each with sandboxes from the zygote, until the zygote closes the channel or
+    RUNS_PER_RUNNER were served. Each answer goes back as "done" (see channel.py); the learner's code
+    never runs in this process, so one request's file cannot reach the next one's."""
     mnist = preloaded_mnist()
     served = 0
     in_flight = False
@@ -60,6 +62,12 @@ def serve_requests(ctl: socket.socket) -> None:
                 return None  # the zygote closed this runner: nothing more to do
             in_flight = True
             try:
+                if request.get("op") == "finale":
+                    files = {str(name): Path(path) for name, path in request["files"].items()}
+                    events = finale_events(default_catalog(), lambda level, files=files: files[level.id],
+                                           ZygoteSandboxes(ctl), seed=int(request.get("seed") or 0))
+                    done({"ok": True, "events": [event_to_json(event) for event in events]})
+                    continue
                 level = default_catalog().get(request["level"])
                 source = current_source()
                 reference = mnist if mnist is not None and mnist.source == source else Mnist(source)
