@@ -41,3 +41,12 @@ def workspace(tmp_path):
     from dunderquest.core.workspace import Workspace
 
     return Workspace.create(tmp_path / "ws")
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory):
+    """A wheel of this checkout with its reference solutions, as `pip install .` builds it (building
+    it is the slow part, so the session shares one)."""
+    from dunderquest.classroom.wheel import kit_wheel
+
+    return kit_wheel(tmp_path_factory.mktemp("wheel"), with_solutions=True)

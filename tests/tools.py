@@ -69,3 +69,28 @@ for request in sys.stdin:
     os.waitpid(pid, 0)
     print(data.decode(), flush=True)
 """
+
+
+def venv_with(wheel: Path, top: Path) -> Path:
+    """A virtualenv in `top` where `wheel` (a dunderquest wheel) is installed, as `pip install`
+    installs it, and whose Python also sees this test run's own packages (torch, pytest, ...)
+    through a folder of links to them that leaves out this checkout's editable install: it holds one
+    dunderquest, the wheel's, as a learner's or a platform's does. Returns its Python."""
+    import site
+    import subprocess
+
+    venv = top / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    purelib = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                  capture_output=True, text=True, check=True).stdout.strip())
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target",
+                    str(purelib), str(wheel)], check=True)
+    view = top / "packages"
+    view.mkdir(exist_ok=True)
+    for folder in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"], *site.getsitepackages()}:
+        for entry in Path(folder).iterdir() if Path(folder).is_dir() else ():
+            if "dunderquest" not in entry.name and not (view / entry.name).exists():
+                (view / entry.name).symlink_to(entry)
+    (purelib / "test-run-packages.pth").write_text(f"{view}\n", encoding="utf-8")
+    return python

@@ -1,5 +1,6 @@
-"""The four report formats, checked against minimal valid examples written from each platform's
-specification, and the points a level is worth. No grader runs here: the results are built by hand."""
+"""The report formats, checked against minimal valid examples written from each platform's
+specification (and Classroom 50's own validation rules), and the whole points a level is worth. No
+grader runs here: the results are built by hand."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 
 import pytest
+from classroom50_rules import problems
 
 from dunderquest.classroom.gradebook import Gradebook
-from dunderquest.classroom.report import GradedLevel, Report, points_text
+from dunderquest.classroom.points import split
+from dunderquest.classroom.report import GradedLevel, Marking, Report
 from dunderquest.core.catalog import default_catalog, load_level
 from dunderquest.grader.confinement.doctor import in_force
 from dunderquest.grader.result import STOPPED_BY_CODE, CheckResult, LevelResult
@@ -43,12 +46,18 @@ def level_result(level, passed: list[bool], message: str = "`len(Data())` return
     return LevelResult(level.id, level.title, all(c.passed for c in checks), "MNIST sample", checks, 0.25)
 
 
+def marking(level) -> Marking:
+    """The level's points over its checks, as if its stub passed only the first one."""
+    ids = [check_id for check_id, _ in level.checks()]
+    return Marking(level, split(level.points, ids, set(ids[1:])))
+
+
 @pytest.fixture
 def report() -> Report:
-    """Level 1 all passed; level 2 with only its first check passed."""
+    """Level 1 all passed; level 2 with only its first check passed (one its stub passes too)."""
     first, second = LEVELS
-    graded = [GradedLevel.of(first, level_result(first, [True] * len(first.checks()))),
-              GradedLevel.of(second, level_result(second, [True] + [False] * (len(second.checks()) - 1)))]
+    graded = [GradedLevel.of(marking(first), level_result(first, [True] * len(first.checks()))),
+              GradedLevel.of(marking(second), level_result(second, [True] + [False] * (len(second.checks()) - 1)))]
     return Report(None, graded, seed=42, seconds=1.5, protections=[p.as_dict() for p in in_force()])
 
 
@@ -63,7 +72,7 @@ def same_shape(example: dict, ours: dict) -> None:
 
 
 class TestPoints:
-    """Points come from level.toml and are split evenly across a level's checks."""
+    """Points come from level.toml, are whole, and are shared by the checks a level's stub fails."""
 
     def test_a_level_without_points_is_worth_ten(self):
         assert all(level.points == 10 for level in CATALOG if "points" not in
@@ -75,14 +84,32 @@ class TestPoints:
         (folder / "level.toml").write_text('title = "T"\nclass = "Widget"\nsummary = "S"\npoints = 25\n')
         assert load_level(folder).points == 25
 
-    def test_a_level_score_is_its_share_of_passed_checks(self, report):
-        first, second = report.levels
-        assert first.score == pytest.approx(10)
-        assert second.score == pytest.approx(10 / len(second.result.checks))
-        assert report.max_score == 20
+    def test_points_that_are_not_whole_are_refused(self, tmp_path):
+        folder = tmp_path / "level9_widget"
+        folder.mkdir()
+        for points in ("2.5", "-1", "true", '"ten"'):
+            (folder / "level.toml").write_text(f'title = "T"\nclass = "Widget"\nsummary = "S"\npoints = {points}\n')
+            with pytest.raises(ValueError, match="whole number"):
+                load_level(folder)
 
-    def test_points_print_the_same_everywhere(self):
-        assert [points_text(x) for x in (10.0, 20 / 3, 0.0, 1.25, 12.5)] == ["10", "6.67", "0", "1.25", "12.5"]
+    def test_a_level_s_points_are_whole_and_add_up_exactly(self):
+        for points in (0, 1, 7, 10, 25, 100):
+            for count in (1, 3, 6, 9):
+                ids = [f"c{n}" for n in range(count)]
+                weights = split(points, ids, set(ids))
+                assert sum(weights.values()) == points and all(isinstance(w, int) for w in weights.values())
+                assert max(weights.values()) - min(weights.values()) <= 1  # as even as whole numbers go
+        assert list(split(10, ["a", "b", "c"], {"a", "b", "c"}).values()) == [4, 3, 3]
+
+    def test_checks_the_stub_passes_carry_no_points(self):
+        assert split(10, ["a", "b", "c", "d"], {"b", "c", "d"}) == {"a": 0, "b": 4, "c": 3, "d": 3}
+        assert split(10, ["a", "b"], set()) == {"a": 5, "b": 5}  # a stub that passes all: every check counts
+
+    def test_a_level_score_is_the_points_of_its_passed_checks(self, report):
+        first, second = report.levels
+        assert first.score == 10 and first.max_score == 10
+        assert second.score == 0, "its one passed check is one the stub passes as well"
+        assert report.score == 10 and report.max_score == 20
 
 
 class TestGradescope:
@@ -162,8 +189,8 @@ class TestProductJson:
 class TestStatus:
     def test_what_went_wrong_is_named_per_level(self, report):
         second = report.levels[1]
-        hung = GradedLevel.of(second.level, level_result(second.level, [False] * 20, HANG))
-        stopped = GradedLevel.of(second.level, level_result(second.level, [False] * 20, STOPPED_BY_CODE))
+        hung = GradedLevel.of(second.marking, level_result(second.level, [False] * 20, HANG))
+        stopped = GradedLevel.of(second.marking, level_result(second.level, [False] * 20, STOPPED_BY_CODE))
         assert replace(report, levels=[report.levels[0], hung]).status == "level2: hang"
         assert stopped.problem == "stopped the grader"
         assert report.status == "ok"  # failed checks are a score, not a problem
@@ -174,4 +201,51 @@ class TestStatus:
         rows = list(csv.reader(io.StringIO(book.csv_text())))
         assert rows[0] == ["student", *(level.id for level in LEVELS), "total", "status"]
         assert rows[1][0] == "'=cmd|' /C calc'!A0"  # a spreadsheet shows it as text, not a formula
-        assert rows[2] == ["bo", "10", points_text(report.levels[1].score), points_text(report.score), "ok"]
+        assert rows[2] == ["bo", "10", "0", "10", "ok"]
+
+
+CLASSROOM50_RUN = {"CLASSROOM": "cs-principles", "ASSIGNMENT": "dunderquest", "OWNER": "alice",
+                   "SUBMISSION_TAG": "submit/2026-06-01T14-32-05Z-a1b2c3d",
+                   "COMMIT_URL": "https://github.com/org/cs-principles-dunderquest-alice/commit/abc",
+                   "RELEASE_URL": "https://github.com/org/cs-principles-dunderquest-alice/releases/tag/submit%2Fx",
+                   "REVIEW_URL": "https://github.com/org/cs-principles-dunderquest-alice/compare/a...b"}
+
+
+class TestClassroom50:
+    def test_the_result_is_one_classroom_50_accepts(self, report):
+        result = report.to_classroom50(CLASSROOM50_RUN)
+        assert problems(json.loads(json.dumps(result)), CLASSROOM50_RUN) == []
+        assert result["score"] == report.score == 10 and result["max-score"] == 20
+
+    def test_one_test_per_check_named_after_its_level_with_its_message(self, report):
+        tests = report.to_classroom50(CLASSROOM50_RUN)["tests"]
+        assert len(tests) == sum(len(level.checks()) for level in LEVELS)
+        assert len({test["test-name"] for test in tests}) == len(tests)
+        assert all(test["test-name"].startswith(f"Level {LEVELS[0].number} (") for test in tests[:3])
+        failed = [test for test in tests if not test["passed"]]
+        assert failed and all("returned 10; expected 3" in test["message"] for test in failed)
+        assert sum(test["score"] for test in tests) == 10 and sum(test["max-score"] for test in tests) == 20
+
+    def test_the_rules_refuse_what_classroom_50_refuses(self, report):
+        """The validator is no rubber stamp: each broken rule is caught."""
+        good = report.to_classroom50(CLASSROOM50_RUN)
+
+        def broken(change) -> list[str]:
+            result = json.loads(json.dumps(good))
+            change(result)
+            return problems(result, CLASSROOM50_RUN)
+
+        assert broken(lambda r: r.update(score=True))
+        assert broken(lambda r: r.update(score=1.0))
+        assert broken(lambda r: r.update(score=-1))
+        assert broken(lambda r: r.update(score=r["max-score"] + 1))
+        assert broken(lambda r: r["tests"][0].update(passed=1))
+        assert broken(lambda r: r["tests"][0].update(score=r["tests"][0]["max-score"] + 1))
+        assert broken(lambda r: r["tests"][0].update({"test-name": ""}))
+        assert broken(lambda r: r.pop("tests"))
+        assert broken(lambda r: r.update(submission="main"))
+        assert broken(lambda r: r.update(schema="classroom50/result/v2"))
+        assert broken(lambda r: r.update(classroom="another"))
+        assert broken(lambda r: r.update(extra=1))
+        assert broken(lambda r: r.update(datetime="2026-06-01 14:32:01"))
+        assert broken(lambda r: r.update(submitted_by={"username": "a", "id": "7"}))

@@ -13,10 +13,7 @@ import csv
 import json
 import os
 import shutil
-import site
 import subprocess
-import sys
-import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -25,6 +22,7 @@ from grader_corpus import HOSTILE, REPO, Submission
 
 from dunderquest.classroom.wheel import kit_wheel
 from dunderquest.core.catalog import default_catalog
+from tools import venv_with
 
 pytestmark = pytest.mark.slow
 CATALOG = default_catalog()
@@ -34,39 +32,16 @@ BORROWERS = [Submission.read(HOSTILE / name) for name in (
 
 
 @pytest.fixture(scope="session")
-def wheel(tmp_path_factory) -> Path:
-    """A wheel of this checkout, as `pip install .` builds it (building it is the slow part)."""
-    return kit_wheel(tmp_path_factory.mktemp("wheel"), with_solutions=True)
-
-
-@pytest.fixture(scope="session")
 def installed(tmp_path_factory, wheel) -> str:
     """The Python of a virtualenv where dunderquest is installed from a wheel of this checkout, with
     its reference solutions, as `pip install .` installs it."""
-    top = tmp_path_factory.mktemp("wheel-install")
-    venv = top / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    purelib = Path(subprocess.run([str(venv / "bin" / "python"), "-c", "import sysconfig; "
-                                   "print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True,
-                                  check=True).stdout.strip())
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target",
-                    str(purelib), str(wheel)], check=True)
-    # The test run's packages (torch, pytest, ...), seen through a folder of links to them that
-    # leaves out this checkout's editable install: the venv then holds one dunderquest, the wheel's,
-    # as a learner's does.
-    view = top / "packages"
-    view.mkdir()
-    for folder in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"], *site.getsitepackages()}:
-        for entry in Path(folder).iterdir() if Path(folder).is_dir() else ():
-            if "dunderquest" not in entry.name and not (view / entry.name).exists():
-                (view / entry.name).symlink_to(entry)
-    (purelib / "test-run-packages.pth").write_text(f"{view}\n", encoding="utf-8")
-    python = str(venv / "bin" / "python")
+    python = str(venv_with(wheel, tmp_path_factory.mktemp("wheel-install")))
     where = subprocess.run([python, "-c", "import dunderquest, dunderquest.solutions.level3_numbers as s; "
                             "print(dunderquest.__file__); print(s.__file__)"], capture_output=True, text=True,
                            check=True)
     package, solution = where.stdout.split()
-    assert package.startswith(str(purelib)) and solution.startswith(str(purelib)), where.stdout
+    venv = Path(python).parents[1]
+    assert package.startswith(str(venv)) and solution.startswith(str(venv)), where.stdout
     return python
 
 
@@ -141,19 +116,10 @@ def test_a_kit_s_wheel_carries_no_answer_key_unless_asked(wheel, tmp_path):
     assert {f"dunderquest/solutions/{level.file_name}" for level in CATALOG} <= set(full)
 
 
-def test_an_install_without_the_answer_key_says_so_and_can_still_make_kits(installed, wheel, tmp_path):
+def test_an_install_without_the_answer_key_says_so_and_can_still_make_kits(wheel, tmp_path):
     """A teacher's install from a kit's wheel: `dunderquest solution` says the reference solutions
     are not installed, and a kit made from this install (not a checkout) is packed from it."""
-    kit = kit_wheel(tmp_path / "kit", given=wheel)
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = str(venv / "bin" / "python")
-    purelib = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                  capture_output=True, text=True, check=True).stdout.strip())
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target",
-                    str(purelib), str(kit)], check=True)
-    shutil.copyfile(Path(installed).parents[1] / purelib.relative_to(venv) / "test-run-packages.pth",
-                    purelib / "test-run-packages.pth")
+    python = str(venv_with(kit_wheel(tmp_path / "kit", given=wheel), tmp_path / "install"))
     ws = tmp_path / "ws"
     subprocess.run([python, "-m", "dunderquest", "init", str(ws)], check=True, capture_output=True)
     level = CATALOG.get("1")

@@ -15,35 +15,54 @@ from pathlib import Path
 
 from ..core.catalog import Level, UnknownLevel, default_catalog
 from ..exit_status import FAILED, OK, USAGE
-from .report import FORMATS
+from .report import CLASSROOM50_NEEDS, FORMATS
 
 GRADE_HELP = "grade a workspace (or a whole class) for a teacher, in a platform's format"
 GRADE_EPILOG = """\
 One workspace:
-  dunderquest grade [--workspace DIR] [--levels 1,3] --format gradescope|junit|json|github
-                    [--output PATH] [--seed N]
+  dunderquest grade [--workspace DIR] [--levels 1,3] [--class FILE] --format FORMAT [--output PATH] [--seed N]
   Grades every level (or those listed), locked or not. DIR is a workspace or a folder holding the
-  exercise files. Without --output the report goes to stdout; --format github appends
-  result=<base64> to the file $GITHUB_OUTPUT names (or to --output) and prints a summary. Exit
-  status: 0 only when every check passed.
+  exercise files. The formats:
+    gradescope   Gradescope's results.json
+    classroom50  Classroom 50's result.json, to ./result.json unless --output says; it takes the
+                 submission's identity from the variables Classroom 50 sets (CLASSROOM, ASSIGNMENT,
+                 SUBMISSION_TAG, COMMIT_URL, RELEASE_URL, OWNER or USERNAME, REVIEW_URL)
+    junit        JUnit XML: one testsuite per level, one testcase per check
+    json         every level and check, points, the data set, the seed, the sandbox's protections
+    github       in a GitHub Actions step: appends result=<base64> to the file $GITHUB_OUTPUT names
+                 (or to --output) for the grading reporter, and each check to the run's summary
+  Without --output the report goes to stdout. Exit status: 0 only when every check passed.
 
 A whole class:
-  dunderquest grade --submissions DIR --output OUTDIR [--jobs N] [--seed N] [--levels 1,3]
+  dunderquest grade --submissions DIR --output OUTDIR [--jobs N] [--seed N] [--levels 1,3] [--class FILE]
   DIR holds one folder per student (a workspace, or the exercise files at its top level). Writes
   OUTDIR/gradebook.csv (student, level1 ... levelN, total, status) and each student's JSON and
   JUnit reports next to it. The same --seed gives the same gradebook, byte for byte.
 
-Points come from each level's level.toml (points = 10 by default), split evenly across its checks."""
+Points are whole numbers. Each level is worth its points (level.toml, 10 by default, or the class
+file's), shared by the checks that its untouched stub fails: starter code scores 0.
 
-CLASSROOM_HELP = "build a kit that grades on Gradescope or GitHub Classroom"
+A class file (classroom.toml) sets, per level, its points and its Gradescope visibility, and asks
+for a Gradescope leaderboard of the finale's test accuracy:
+  leaderboard = true
+  [levels.1]
+  points = 5
+  visibility = "after_due_date"     # visible, hidden, after_due_date or after_published"""
+
+CLASSROOM_HELP = "build a kit that grades on Gradescope, Classroom 50 or GitHub Actions"
 CLASSROOM_EPILOG = """\
   dunderquest classroom gradescope --output autograder.zip
       a Gradescope autograder: setup.sh and run_autograder at the root, and a wheel of this
-      dunderquest without the reference solutions (--with-solutions adds them); upload it in the
-      assignment's Configure Autograder page
+      dunderquest; upload it in the assignment's Configure Autograder page
+  dunderquest classroom classroom50 DIR
+      for Classroom 50: the assignment's autograder bundle (autograder.py and the wheel), the
+      students' starting repository, runtime.json, and a README with the gh teacher steps
   dunderquest classroom github DIR
-      a template repository for a GitHub Classroom assignment: exercises/, a README for students and
-      .github/workflows/classroom.yml (one grading step per level, then the grading reporter)"""
+      a template repository whose GitHub Actions workflow grades every push and shows the points in
+      the run's summary (nothing collects them: GitHub Classroom was retired in August 2026)
+
+Every kit's wheel leaves out the reference solutions (--with-solutions adds them). It is built from
+the checkout you run from, or else packed from this installed dunderquest; --wheel uses yours."""
 
 
 class Usage(Exception):
@@ -57,12 +76,14 @@ def add_commands(command, grade_func, classroom_func) -> None:
     p.add_argument("--levels", metavar="1,3", help="only these levels (default: every level)")
     p.add_argument("--format", choices=FORMATS, help="the report's format, for one workspace")
     p.add_argument("--output", metavar="PATH",
-                   help="one workspace: the file to write (default: stdout); a class: the folder to write")
+                   help="one workspace: the file to write (default: stdout; ./result.json for classroom50); a "
+                        "class: the folder to write")
     p.add_argument("--seed", type=int, default=None,
                    help="fix the checks' random seeds and sample indices, to repeat a grading exactly")
     p.add_argument("--submissions", metavar="DIR", help="grade a whole class: one folder per student in DIR")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="runs at a time for a class (default: one per CPU core)")
+    _class_option(p)
 
     p = command("classroom", classroom_func, CLASSROOM_HELP, CLASSROOM_EPILOG)
     p.formatter_class = argparse.RawDescriptionHelpFormatter
@@ -72,15 +93,28 @@ def add_commands(command, grade_func, classroom_func) -> None:
                                       "root, with a wheel of this dunderquest that carries no reference solutions.")
     kit.add_argument("--output", metavar="PATH", default="autograder.zip", help="default: autograder.zip")
     _kit_options(kit)
-    kit = kits.add_parser("github", help="write a GitHub Classroom template repository into DIR",
-                          description="Writes a template repository for a GitHub Classroom assignment into DIR: "
-                                      "exercises/, a README for students and .github/workflows/classroom.yml.")
+    kit = kits.add_parser("classroom50", help="write a Classroom 50 kit into DIR",
+                          description="Writes what a Classroom 50 teacher uploads into DIR: autograder/ (the "
+                                      "assignment's bundle), starter/ (the students' starting repository), "
+                                      "runtime.json and a README.md with the exact gh teacher steps.")
+    kit.add_argument("dir", metavar="DIR")
+    _kit_options(kit)
+    kit = kits.add_parser("github", help="write a GitHub Actions template repository into DIR",
+                          description="Writes a template repository into DIR whose workflow grades every push with "
+                                      "GitHub Actions and shows the points in the run's summary.")
     kit.add_argument("dir", metavar="DIR")
     _kit_options(kit)
 
 
+def _class_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--class", dest="class_file", metavar="FILE", type=Path,
+                   help="a class file (classroom.toml): each level's points and Gradescope visibility, and a "
+                        "leaderboard")
+
+
 def _kit_options(kit: argparse.ArgumentParser) -> None:
     kit.add_argument("--levels", metavar="1,3", help="only these levels (default: every level)")
+    _class_option(kit)
     kit.add_argument("--wheel", metavar="PATH", type=Path,
                      help="use this dunderquest wheel instead of building one (from the checkout, or from this "
                           "installed dunderquest)")
@@ -102,6 +136,18 @@ def chosen_levels(text: str | None) -> list[Level]:
     return sorted(chosen.values(), key=lambda level: level.number)
 
 
+def read_class(path: Path | None):
+    """The class file at `path` (None without one); a usage error, with the file and key, if it is wrong."""
+    from .class_file import ClassFileError, read_class_file
+
+    if path is None:
+        return None
+    try:
+        return read_class_file(path, default_catalog())
+    except ClassFileError as err:
+        raise Usage(str(err)) from None
+
+
 def _fail(message: str, code: int) -> int:
     print(f"dunderquest: {message}", file=sys.stderr)
     return code
@@ -115,9 +161,10 @@ def grade(args: argparse.Namespace) -> int:
         levels = chosen_levels(args.levels)
         if args.jobs is not None and args.jobs < 1:
             raise Usage("--jobs must be 1 or more.")
+        class_file = read_class(args.class_file)
         if args.submissions:
-            return _grade_class(args, levels)
-        return _grade_workspace(args, levels)
+            return _grade_class(args, levels, class_file)
+        return _grade_workspace(args, levels, class_file)
     except Usage as err:
         return _fail(str(err), USAGE)
 
@@ -146,35 +193,50 @@ def _folder_to_grade(args: argparse.Namespace) -> Path:
     return found.root
 
 
-def _grade_workspace(args: argparse.Namespace, levels: list[Level]) -> int:
+def missing_classroom50_variables() -> list[str]:
+    missing = [name for name in CLASSROOM50_NEEDS if not os.environ.get(name)]
+    if not (os.environ.get("OWNER") or os.environ.get("USERNAME")):
+        missing.append("OWNER (or USERNAME)")
+    return missing
+
+
+def _grade_workspace(args: argparse.Namespace, levels: list[Level], class_file) -> int:
     from ..core.progress import write_atomically
     from .grading import grade_one
     from .submission import Submission
 
     if not args.format:
         raise Usage(f"choose the report's format: --format {'|'.join(FORMATS)}")
+    if args.format == "classroom50" and (missing := missing_classroom50_variables()):
+        raise Usage(f"--format classroom50 writes the result of a Classroom 50 run, which sets the submission's "
+                    f"identity in the environment; these variables are missing: {', '.join(missing)}.")
     folder = _folder_to_grade(args)
-    report = grade_one(Submission(folder.name, folder), levels, seed=_seed(args), jobs=args.jobs)
+    report = grade_one(Submission(folder.name, folder), levels, seed=_seed(args), jobs=args.jobs,
+                       class_file=class_file)
     report.student = None  # one workspace: the report is about the files, not about a class roster
     document = report.render(args.format)
+    output = args.output or ("result.json" if args.format == "classroom50" else None)
     if args.format == "github":
         print(report.summary())
-        target = args.output or os.environ.get("GITHUB_OUTPUT")
+        if os.environ.get("GITHUB_STEP_SUMMARY"):
+            with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
+                out.write(report.markdown())
+        target = output or os.environ.get("GITHUB_OUTPUT")
         if target:
             with open(target, "a", encoding="utf-8") as out:  # appended: other steps' outputs stay
                 out.write(document)
         else:
             print(document, end="")
-    elif args.output:
-        write_atomically(Path(args.output), document)
+    elif output:
+        write_atomically(Path(output), document)
         print(report.summary())
-        print(f"Wrote {args.output}")
+        print(f"Wrote {output}")
     else:
         sys.stdout.write(document)
     return OK if report.passed else FAILED
 
 
-def _grade_class(args: argparse.Namespace, levels: list[Level]) -> int:
+def _grade_class(args: argparse.Namespace, levels: list[Level], class_file) -> int:
     from .gradebook import GRADEBOOK, grade_class
 
     if args.workspace:
@@ -192,7 +254,7 @@ def _grade_class(args: argparse.Namespace, levels: list[Level]) -> int:
     if outdir.exists() and not outdir.is_dir():
         raise Usage(f"{args.output} is a file; --output names the folder for the gradebook.")
     seed = _seed(args)
-    gradebook = grade_class(root, levels, seed=seed, jobs=args.jobs, progress=True)
+    gradebook = grade_class(root, levels, seed=seed, jobs=args.jobs, progress=True, class_file=class_file)
     path = gradebook.write(outdir)
     reports = gradebook.reports
     full = sum(report.passed for report in reports)
@@ -208,19 +270,28 @@ def _grade_class(args: argparse.Namespace, levels: list[Level]) -> int:
 
 
 def classroom(args: argparse.Namespace) -> int:
-    from .kits import KitError, github_template, gradescope_zip
+    from .kits import KitError
+    from .kits.classroom50 import classroom50_kit
+    from .kits.github import github_template
+    from .kits.gradescope import gradescope_zip
 
     try:
-        levels = chosen_levels(args.levels)
+        levels, everything = chosen_levels(args.levels), list(default_catalog())
+        class_file = read_class(args.class_file)
+        kit = {"wheel": args.wheel, "with_solutions": args.with_solutions, "class_file": args.class_file}
         if args.kit == "gradescope":
-            path = gradescope_zip(Path(args.output), levels, list(default_catalog()), args.wheel,
-                                  args.with_solutions)
+            path = gradescope_zip(Path(args.output), levels, everything, **kit)
             print(f"Wrote {path}. In Gradescope: create a Programming Assignment, choose the Ubuntu 24.04 base "
                   "image in Configure Autograder, and upload this zip.")
-            return OK
-        written = github_template(Path(args.dir), levels, args.wheel, args.with_solutions)
-        print(f"Wrote a GitHub Classroom template repository in {args.dir} ({len(written)} files). Push it to "
-              "GitHub, mark it as a template repository, and choose it as the assignment's starter code.")
+        elif args.kit == "classroom50":
+            total = sum(class_file.points(level) if class_file else level.points for level in levels)
+            written = classroom50_kit(Path(args.dir), levels, everything, total=total, **kit)
+            print(f"Wrote a Classroom 50 kit in {args.dir} ({len(written)} files). Its README.md has the steps: "
+                  "the starter repository, the assignment, and the autograder bundle.")
+        else:
+            written = github_template(Path(args.dir), levels, everything, **kit)
+            print(f"Wrote a template repository in {args.dir} ({len(written)} files). Push it to GitHub: every "
+                  "push runs its workflow, which grades the levels and shows the points in the run's summary.")
         return OK
     except Usage as err:
         return _fail(str(err), USAGE)

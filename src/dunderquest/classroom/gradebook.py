@@ -19,8 +19,9 @@ from pathlib import Path
 from ..core.catalog import Level
 from ..core.progress import write_atomically
 from ..grader.service.client import GraderClient
+from .class_file import ClassFile
 from .grading import grade_submissions
-from .report import Report, points_text
+from .report import Report
 from .submission import Submission, class_folder
 
 GRADEBOOK = "gradebook.csv"
@@ -42,8 +43,7 @@ class Gradebook:
         writer.writerow(["student", *(level.id for level in self.levels), "total", "status"])
         for report in sorted(self.reports, key=lambda r: r.student or ""):
             writer.writerow([spreadsheet_safe(report.student or ""),
-                             *(points_text(graded.score) for graded in report.levels),
-                             points_text(report.score), report.status])
+                             *(graded.score for graded in report.levels), report.score, report.status])
         return out.getvalue()
 
     def write(self, outdir: Path) -> Path:
@@ -99,14 +99,14 @@ class ClassProgress:
 
 
 def grade_class(submissions_root: Path, levels: Sequence[Level], *, seed: int, jobs: int | None = None,
-                progress: bool = True) -> Gradebook:
+                progress: bool = True, class_file: ClassFile | None = None) -> Gradebook:
     client = GraderClient()
     client.warm_up()  # the grader starts (imports torch) while the class folder is read
     try:
         submissions: list[Submission] = class_folder(submissions_root)
         with ClassProgress(len(submissions), progress) as bar:
             reports = grade_submissions(submissions, levels, seed=seed, jobs=jobs, client=client,
-                                        on_student_done=bar.student_done)
+                                        on_student_done=bar.student_done, class_file=class_file)
     finally:
         client.close()
     return Gradebook(levels, reports)

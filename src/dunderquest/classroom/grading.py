@@ -16,11 +16,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..core.catalog import Level
+from ..core.catalog import Level, default_catalog
+from ..core.finale import Accuracy, Problem, needed_levels
 from ..grader.confinement.doctor import in_force
 from ..grader.result import LevelResult
 from ..grader.service.client import GraderClient, GraderUnavailable
-from .report import MISSING, GradedLevel, Report
+from .class_file import ClassFile
+from .points import split
+from .report import MISSING, GradedLevel, Marking, Report
 from .submission import Submission
 
 
@@ -33,28 +36,75 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def grade_level(client: GraderClient, submission: Submission, level: Level, seed: int) -> GradedLevel:
+def stub_failures(client: GraderClient, level: Level, seed: int) -> set[str]:
+    """The checks that the level's untouched stub fails, graded with this run's seed: the checks that
+    carry the level's points (points.py). If the stub cannot be graded, every check counts."""
+    with tempfile.TemporaryDirectory(prefix="dunderquest-stub-") as folder:
+        stub = Path(folder) / level.file_name
+        stub.write_text(level.stub(), encoding="utf-8")
+        try:
+            result = client.grade(level, stub, seed=seed)
+        except GraderUnavailable:
+            return {check_id for check_id, _ in level.checks()}
+    return {check.id for check in result.checks if not check.passed}
+
+
+def markings(client: GraderClient, levels: Sequence[Level], seed: int, class_file: ClassFile | None = None,
+             pool: ThreadPoolExecutor | None = None) -> dict[str, Marking]:
+    """How each level is marked in this run: its points (the class file's, else its own) split across
+    the checks its stub fails, and how Gradescope shows it."""
+    class_file = class_file or ClassFile()
+    failing = list((pool.map if pool else map)(lambda level: stub_failures(client, level, seed), levels))
+    return {level.id: Marking(level, split(class_file.points(level), [c for c, _ in level.checks()], fails),
+                              class_file.settings(level).visibility)
+            for level, fails in zip(levels, failing, strict=True)}
+
+
+def grade_level(client: GraderClient, submission: Submission, marking: Marking, seed: int) -> GradedLevel:
+    level = marking.level
     found = submission.find(level)
     if found.path is None:
-        return GradedLevel(level, LevelResult.not_run(level, found.problem or ""), MISSING)
+        return GradedLevel(marking, LevelResult.not_run(level, found.problem or ""), MISSING)
     with tempfile.TemporaryDirectory(prefix="dunderquest-grade-", ignore_cleanup_errors=True) as folder:
         copy = Path(folder) / level.file_name
         try:
             shutil.copyfile(found.path, copy)  # the bytes only: no link, mode or owner comes along
         except OSError as err:
             message = f"{level.file_name} could not be read ({err.strerror or err}), so it was not graded."
-            return GradedLevel(level, LevelResult.not_run(level, message), "unreadable file")
+            return GradedLevel(marking, LevelResult.not_run(level, message), "unreadable file")
         try:
             result = client.grade(level, copy, seed=seed)
         except GraderUnavailable as err:
             message = f"The grader could not run this level ({err}). This is not a problem in your code."
-            return GradedLevel(level, LevelResult.not_run(level, message), "grader error")
-    return GradedLevel.of(level, result)
+            return GradedLevel(marking, LevelResult.not_run(level, message), "grader error")
+    return GradedLevel.of(marking, result)
+
+
+def finale_accuracy(client: GraderClient, submission: Submission) -> tuple[float | None, str]:
+    """The test accuracy (in %) that the finale reaches with the submission's classes, run in the
+    sandbox as `dunderquest finale` runs it; or None, and why."""
+    catalog = default_catalog()
+    files = {}
+    for level in needed_levels(catalog):
+        found = submission.find(level)
+        if found.path is None:
+            return None, f"The finale needs {level.exercise_path}: {found.problem}"
+        files[level.id] = found.path
+    try:
+        events = client.finale(files)
+    except GraderUnavailable as err:
+        return None, f"The finale could not run ({err})."
+    accuracy = next((event for event in events if isinstance(event, Accuracy)), None)
+    if accuracy is None:
+        problem = next((event.message for event in events if isinstance(event, Problem)), "it did not finish")
+        return None, f"The finale stopped: {problem}"
+    return round(100 * accuracy.fraction, 1), ""
 
 
 def grade_submissions(submissions: Sequence[Submission], levels: Sequence[Level], *, seed: int,
                       jobs: int | None = None, client: GraderClient | None = None,
-                      on_student_done: Callable[[Report], None] | None = None) -> list[Report]:
+                      on_student_done: Callable[[Report], None] | None = None,
+                      class_file: ClassFile | None = None) -> list[Report]:
     """Grades every level of every submission; returns one report per submission, in their order.
     `on_student_done` is called (from a worker thread) as each submission's last level finishes."""
     own_client = client is None
@@ -65,9 +115,11 @@ def grade_submissions(submissions: Sequence[Submission], levels: Sequence[Level]
     lock = threading.Lock()
     by_name = {submission.name: submission for submission in submissions}
 
+    marked: dict[str, Marking] = {}
+
     def run(task: tuple[Submission, Level]) -> None:
         submission, level = task
-        result = grade_level(client, submission, level, seed)
+        result = grade_level(client, submission, marked[level.id], seed)
         with lock:
             done = graded[submission.name]
             done[level.id] = result
@@ -75,14 +127,21 @@ def grade_submissions(submissions: Sequence[Submission], levels: Sequence[Level]
         if finished and on_student_done is not None:
             on_student_done(report_of(by_name[submission.name]))
 
+    leaderboard: dict[str, tuple[float | None, str]] = {}
+
     def report_of(submission: Submission) -> Report:
         levels_done = [graded[submission.name][level.id] for level in levels]
-        return Report(submission.name, levels_done, seed, sum(g.result.seconds for g in levels_done), protections)
+        return Report(submission.name, levels_done, seed, sum(g.result.seconds for g in levels_done), protections,
+                      leaderboard.get(submission.name))
 
     # Student by student, so that the progress bar counts whole students early on.
     tasks = [(submission, level) for submission in submissions for level in levels]
     try:
         with ThreadPoolExecutor(max(1, jobs or default_jobs())) as pool:
+            marked.update(markings(client, levels, seed, class_file, pool))
+            if class_file is not None and class_file.leaderboard:
+                leaderboard.update(zip([s.name for s in submissions], pool.map(lambda s: finale_accuracy(client, s),
+                                                                               submissions), strict=True))
             list(pool.map(run, tasks))
     finally:
         if own_client:
@@ -91,9 +150,9 @@ def grade_submissions(submissions: Sequence[Submission], levels: Sequence[Level]
 
 
 def grade_one(submission: Submission, levels: Sequence[Level], *, seed: int,
-              jobs: int | None = None) -> Report:
+              jobs: int | None = None, class_file: ClassFile | None = None) -> Report:
     """One workspace: its levels graded side by side; the report's time is the wall time."""
     began = time.monotonic()
-    report = grade_submissions([submission], levels, seed=seed, jobs=jobs)[0]
+    report = grade_submissions([submission], levels, seed=seed, jobs=jobs, class_file=class_file)[0]
     report.seconds = time.monotonic() - began
     return report

@@ -1,22 +1,29 @@
-"""A graded submission and the four formats a teacher can ask for: Gradescope's `results.json`,
-JUnit XML, the product's own JSON, and GitHub Classroom's grading-reporter result.
+"""A graded submission and the formats a teacher can ask for: Gradescope's `results.json`, Classroom
+50's `result.json`, JUnit XML, the product's own JSON, and the result a GitHub Actions step hands to
+the grading reporter.
 
-Points: each level is worth `level.points` (level.toml, 10 by default), split evenly across its
-checks, so a level's score is its points times the share of its checks that passed.
+Points are whole numbers: each level is worth its points (level.toml, or the teacher's class file),
+split across the checks that its untouched stub fails (see points.py), so starter code scores 0.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from .. import __version__
 from ..core.catalog import Level
 from ..grader.result import STOPPED_BY_CODE, CheckResult, LevelResult
 
-FORMATS = ("gradescope", "junit", "json", "github")
+FORMATS = ("gradescope", "classroom50", "junit", "json", "github")
+# What a Classroom 50 runner passes an autograder, which its result.json must repeat.
+CLASSROOM50_NEEDS = ("CLASSROOM", "ASSIGNMENT", "SUBMISSION_TAG", "COMMIT_URL", "RELEASE_URL")
+CLASSROOM50_SCHEMA = "classroom50/result/v1"
 
 # What went wrong in a level, for the gradebook's `status` column, told apart by the grader's own
 # messages to the learner (grader/messages.py, confinement/protections.py). The first match wins.
@@ -36,38 +43,53 @@ PROBLEMS = (
 MISSING = "missing file"
 
 
-def points_text(value: float) -> str:
-    """10 -> "10", 6.666 -> "6.67": the same text for the same score on every run and machine."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")  # as Gradescope defines them
+
+
+@dataclass(frozen=True)
+class Marking:
+    """How a level is marked in a grading run: each check's whole points (points.split), and how
+    Gradescope shows its tests to the student."""
+
+    level: Level
+    weights: dict[str, int]
+    visibility: str = "visible"
+
+    @property
+    def points(self) -> int:
+        return sum(self.weights.values())
 
 
 @dataclass(frozen=True)
 class GradedLevel:
-    level: Level
+    marking: Marking
     result: LevelResult
     problem: str | None = None  # what went wrong beyond failed checks: "hang", "missing file", ...
 
     @classmethod
-    def of(cls, level: Level, result: LevelResult, problem: str | None = None) -> GradedLevel:
+    def of(cls, marking: Marking, result: LevelResult, problem: str | None = None) -> GradedLevel:
         if problem is None:
             messages = [check.message for check in result.checks if not check.passed]
             messages += getattr(result, "notes", [])  # what the grader noted even when checks passed
             problem = next((name for needle, name in PROBLEMS if any(needle in m for m in messages)), None)
-        return cls(level, result, problem)
+        return cls(marking, result, problem)
 
     @property
-    def max_score(self) -> float:
-        return self.level.points
-
-    def check_points(self) -> float:
-        return self.level.points / len(self.result.checks) if self.result.checks else 0.0
-
-    def check_score(self, check: CheckResult) -> float:
-        return self.check_points() if check.passed else 0.0
+    def level(self) -> Level:
+        return self.marking.level
 
     @property
-    def score(self) -> float:
+    def max_score(self) -> int:
+        return self.marking.points
+
+    def check_points(self, check: CheckResult) -> int:
+        return self.marking.weights.get(check.id, 0)
+
+    def check_score(self, check: CheckResult) -> int:
+        return self.check_points(check) if check.passed else 0
+
+    @property
+    def score(self) -> int:
         return sum(self.check_score(check) for check in self.result.checks)
 
     @property
@@ -84,13 +106,14 @@ class Report:
     seed: int
     seconds: float = 0.0
     protections: list[dict] = field(default_factory=list)
+    finale: tuple[float | None, str] | None = None  # the finale's test accuracy (%) or why none, for a leaderboard
 
     @property
-    def score(self) -> float:
+    def score(self) -> int:
         return sum(graded.score for graded in self.levels)
 
     @property
-    def max_score(self) -> float:
+    def max_score(self) -> int:
         return sum(graded.max_score for graded in self.levels)
 
     @property
@@ -114,16 +137,16 @@ class Report:
         if self.student is not None:
             out["student"] = self.student
         out.update({
-            "passed": self.passed, "score": round(self.score, 4), "max_score": self.max_score,
+            "passed": self.passed, "score": self.score, "max_score": self.max_score,
             "status": self.status, "seed": self.seed, "data": self.data, "seconds": round(self.seconds, 3),
             "protections": self.protections,
             "levels": [{
                 "level": graded.level.id, "title": graded.level.title, "file": graded.level.exercise_path,
-                "passed": graded.passed, "score": round(graded.score, 4), "max_score": graded.max_score,
+                "passed": graded.passed, "score": graded.score, "max_score": graded.max_score,
                 "problem": graded.problem, "seconds": graded.result.seconds,
                 "checks": [{"id": check.id, "name": check.name, "passed": check.passed,
-                            "score": round(graded.check_score(check), 4),
-                            "max_score": round(graded.check_points(), 4),
+                            "score": graded.check_score(check),
+                            "max_score": graded.check_points(check),
                             "message": check.message, "line": check.line} for check in graded.result.checks],
             } for graded in self.levels],
         })
@@ -140,18 +163,54 @@ class Report:
                     "name": f"Level {graded.level.number} ({graded.level.class_name}): {check.name}",
                     "number": f"{graded.level.number}.{number}",
                     "score": graded.check_score(check),
-                    "max_score": graded.check_points(),
+                    "max_score": graded.check_points(check),
                     "status": "passed" if check.passed else "failed",
                     "output": check.message,
-                    "visibility": "visible",
+                    "visibility": graded.marking.visibility,
                 })
-        return {
+        document = {
             "score": sum(test["score"] for test in tests),
             "execution_time": max(1, round(self.seconds)),
             "output": self.summary(),
             "output_format": "text",
             "visibility": "visible",
             "stdout_visibility": "hidden",
+            "tests": tests,
+        }
+        if self.finale is not None:  # the class file asked for a leaderboard
+            accuracy, why = self.finale
+            document["leaderboard"] = [{"name": "Finale test accuracy (%)", "value": accuracy or 0, "order": "desc"}]
+            if accuracy is None:
+                document["output"] += f"\nLeaderboard: {why}"
+        return document
+
+    # -- Classroom 50 ----------------------------------------------------------------------------
+
+    def to_classroom50(self, environ: Mapping[str, str], now: datetime | None = None) -> dict:
+        """Classroom 50's `result.json` (schema classroom50/result/v1): the submission's identity as
+        the runner passes it in `environ`, and one test per check, in whole points."""
+        tests = [{
+            "test-name": f"Level {graded.level.number} ({graded.level.class_name}): {check.name}",
+            "passed": check.passed,
+            "score": graded.check_score(check),
+            "max-score": graded.check_points(check),
+            "level": graded.level.id,
+            "message": check.message,
+        } for graded in self.levels for check in graded.result.checks]
+        when = (now or datetime.now(UTC)).astimezone(UTC)
+        return {
+            "schema": CLASSROOM50_SCHEMA,
+            "classroom": environ["CLASSROOM"],
+            "assignment": environ["ASSIGNMENT"],
+            "assignment_type": environ.get("ASSIGNMENT_TYPE") or "individual",
+            "owner": environ.get("OWNER") or environ["USERNAME"],
+            "submission": environ["SUBMISSION_TAG"],
+            "commit": environ["COMMIT_URL"],
+            "release": environ["RELEASE_URL"],
+            "review": environ.get("REVIEW_URL") or environ["COMMIT_URL"],
+            "datetime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "score": sum(test["score"] for test in tests),
+            "max-score": sum(test["max-score"] for test in tests),
             "tests": tests,
         }
 
@@ -170,8 +229,8 @@ class Report:
                                   errors="0", skipped="0", time=f"{graded.result.seconds:.3f}")
             properties = ET.SubElement(suite, "properties")
             for name, value in (("file", graded.level.exercise_path), ("seed", str(self.seed)),
-                                ("data", graded.result.data), ("points", points_text(graded.score)),
-                                ("max_points", points_text(graded.max_score))):
+                                ("data", graded.result.data), ("points", str(graded.score)),
+                                ("max_points", str(graded.max_score))):
                 ET.SubElement(properties, "property", name=name, value=value)
             for check in checks:
                 case = ET.SubElement(suite, "testcase", classname=graded.level.folder.name, name=check.name,
@@ -217,14 +276,29 @@ class Report:
             mark = "PASS" if graded.passed else "FAIL"
             problem = f" ({graded.problem})" if graded.problem else ""
             lines.append(f"{mark}  Level {graded.level.number}: {graded.level.title} ({graded.level.class_name}): "
-                         f"{passed}/{len(graded.result.checks)} checks, {points_text(graded.score)}/"
-                         f"{points_text(graded.max_score)} points{problem}")
+                         f"{passed}/{len(graded.result.checks)} checks, {str(graded.score)}/"
+                         f"{str(graded.max_score)} points{problem}")
             failure = graded.result.first_failure
             if failure is not None and failure.message:
                 lines.extend(f"        {line}" for line in f"{failure.name}: {failure.message}".splitlines())
-        lines.append(f"Total: {points_text(self.score)}/{points_text(self.max_score)} points. "
+        lines.append(f"Total: {str(self.score)}/{str(self.max_score)} points. "
                      f"Seed {self.seed} (repeat this run with --seed {self.seed}). Data: {self.data}")
         return "\n".join(lines)
+
+    def markdown(self) -> str:
+        """Each level's checks and points as Markdown, for a GitHub Actions run's summary."""
+        lines = []
+        for graded in self.levels:
+            lines += [f"### Level {graded.level.number}: {graded.level.title} ({graded.level.class_name}): "
+                      f"{graded.score}/{graded.max_score} points", "", "| | check | points |", "| --- | --- | --- |"]
+            for check in graded.result.checks:
+                lines.append(f"| {'✅' if check.passed else '❌'} | {check.name.replace('|', '&#124;')} | "
+                             f"{graded.check_score(check)}/{graded.check_points(check)} |")
+            failure = graded.result.first_failure
+            if failure is not None and failure.message:
+                lines += ["", "```", f"{failure.name}:", failure.message, "```"]
+            lines.append("")
+        return "\n".join(lines) + "\n"
 
     def render(self, fmt: str) -> str:
         """The document for `fmt`, as text (the github format's is the `result=...` line)."""
@@ -236,4 +310,6 @@ class Report:
             return json.dumps(self.to_json(), indent=2) + "\n"
         if fmt == "github":
             return self.github_output_line()
+        if fmt == "classroom50":
+            return json.dumps(self.to_classroom50(os.environ), indent=2) + "\n"
         raise ValueError(f"unknown format {fmt!r}; the formats are {', '.join(FORMATS)}")

@@ -41,7 +41,7 @@ class Level:
     summary: str
     panel: str | None  # the MNIST panel's kind, or None for a level without one
     folder: Path
-    points: float = 10.0
+    points: int = 10
     also: tuple[str, ...] = ()  # more classes the learner writes in the same file: the `also` key
 
     @property
@@ -144,6 +144,13 @@ class Catalog:
         return later[0] if later else None
 
 
+def whole_points(value: object, folder: Path) -> int:
+    """A level's points: a whole number, 0 or more (Classroom 50 and the reporters take no fractions)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{folder.name}/level.toml: points must be a whole number, 0 or more (got {value!r})")
+    return value
+
+
 def load_level(folder: Path) -> Level:
     match = _FOLDER.match(folder.name)
     if match is None:
@@ -157,7 +164,7 @@ def load_level(folder: Path) -> Level:
         summary=meta["summary"],
         panel=meta.get("panel"),
         folder=folder,
-        points=float(meta.get("points", 10)),
+        points=whole_points(meta.get("points", 10), folder),
         also=tuple(meta.get("also", ())),
     )
 

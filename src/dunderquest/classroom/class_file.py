@@ -1,0 +1,86 @@
+"""A teacher's class file (`classroom.toml`, given to `grade` and the kits with `--class FILE`): how
+each level counts in this course, and whether Gradescope shows a leaderboard.
+
+    leaderboard = true            # Gradescope: the finale's test accuracy on the assignment's leaderboard
+
+    [levels.1]                    # a level, named as everywhere: 1, level1 or double
+    points = 5                    # what the level is worth here (a whole number; level.toml's otherwise)
+    visibility = "after_due_date" # when Gradescope shows its tests: visible (the default), hidden,
+                                  # after_due_date or after_published
+
+Every key is checked: an unknown one, a level that does not exist, or a value of the wrong kind is
+refused with the file and the key, before anything is graded.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.catalog import Catalog, Level, UnknownLevel
+from .report import VISIBILITIES
+
+LEVEL_KEYS = ("points", "visibility")
+
+
+class ClassFileError(ValueError):
+    """What is wrong in a class file, with the file and the key."""
+
+
+@dataclass(frozen=True)
+class LevelSettings:
+    points: int | None = None  # None: the level's own points
+    visibility: str = "visible"
+
+
+@dataclass(frozen=True)
+class ClassFile:
+    levels: dict[str, LevelSettings] = field(default_factory=dict)  # level id -> its settings
+    leaderboard: bool = False
+
+    def settings(self, level: Level) -> LevelSettings:
+        return self.levels.get(level.id, LevelSettings())
+
+    def points(self, level: Level) -> int:
+        chosen = self.settings(level).points
+        return level.points if chosen is None else chosen
+
+
+def read_class_file(path: Path, catalog: Catalog) -> ClassFile:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ClassFileError(f"{path}: cannot be read ({err.strerror}).") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ClassFileError(f"{path} is not valid TOML: {err}") from None
+    unknown = sorted(set(raw) - {"leaderboard", "levels"})
+    if unknown:
+        raise ClassFileError(f"{path}: unknown key {unknown[0]!r}; the keys are leaderboard and [levels.N].")
+    leaderboard = raw.get("leaderboard", False)
+    if not isinstance(leaderboard, bool):
+        raise ClassFileError(f"{path}: leaderboard must be true or false, not {leaderboard!r}.")
+    tables = raw.get("levels", {})
+    if not isinstance(tables, dict):
+        raise ClassFileError(f"{path}: levels must be tables, as [levels.1].")
+    levels: dict[str, LevelSettings] = {}
+    for name, table in tables.items():
+        try:
+            level = catalog.get(name)
+        except UnknownLevel as err:
+            raise ClassFileError(f"{path}: [levels.{name}]: {err}") from None
+        if not isinstance(table, dict):
+            raise ClassFileError(f"{path}: levels.{name} must be a table, as [levels.{name}].")
+        wrong = sorted(set(table) - set(LEVEL_KEYS))
+        if wrong:
+            raise ClassFileError(f"{path}: [levels.{name}]: unknown key {wrong[0]!r}; a level has points and "
+                                 "visibility.")
+        points = table.get("points")
+        if points is not None and (isinstance(points, bool) or not isinstance(points, int) or points < 0):
+            raise ClassFileError(f"{path}: [levels.{name}] points must be a whole number, 0 or more, not {points!r}.")
+        visibility = table.get("visibility", "visible")
+        if visibility not in VISIBILITIES:
+            raise ClassFileError(f"{path}: [levels.{name}] visibility must be one of {', '.join(VISIBILITIES)}, "
+                                 f"not {visibility!r}.")
+        levels[level.id] = LevelSettings(points, visibility)
+    return ClassFile(levels, leaderboard)

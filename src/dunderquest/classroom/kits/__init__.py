@@ -1,0 +1,73 @@
+"""Ready-made kits that run this grader on a teaching platform's own machines. Each kit carries a
+wheel of this dunderquest without the reference solutions (classroom/wheel.py), so setting one up
+needs no published release and puts no answer key on the platform.
+
+- `gradescope.py`: a Gradescope autograder zip (`setup.sh`, `run_autograder`, the wheel).
+- `classroom50.py`: what a Classroom 50 teacher uploads: the assignment's autograder bundle
+  (`autograder.py` and the wheel), the starter repository, `runtime.json` and a README.
+- `github.py`: a template repository that grades every push with GitHub Actions, for courses on
+  plain GitHub repositories.
+
+This module holds what they share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ...core.catalog import Level
+from ..wheel import KitError
+
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+CLASS_FILE = "classroom.toml"  # a teacher's class file, as a kit carries it
+
+
+def grading_options(levels: Sequence[Level], all_levels: Sequence[Level], class_file: Path | None,
+                    class_path: str = CLASS_FILE) -> str:
+    """` --levels 1,3` when only some levels are graded, and ` --class PATH` when the kit carries a
+    class file (at `class_path`): what a kit's grading command adds to `dunderquest grade`."""
+    options = ""
+    if [level.id for level in levels] != [level.id for level in all_levels]:
+        options += " --levels " + ",".join(str(level.number) for level in levels)
+    if class_file is not None:
+        options += f" --class {class_path}"
+    return options
+
+
+def starter_files(levels: Sequence[Level]) -> dict[str, bytes]:
+    """The files of a student's starting repository: a stub per level, in a dunderquest workspace."""
+    files = {level.exercise_path: level.stub().encode() for level in levels}
+    files.update({
+        # Makes the repository a dunderquest workspace; progress stays on each student's machine.
+        ".dunderquest/.gitignore": b"*\n!.gitignore\n",
+        ".gitignore": b"__pycache__/\n",
+    })
+    return files
+
+
+def write_new_files(dest: Path, files: dict[str, bytes], executable: Sequence[str] = ()) -> list[Path]:
+    """Writes `files` under `dest` and returns their paths. It never overwrites a file: if any of
+    them exists already, it writes nothing and says which."""
+    dest = dest.resolve()
+    clashes = sorted(name for name in files if (dest / name).exists())
+    if clashes:
+        raise KitError(f"{dest} already has {', '.join(clashes)}; nothing was written. Choose an empty folder.")
+    written = []
+    for name, data in files.items():
+        path = dest / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        if name in executable:
+            path.chmod(0o755)
+        written.append(path)
+    return written
+
+
+def copy_class_file(class_file: Path | None) -> dict[str, bytes]:
+    if class_file is None:
+        return {}
+    try:
+        return {CLASS_FILE: class_file.read_bytes()}
+    except OSError as err:
+        raise KitError(f"{class_file} cannot be read ({err.strerror}).") from None
