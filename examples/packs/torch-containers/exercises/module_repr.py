@@ -1,0 +1,9 @@
+"""Printing a model: write `class Module` whose `__repr__` prints its tree of submodules as
+torch.nn.Module does (see the lesson). Check your work with `dunderquest check module_repr`."""
+
+import torch  # noqa: F401  (torch.nn.Module children count too)
+
+
+class Module:
+    def __init__(self):
+        pass

@@ -1,0 +1,35 @@
+"""The sequential level's probes: the layers a Sequential is made of, built the same way on both
+sides of the trust boundary (in the sandbox for the learner's Sequential, in the grader for
+torch.nn.Sequential), so that each side's model computes the very same numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def layers(seed: int) -> list:
+    """Flatten, Linear(784, 32), ReLU, Linear(32, 10), their weights drawn from `seed`."""
+    import torch
+
+    generator = torch.Generator().manual_seed(seed)
+    hidden, out = torch.nn.Linear(784, 32), torch.nn.Linear(32, 10)
+    with torch.no_grad():
+        for linear in (hidden, out):
+            linear.weight.copy_(torch.randn(linear.weight.shape, generator=generator) * 0.05)
+            linear.bias.copy_(torch.randn(linear.bias.shape, generator=generator) * 0.05)
+    return [torch.nn.Flatten(), hidden, torch.nn.ReLU(), out]
+
+
+def built(cls: Any, modules: list) -> Any:
+    """`cls(*modules)`: the container, made of these very modules."""
+    return cls(*modules)
+
+
+def item(items: Any, index: int) -> Any:
+    """`items[index]`."""
+    return items[index]
+
+
+def part(items: Any, start: int | None, stop: int | None) -> Any:
+    """`items[start:stop]`: a slice object, which the wire format does not carry, made here."""
+    return items[start:stop]
