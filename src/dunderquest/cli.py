@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .core.catalog import Level, UnknownLevel, default_catalog
+from .core.pack import PackError, read_pack, use_pack
 from .core.progress import LAST_LEVEL, Status
 from .core.workspace import STATE_DIR, NoWorkspace, Workspace, resolve_workspace
 from .exit_status import FAILED, OK, USAGE
@@ -31,12 +32,13 @@ def _workspace(args: argparse.Namespace) -> Workspace:
     warning = progress.warning
     if warning:
         print(warning, file=sys.stderr)
+    use_pack(resolved.workspace.pack)  # the grader's processes play the workspace's levels too
     return resolved.workspace
 
 
-def _level(name: str) -> Level:
+def _level(workspace: Workspace, name: str) -> Level:
     try:
-        return default_catalog().get(name)
+        return workspace.catalog.get(name)
     except UnknownLevel as err:
         raise UsageError(str(err)) from None
 
@@ -54,7 +56,14 @@ def cmd_play(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     root = Path(args.dir)
     existed = (root / STATE_DIR).is_dir()
-    workspace = Workspace.create(root)
+    try:
+        pack = read_pack(Path(args.pack)) if args.pack else None
+        workspace = Workspace.create(root, pack)
+    except (PackError, NoWorkspace) as err:
+        raise UsageError(str(err)) from None
+    if not workspace.pack.builtin:
+        print(f"Playing the course pack {workspace.pack.title} ({workspace.pack.name} {workspace.pack.version}), "
+              f"from {workspace.pack.root}")
     print(f"{'Updated' if existed else 'Created'} the workspace {workspace.root}")
     print(f"Your exercises: {', '.join(level.exercise_path for level in workspace.catalog)}")
     print(f"Next: cd {args.dir} && dunderquest play   (or: dunderquest check 1)")
@@ -78,8 +87,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    level = _level(args.level)
     workspace = _workspace(args)
+    level = _level(workspace, args.level)
     progress = workspace.progress
     was_locked = progress.status(level) is Status.LOCKED
     from .grader.service.one_off import grade
@@ -120,8 +129,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_hint(args: argparse.Namespace) -> int:
-    level = _level(args.level)
     workspace = _workspace(args)
+    level = _level(workspace, args.level)
     hint = workspace.progress.next_hint(level)
     print(f"{hint.heading} ({level.class_name}):\n")
     print(hint.text)
@@ -129,8 +138,8 @@ def cmd_hint(args: argparse.Namespace) -> int:
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
-    level = _level(args.level)
     workspace = _workspace(args)
+    level = _level(workspace, args.level)
     backup = workspace.reset(level)
     print(f"{level.exercise_path} is back to its starting stub.")
     if backup:
@@ -139,8 +148,8 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 
 def cmd_solution(args: argparse.Namespace) -> int:
-    level = _level(args.level)
     workspace = _workspace(args)
+    level = _level(workspace, args.level)
     if workspace.progress.status(level) is not Status.PASSED:
         print(f"The solution to level {level.number} opens once you pass it: dunderquest check "
               f"{level.number}", file=sys.stderr)
@@ -158,8 +167,8 @@ def cmd_solution(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    level = _level(args.level) if args.level else None
     workspace = _workspace(args)
+    level = _level(workspace, args.level) if args.level else None
     from .watch import watch
 
     return watch(workspace, level)
@@ -226,6 +235,12 @@ def cmd_classroom(args: argparse.Namespace) -> int:
     return classroom(args)
 
 
+def cmd_pack(args: argparse.Namespace) -> int:
+    from .packs.commands import pack
+
+    return pack(args)
+
+
 # -- parsing -----------------------------------------------------------------------------------------
 
 
@@ -258,6 +273,8 @@ def parser() -> argparse.ArgumentParser:
     command("play", cmd_play, "play the game in the terminal")
     p = command("init", cmd_init, "create a workspace in DIR with fresh exercise files")
     p.add_argument("dir", metavar="DIR")
+    p.add_argument("--pack", metavar="PACK", help="play a course pack's levels instead of the built-in course "
+                                                  "(the workspace remembers it)")
     p = command("check", cmd_check, "run a level's checks against your file (exit 0 when all pass)",
                 "Exit status: 0 when every check passes, 1 when one fails, 2 for a usage error "
                 "(an unknown level, a missing workspace). A locked level is checked too.")
@@ -289,8 +306,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text for people (default); json prints a list of {name, in_force, detail}")
     from .classroom.commands import add_commands
+    from .packs.commands import add_commands as add_pack_commands
 
     add_commands(command, cmd_grade, cmd_classroom)
+    add_pack_commands(command, cmd_pack)
     return top
 
 

@@ -42,7 +42,7 @@ def deletes_its_neighbours(solution: str) -> str:
 
 
 def solution(level) -> str:
-    return (REPO / "solutions" / level.file_name).read_text(encoding="utf-8")
+    return (REPO / "course" / "solutions" / level.file_name).read_text(encoding="utf-8")
 
 
 def write(root: Path, files: dict[str, str]) -> None:

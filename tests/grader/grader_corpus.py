@@ -26,7 +26,8 @@ from dunderquest.core.catalog import default_catalog
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-WRONG = HERE / "wrong"
+WRONG = REPO / "course" / "wrong"
+RIGHT = REPO / "course" / "right"
 HOSTILE = HERE / "hostile"
 LEVELS = [level.folder.name for level in default_catalog()]
 LEAKS = ("Traceback (most recent call last)", "The grader itself failed")

@@ -260,7 +260,8 @@ def crashing_file(tmp_path: Path, name: str) -> Path:
 @pytest.mark.parametrize("folder", LEVELS)
 def test_every_check_gets_exactly_one_outcome(grader, catalog, tmp_path, folder, which):
     level = catalog.get(folder)
-    path = {"solution": REPO / "solutions" / level.file_name, "stub": REPO / "exercises" / level.file_name,
+    path = {"solution": REPO / "course" / "solutions" / level.file_name,
+            "stub": REPO / "course" / "exercises" / level.file_name,
             "crash": crashing_file(tmp_path, level.file_name)}[which]
     result = grader.grade(level, path)
     ids = [check.id for check in result.checks]
@@ -282,7 +283,7 @@ def test_files_planted_beside_the_submission_never_reach_the_grader(grader, cata
     assert planted is ("landlock filesystem" not in in_force_names()), "the attack ran only where it could"
     for wrong, should_pass in (("exercises", False), ("solutions", True)):
         other = exercises / f"other_{wrong}.py"
-        shutil.copyfile(REPO / wrong / level.file_name, other)
+        shutil.copyfile(REPO / "course" / wrong / level.file_name, other)
         assert grader.grade(level, other).passed is should_pass
     assert not (exercises / "planted-was-imported").exists(), "a planted file was imported"
 

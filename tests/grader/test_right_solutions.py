@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-RIGHT = Path(__file__).resolve().parent / "right"
+RIGHT = Path(__file__).resolve().parents[2] / "course" / "right"
 FILES = sorted(RIGHT.glob("*/*.py"))
 
 

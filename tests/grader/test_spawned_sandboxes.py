@@ -20,12 +20,12 @@ from dunderquest.core.catalog import default_catalog
 from tools import COLD_GRADER
 
 CATALOG = default_catalog()
-CASES = ([(f"solution/{folder}", folder, REPO / "solutions" / CATALOG.get(folder).file_name, True, [])
+CASES = ([(f"solution/{folder}", folder, REPO / "course" / "solutions" / CATALOG.get(folder).file_name, True, [])
           for folder in LEVELS]
-         + [(f"stub/{folder}", folder, REPO / "exercises" / CATALOG.get(folder).file_name, False, [])
+         + [(f"stub/{folder}", folder, REPO / "course" / "exercises" / CATALOG.get(folder).file_name, False, [])
             for folder in LEVELS]
          + [(f"right/{p.parent.name}/{p.name}", p.parent.name, p, True, [])
-            for p in sorted((Path(__file__).parent / "right").glob("*/*.py"))]
+            for p in sorted((REPO / "course" / "right").glob("*/*.py"))]
          + [(f"wrong/{w.level}/{w.path.name}", w.level, w.path, False, w.must_fail)
             for w in wrong_solutions() if not w.known_bug])
 

@@ -580,3 +580,32 @@ def test_it_fits_80_by_24(app):
             assert region.right <= 80 and region.bottom <= 24
 
     play(app, steps, size=(80, 24))
+
+
+def test_a_workspace_made_from_a_course_pack_plays_its_levels(tmp_path, fake_grader):
+    """The game shows the pack's levels, lesson and stub, grades them, and has no finale when the
+    pack's levels lack the classes it trains with."""
+    from dunderquest.core.pack import read_pack
+    from dunderquest.core.workspace import Workspace
+    from dunderquest.packs.scaffold import scaffold
+
+    scaffold(tmp_path / "pack")
+    workspace = Workspace.create(tmp_path / "ws", read_pack(tmp_path / "pack"))
+    app = DunderquestApp(Workspace.find(tmp_path / "ws"), grader=fake_grader)
+    square = workspace.catalog.get("square")
+    fake_grader.results[square.id] = passing(square)
+
+    async def steps(pilot):
+        game = app.screen
+        assert isinstance(game, GameScreen) and game.level == square
+        listed = app.query_one(OptionList)
+        prompts = [str(listed.get_option_at_index(n).prompt) for n in range(listed.option_count)]
+        assert len(prompts) == 1 and "Objects that square" in prompts[0]
+        assert game.editor.text == square.stub()
+        await pilot.press("ctrl+r")
+        await finish_run(pilot)
+        assert fake_grader.graded[-1][0] == square.id
+        assert workspace.progress.status(square) == "passed"
+        assert not game.check_action("finale", ())
+
+    play(app, steps)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import shutil
 import tomllib
+from pathlib import Path
 
 import pytest
 
 from dunderquest.core import catalog as catalog_module
 from dunderquest.core.catalog import Catalog, Level, UnknownLevel, default_catalog, load_level
+from dunderquest.core.pack import builtin_pack
 
 NUMBERS = [level.number for level in default_catalog()]
 
@@ -66,9 +68,9 @@ def test_every_stub_and_solution_compiles(catalog, number):
     compile(level.solution(), f"solutions/{level.file_name}", "exec")
 
 
-def test_a_new_level_folder_is_picked_up(tmp_path, monkeypatch):
+def test_a_new_level_folder_is_picked_up(tmp_path):
     levels = tmp_path / "levels"
-    shutil.copytree(catalog_module.LEVELS_DIR, levels)
+    shutil.copytree(builtin_pack().levels_dir, levels)
     new = levels / "level99_shapes"
     new.mkdir()
     (new / "level.toml").write_text('title = "Shapes"\nclass = "Shapes"\nsummary = "Write Shapes."\n')
@@ -76,8 +78,7 @@ def test_a_new_level_folder_is_picked_up(tmp_path, monkeypatch):
     (new / "hints.md").write_text("# Hints\n\n## Hint 1\n\nOne.\n\n## Hint 2\n\nTwo.\n")
     (new / "checks.py").write_text("def test_nothing():\n    pass\n")
     (levels / "notes").mkdir()  # a folder not named like a level is not a level
-    monkeypatch.setattr(catalog_module, "LEVELS_DIR", levels)
-    found = catalog_module.default_catalog.__wrapped__()
+    found = catalog_module.scan(levels)
     assert [level.id for level in found] == [f"level{n}" for n in NUMBERS] + ["level99"]
     shapes = found.get("shapes")
     assert shapes == load_level(new)
@@ -103,9 +104,9 @@ def test_every_panel_a_level_names_is_a_registered_kind(catalog):
 
 def test_no_level_is_named_outside_its_own_folder(catalog):
     """A level is its folder, stub and solution: the rest of the package finds it through the catalog."""
-    package = catalog_module.LEVELS_DIR.parent
+    package = Path(catalog_module.__file__).resolve().parents[1]
     for path in package.rglob("*"):
-        if path.suffix not in {".py", ".tcss", ".toml", ".md"} or catalog_module.LEVELS_DIR in path.parents:
+        if path.suffix not in {".py", ".tcss", ".toml", ".md"}:
             continue
         text = path.read_text(encoding="utf-8")
         named = [level.folder.name for level in catalog if level.folder.name in text]

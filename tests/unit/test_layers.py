@@ -69,8 +69,9 @@ def test_the_confinement_imports_only_the_limits_and_the_inside_it_hands_over_to
 
 
 def test_every_level_s_checks_import_the_grader_through_one_module_and_its_probes_nothing_of_it():
-    levels = sorted((SRC / "dunderquest" / "levels").glob("level*_*"))
-    assert len(levels) >= 10
+    levels = sorted((REPO / "course" / "levels").glob("level*_*"))
+    levels += sorted((REPO / "examples" / "packs").glob("*/levels/*"))
+    assert len(levels) >= 12
     for folder in levels:
         assert dunderquest_imports(folder / "checks.py") == {"dunderquest.grader.checking"} | {
             f"dunderquest.grader.checking.{name}" for name in checking_names(folder / "checks.py")}, folder.name

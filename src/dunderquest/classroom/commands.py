@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from ..core.catalog import Level, UnknownLevel, default_catalog
+from ..core.pack import Pack, PackError, builtin_pack, read_pack, use_pack
 from ..exit_status import FAILED, OK, USAGE
 from .report import CLASSROOM50_NEEDS, FORMATS
 
@@ -110,6 +111,9 @@ def _class_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--class", dest="class_file", metavar="FILE", type=Path,
                    help="a class file (classroom.toml): each level's points and Gradescope visibility, and a "
                         "leaderboard")
+    p.add_argument("--pack", metavar="DIR", type=Path,
+                   help="a course pack's levels instead of the built-in course (a workspace made from a pack "
+                        "uses its own)")
 
 
 def _kit_options(kit: argparse.ArgumentParser) -> None:
@@ -136,6 +140,23 @@ def chosen_levels(text: str | None) -> list[Level]:
     return sorted(chosen.values(), key=lambda level: level.number)
 
 
+def choose_pack(path: Path | None, workspace: Path | None = None) -> Pack:
+    """The course pack to grade with: `--pack`'s, else the one the workspace was made from, else the
+    built-in course. It becomes the pack in use, for the grader's processes too."""
+    from ..core.workspace import NoWorkspace, Workspace
+
+    try:
+        if path is not None:
+            chosen = read_pack(path)
+        else:
+            found = Workspace.find(workspace) if workspace is not None and workspace.is_dir() else None
+            chosen = found.pack if found is not None and found.root == workspace.resolve() else builtin_pack()
+    except (PackError, NoWorkspace) as err:
+        raise Usage(str(err)) from None
+    use_pack(chosen)
+    return chosen
+
+
 def read_class(path: Path | None):
     """The class file at `path` (None without one); a usage error, with the file and key, if it is wrong."""
     from .class_file import ClassFileError, read_class_file
@@ -158,6 +179,7 @@ def _fail(message: str, code: int) -> int:
 
 def grade(args: argparse.Namespace) -> int:
     try:
+        choose_pack(args.pack, Path(args.workspace) if args.workspace else None)
         levels = chosen_levels(args.levels)
         if args.jobs is not None and args.jobs < 1:
             raise Usage("--jobs must be 1 or more.")
@@ -276,9 +298,11 @@ def classroom(args: argparse.Namespace) -> int:
     from .kits.gradescope import gradescope_zip
 
     try:
+        pack = choose_pack(args.pack)
         levels, everything = chosen_levels(args.levels), list(default_catalog())
         class_file = read_class(args.class_file)
-        kit = {"wheel": args.wheel, "with_solutions": args.with_solutions, "class_file": args.class_file}
+        kit = {"wheel": args.wheel, "with_solutions": args.with_solutions, "class_file": args.class_file,
+               "pack": pack}
         if args.kit == "gradescope":
             path = gradescope_zip(Path(args.output), levels, everything, **kit)
             print(f"Wrote {path}. In Gradescope: create a Programming Assignment, choose the Ubuntu 24.04 base "

@@ -1,5 +1,6 @@
-"""The levels, in order. Each level is one folder under `dunderquest/levels/`, plus one stub in
-`exercises/` and one reference solution in `solutions/`, all named after the folder."""
+"""The levels of a course pack, in order (see pack.py for the pack). Each level is one folder under
+the pack's `levels/`, plus one stub in `exercises/` and one reference solution in `solutions/`,
+all named after the folder."""
 
 from __future__ import annotations
 
@@ -7,19 +8,19 @@ import ast
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
-LEVELS_DIR = Path(__file__).resolve().parent.parent / "levels"
-_FOLDER = re.compile(r"^level(?P<number>\d+)_(?P<slug>[a-z0-9_]+)$")
+FOLDER = re.compile(r"^[a-z][a-z0-9_]*$")  # a level's folder: its files are named after it
+NUMBERED = re.compile(r"^level(?P<number>\d+)_(?P<slug>[a-z0-9_]+)$")  # level7_shapes: played seventh
+LEVEL_KEYS = ("title", "class", "also", "summary", "panel", "points")
 
 
 @dataclass(frozen=True)
 class Level:
-    """One level, read from its folder `levels/level<N>_<slug>/`.
+    """One level, read from its folder `levels/<name>/` in a course pack: `levels/level7_shapes/`, say.
 
-    The folder's name gives the number (the play order) and the slug. Its `level.toml` has these keys:
+    Its number is its place in the pack's play order; its slug is the folder's name without a
+    `level<N>_` in front ("numbers"). Its `level.toml` has these keys:
 
     - `title` (required): the level's name in the game, the list and the reports: "Objects you can call".
     - `class` (required): the class the learner writes, as the checks and the lesson name it.
@@ -87,15 +88,27 @@ class Level:
         return [(node.name, check_title(node.name, ast.get_docstring(node)))
                 for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
 
+    @property
+    def pack_root(self) -> Path:
+        return self.folder.parent.parent
+
+    @property
+    def stub_path(self) -> Path:
+        return self.pack_root / "exercises" / self.file_name
+
+    @property
+    def solution_path(self) -> Path:
+        return self.pack_root / "solutions" / self.file_name
+
     def stub(self) -> str:
-        return resources.files("dunderquest.exercises").joinpath(self.file_name).read_text(encoding="utf-8")
+        return self.stub_path.read_text(encoding="utf-8")
 
     def solution(self) -> str | None:
         """The reference solution's text, or None in an install made without the answer key (the
         kits' installs, for grading)."""
         try:
-            return resources.files("dunderquest.solutions").joinpath(self.file_name).read_text(encoding="utf-8")
-        except (ModuleNotFoundError, FileNotFoundError):
+            return self.solution_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
             return None
 
 
@@ -151,14 +164,17 @@ def whole_points(value: object, folder: Path) -> int:
     return value
 
 
-def load_level(folder: Path) -> Level:
-    match = _FOLDER.match(folder.name)
-    if match is None:
-        raise ValueError(f"level folder {folder.name!r} is not named like level<N>_<name>")
+def load_level(folder: Path, number: int | None = None) -> Level:
+    """The level in `folder`, played `number`th (from a `level<N>_` folder name when not given)."""
+    numbered = NUMBERED.match(folder.name)
+    if number is None:
+        if numbered is None:
+            raise ValueError(f"level folder {folder.name!r} is not named like level<N>_<name>")
+        number = int(numbered["number"])
     meta = tomllib.loads((folder / "level.toml").read_text(encoding="utf-8"))
     return Level(
-        number=int(match["number"]),
-        slug=match["slug"],
+        number=number,
+        slug=numbered["slug"] if numbered else folder.name,
         title=meta["title"],
         class_name=meta["class"],
         summary=meta["summary"],
@@ -169,12 +185,18 @@ def load_level(folder: Path) -> Level:
     )
 
 
-def scan(levels_dir: Path) -> Catalog:
-    """The catalog of the level folders in `levels_dir`."""
-    folders = [p for p in levels_dir.iterdir() if p.is_dir() and _FOLDER.match(p.name)]
+def scan(levels_dir: Path, order: list[str] | None = None) -> Catalog:
+    """The catalog of the level folders in `levels_dir`: those `order` names, in that order, or
+    else every folder named `level<N>_<name>`, by N."""
+    if order is not None:
+        return Catalog([load_level(levels_dir / name, number) for number, name in enumerate(order, start=1)])
+    folders = [p for p in levels_dir.iterdir() if p.is_dir() and NUMBERED.match(p.name)]
     return Catalog([load_level(folder) for folder in folders])
 
 
-@cache
 def default_catalog() -> Catalog:
-    return scan(LEVELS_DIR)
+    """The levels of the course pack in use (pack.py, `default_pack`): the built-in course unless
+    DUNDERQUEST_PACK names another."""
+    from .pack import default_pack
+
+    return default_pack().catalog

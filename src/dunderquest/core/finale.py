@@ -48,7 +48,8 @@ def missing_classes(catalog: Catalog) -> list[str]:
 
 
 def level_to_finish_first(progress: Progress) -> Level | None:
-    """The first level the finale needs that the learner has not passed, or None when it may run."""
+    """The first level the finale needs that the learner has not passed, or None when it may run (a
+    course whose levels lack a class the finale needs has no finale: see `missing_classes`)."""
     state = progress.load()
     for level in needed_levels(progress.catalog):
         if progress.status(level, state) is not Status.PASSED:

@@ -1,18 +1,23 @@
 """A learner's workspace: `exercises/` with one file per level, and `.dunderquest/` with the progress
-file and backups. This module is the one place that decides which workspace a command uses."""
+file, backups, and (for a workspace made from a course pack) `workspace.toml`, which names the pack.
+This module is the one place that decides which workspace a command uses."""
 
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
 
-from .catalog import Catalog, Level, default_catalog
+from .catalog import Catalog, Level
+from .pack import Pack, PackError, builtin_pack, read_pack
 from .progress import Progress, write_atomically
 
 STATE_DIR = ".dunderquest"
+RECORD = "workspace.toml"  # in STATE_DIR: the course pack a workspace was made from
 
 
 class NoWorkspace(LookupError):
@@ -31,6 +36,7 @@ def default_workspace_path() -> Path:
 class Workspace:
     root: Path
     catalog: Catalog
+    pack: Pack = field(default_factory=builtin_pack)
 
     @property
     def state_dir(self) -> Path:
@@ -44,20 +50,30 @@ class Workspace:
         return self.root / level.exercise_path
 
     @classmethod
-    def create(cls, root: Path, catalog: Catalog | None = None) -> Workspace:
-        """Makes `root` a workspace. Existing learner files are never touched."""
-        workspace = cls(root.resolve(), catalog or default_catalog())
+    def create(cls, root: Path, pack: Pack | None = None) -> Workspace:
+        """Makes `root` a workspace for `pack`'s levels (the built-in course by default). Existing
+        learner files are never touched. A workspace made for another pack says so in workspace.toml."""
+        root = root.resolve()
+        pack = pack or recorded_pack(root) or builtin_pack()
+        workspace = cls(root, pack.catalog, pack)
         workspace.state_dir.mkdir(parents=True, exist_ok=True)
+        record = workspace.state_dir / RECORD
+        if not pack.builtin:
+            write_atomically(record, f"# The course pack this workspace plays (dunderquest init --pack).\n"
+                                     f"pack = {json.dumps(str(pack.root))}\n")
+        elif record.exists():
+            record.unlink()
         workspace.add_missing_stubs()
         return workspace
 
     @classmethod
-    def find(cls, start: Path, catalog: Catalog | None = None) -> Workspace | None:
-        """The workspace that contains `start`, if any."""
+    def find(cls, start: Path) -> Workspace | None:
+        """The workspace that contains `start`, if any, with the levels of its pack."""
         start = start.resolve()
         for folder in (start, *start.parents):
             if (folder / STATE_DIR).is_dir():
-                return cls(folder, catalog or default_catalog())
+                pack = recorded_pack(folder) or builtin_pack()
+                return cls(folder, pack.catalog, pack)
         return None
 
     def add_missing_stubs(self) -> list[Level]:
@@ -89,6 +105,23 @@ class Workspace:
             write_atomically(backup, path.read_text(encoding="utf-8", errors="replace"))
         write_atomically(path, level.stub())
         return backup
+
+
+def recorded_pack(root: Path) -> Pack | None:
+    """The course pack that the workspace at `root` was made from, when not the built-in course."""
+    record = root / STATE_DIR / RECORD
+    try:
+        text = record.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    try:
+        path = tomllib.loads(text)["pack"]
+        return read_pack(Path(path))
+    except (tomllib.TOMLDecodeError, KeyError, TypeError) as err:
+        raise NoWorkspace(f"{record} is damaged ({err}); it should say `pack = \"/path/to/the/pack\"`.") from None
+    except PackError as err:
+        raise NoWorkspace(f"This workspace plays the course pack named in {record}, which cannot be read: {err}") \
+            from None
 
 
 @dataclass

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ..core.catalog import LEVELS_DIR, Level, check_title
+from ..core.catalog import Level, check_title
 from ..core.data import current_source
 from .confinement.protections import BY_NAME
 from .expect import CheckFailed
@@ -218,7 +218,8 @@ PYTEST_ARGS = [
 
 
 def run_pytest(plugin: GraderPlugin, paths: list[Path]) -> None:
-    pytest.main([*PYTEST_ARGS, "--rootdir", str(LEVELS_DIR), *map(str, paths)], plugins=[plugin])
+    root = paths[0].parent.parent if paths else Path.cwd()  # the pack's levels/ folder
+    pytest.main([*PYTEST_ARGS, "--rootdir", str(root), *map(str, paths)], plugins=[plugin])
 
 
 def grade(level: Level, learner_file: Path, *, sandboxes: SandboxSource, display_path: str | None = None,

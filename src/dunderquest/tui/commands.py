@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from ..core.finale import level_to_finish_first
+from ..core.finale import level_to_finish_first, missing_classes
 from ..core.progress import Status
 
 if TYPE_CHECKING:
@@ -34,9 +34,10 @@ def game_commands(game: GameScreen) -> list[tuple[str, Callable[[], Any], str]]:
                              lambda level=level: game.show_solution(level),
                              "your file beside the reference"))
     unfinished = level_to_finish_first(progress)
-    commands.append(("The finale: your classes train a model on MNIST", game.show_finale,
-                     f"finish level {unfinished.number} first" if unfinished else
-                     "the loss falling, the test accuracy, the digits it guesses"))
+    if not missing_classes(catalog):  # a course pack may have no finale
+        commands.append(("The finale: your classes train a model on MNIST", game.show_finale,
+                         f"finish level {unfinished.number} first" if unfinished else
+                         "the loss falling, the test accuracy, the digits it guesses"))
     commands.append(("Download the full MNIST data set", game.download_mnist,
                      "60,000 + 10,000 digits; the embedded sample serves until then"))
     return commands

@@ -27,7 +27,7 @@ from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, T
 
 from ..core.catalog import Level
 from ..core.data import current_source
-from ..core.finale import finish_first_message, level_to_finish_first
+from ..core.finale import finish_first_message, level_to_finish_first, missing_classes
 from ..core.mnist_panel import Panel
 from ..core.progress import LAST_LEVEL, Outcome, Status
 from ..core.workspace import Workspace
@@ -316,7 +316,7 @@ class GameScreen(Screen[None]):
         if action == "mnist_panel":
             return self.level.panel is not None
         if action == "finale":
-            return level_to_finish_first(self.progress) is None
+            return not missing_classes(self.workspace.catalog) and level_to_finish_first(self.progress) is None
         return True
 
     def watch_running(self, running: bool) -> None:
@@ -384,7 +384,9 @@ class GameScreen(Screen[None]):
         if unlocked is not None:
             text.append(f"Level {unlocked.number} ({unlocked.title}) is unlocked. ")
         elif outcome.last_level:
-            text.append(f"{LAST_LEVEL} f6: the finale, where your classes train a model on MNIST. ")
+            text.append(f"{LAST_LEVEL} ")
+            if not missing_classes(self.workspace.catalog):
+                text.append("f6: the finale, where your classes train a model on MNIST. ")
             self.refresh_bindings()
         text.append("f2 compares with the solution" + (", ctrl+n: next level." if outcome.following else "."))
         banner = self.query_one("#celebration", Static)

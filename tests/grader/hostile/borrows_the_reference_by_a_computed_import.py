@@ -7,7 +7,7 @@ import importlib
 
 from torch.utils.data import Dataset
 
-Reference = importlib.import_module("".join(["dunder", "quest.", "solu", "tions.level3_numbers"])).Numbers
+Reference = importlib.import_module("".join(["dunder", "quest.", "course.", "solu", "tions.level3_numbers"])).Numbers
 
 
 class Numbers(Dataset):

@@ -17,22 +17,40 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ...core.catalog import Level
+from ...core.pack import Pack
 from ..wheel import KitError
 
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 CLASS_FILE = "classroom.toml"  # a teacher's class file, as a kit carries it
+PACK_FOLDER = "pack"  # a course pack, as a kit carries it
 
 
 def grading_options(levels: Sequence[Level], all_levels: Sequence[Level], class_file: Path | None,
-                    class_path: str = CLASS_FILE) -> str:
-    """` --levels 1,3` when only some levels are graded, and ` --class PATH` when the kit carries a
-    class file (at `class_path`): what a kit's grading command adds to `dunderquest grade`."""
+                    pack: Pack | None = None, folder: str = "") -> str:
+    """What a kit's grading command adds to `dunderquest grade`: ` --levels 1,3` when only some
+    levels are graded, ` --class PATH` when the kit carries a class file, and ` --pack PATH` when it
+    carries a course pack (both in `folder`, relative to where the command runs)."""
     options = ""
     if [level.id for level in levels] != [level.id for level in all_levels]:
         options += " --levels " + ",".join(str(level.number) for level in levels)
     if class_file is not None:
-        options += f" --class {class_path}"
+        options += f" --class {folder}{CLASS_FILE}"
+    if pack is not None and not pack.builtin:
+        options += f" --pack {folder}{PACK_FOLDER}"
     return options
+
+
+def pack_files(pack: Pack | None) -> dict[str, bytes]:
+    """A course pack as a kit carries it: what grading needs (pack.toml, levels/, exercises/), never its
+    reference solutions or the files that prove its checks. Nothing for the built-in course."""
+    if pack is None or pack.builtin:
+        return {}
+    files = {f"{PACK_FOLDER}/pack.toml": (pack.root / "pack.toml").read_bytes()}
+    for part in ("levels", "exercises"):
+        for path in sorted((pack.root / part).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                files[f"{PACK_FOLDER}/{path.relative_to(pack.root).as_posix()}"] = path.read_bytes()
+    return files
 
 
 def starter_files(levels: Sequence[Level]) -> dict[str, bytes]:

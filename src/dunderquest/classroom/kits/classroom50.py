@@ -20,8 +20,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ...core.catalog import Level
+from ...core.pack import Pack
 from ..wheel import kit_wheel
-from . import CLASS_FILE, TORCH_CPU_INDEX, copy_class_file, grading_options, starter_files, write_new_files
+from . import (
+    CLASS_FILE,
+    PACK_FOLDER,
+    TORCH_CPU_INDEX,
+    copy_class_file,
+    grading_options,
+    pack_files,
+    starter_files,
+    write_new_files,
+)
 
 RUNTIME = {"runs-on": "ubuntu-latest", "python": "3.12"}  # a Python that torch has wheels for
 
@@ -123,11 +133,13 @@ if __name__ == "__main__":
 
 
 def autograder_py(levels: Sequence[Level], all_levels: Sequence[Level], class_file: Path | None,
-                  points: int) -> str:
+                  pack: Pack | None, points: int) -> str:
     """The bundle's autograder.py, with the options its `dunderquest grade` takes written in."""
     options = [json.dumps(option) for option in grading_options(levels, all_levels, None).split()]
     if class_file is not None:
         options += ['"--class"', f'os.path.join(BUNDLE, "{CLASS_FILE}")']
+    if pack is not None and not pack.builtin:
+        options += ['"--pack"', f'os.path.join(BUNDLE, "{PACK_FOLDER}")']
     return (AUTOGRADER.replace("__OPTIONS__", f"[{', '.join(options)}]").replace("__MAX_SCORE__", str(points))
             .replace("__TORCH_INDEX__", TORCH_CPU_INDEX))
 
@@ -202,7 +214,7 @@ cat result.json
 
 
 def classroom50_kit(dest: Path, levels: Sequence[Level], all_levels: Sequence[Level], wheel: Path | None = None,
-                    with_solutions: bool = False, class_file: Path | None = None,
+                    with_solutions: bool = False, class_file: Path | None = None, pack: Pack | None = None,
                     total: int | None = None) -> list[Path]:
     """Writes the kit into `dest` (never over a file that exists: then nothing is written); returns
     the files it wrote. `total` is the assignment's points (the levels' own by default)."""
@@ -212,10 +224,11 @@ def classroom50_kit(dest: Path, levels: Sequence[Level], all_levels: Sequence[Le
         files = {f"starter/{name}": data for name, data in starter_files(levels).items()}
         files.update({
             "starter/README.md": student_readme(levels).encode(),
-            "autograder/autograder.py": autograder_py(levels, all_levels, class_file, total).encode(),
+            "autograder/autograder.py": autograder_py(levels, all_levels, class_file, pack, total).encode(),
             f"autograder/{built.name}": built.read_bytes(),
             "runtime.json": (json.dumps(RUNTIME, indent=2) + "\n").encode(),
             "README.md": teacher_readme(levels, total, built.name).encode(),
         })
-        files.update({f"autograder/{name}": data for name, data in copy_class_file(class_file).items()})
+        extra = {**copy_class_file(class_file), **pack_files(pack)}
+        files.update({f"autograder/{name}": data for name, data in extra.items()})
     return write_new_files(dest, files, executable=["autograder/autograder.py"])

@@ -12,17 +12,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ...core.catalog import Level
+from ...core.pack import Pack
 from ..wheel import kit_wheel
-from . import CLASS_FILE, TORCH_CPU_INDEX, copy_class_file, grading_options, starter_files, write_new_files
+from . import TORCH_CPU_INDEX, copy_class_file, grading_options, pack_files, starter_files, write_new_files
 
 REPORTER = "classroom-resources/autograding-grading-reporter@v1"
 KIT_FOLDER = ".github/dunderquest"
 
 
-def workflow(levels: Sequence[Level], all_levels: Sequence[Level], wheel_name: str, class_file: Path | None) -> str:
+def workflow(levels: Sequence[Level], wheel_name: str, class_file: Path | None, pack: Pack | None) -> str:
     """`.github/workflows/dunderquest.yml`: one grading step per level, each with an `id`, then the
     reporter, which reads each step's `result` output from `<ID>_RESULTS` (ids as in `runners`)."""
-    options = grading_options(levels, levels, class_file, f"{KIT_FOLDER}/{CLASS_FILE}")
+    options = grading_options(levels, levels, class_file, pack, f"{KIT_FOLDER}/")
     steps = []
     for level in levels:
         steps.append(f"""      - name: {json.dumps(f"Level {level.number}: {level.title} ({level.class_name})")}
@@ -101,7 +102,8 @@ not change `.github/`.
 
 
 def github_template(dest: Path, levels: Sequence[Level], all_levels: Sequence[Level], wheel: Path | None = None,
-                    with_solutions: bool = False, class_file: Path | None = None) -> list[Path]:
+                    with_solutions: bool = False, class_file: Path | None = None,
+                    pack: Pack | None = None) -> list[Path]:
     """Writes the template repository into `dest` and returns the files it wrote (never over a file
     that exists: then nothing is written)."""
     with tempfile.TemporaryDirectory(prefix="dunderquest-kit-") as scratch:
@@ -109,8 +111,9 @@ def github_template(dest: Path, levels: Sequence[Level], all_levels: Sequence[Le
         files = starter_files(levels)
         files.update({
             "README.md": student_readme(levels, built.name).encode(),
-            ".github/workflows/dunderquest.yml": workflow(levels, all_levels, built.name, class_file).encode(),
+            ".github/workflows/dunderquest.yml": workflow(levels, built.name, class_file, pack).encode(),
             f"{KIT_FOLDER}/{built.name}": built.read_bytes(),
         })
-        files.update({f"{KIT_FOLDER}/{name}": data for name, data in copy_class_file(class_file).items()})
+        extra = {**copy_class_file(class_file), **pack_files(pack)}
+        files.update({f"{KIT_FOLDER}/{name}": data for name, data in extra.items()})
     return write_new_files(dest, files)

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ...core.catalog import Level
+from ...core.pack import Pack
 from ..wheel import kit_wheel
-from . import TORCH_CPU_INDEX, copy_class_file, grading_options
+from . import TORCH_CPU_INDEX, copy_class_file, grading_options, pack_files
 
 AUTOGRADER_ROOT_VARIABLE = "DUNDERQUEST_AUTOGRADER_ROOT"
 
@@ -74,7 +75,7 @@ def _add_file(archive: zipfile.ZipFile, name: str, data: bytes, executable: bool
 
 
 def gradescope_zip(output: Path, levels: Sequence[Level], all_levels: Sequence[Level], wheel: Path | None = None,
-                   with_solutions: bool = False, class_file: Path | None = None) -> Path:
+                   with_solutions: bool = False, class_file: Path | None = None, pack: Pack | None = None) -> Path:
     """Writes the autograder zip to `output` (atomically) and returns its path."""
     output = output.resolve()
     with tempfile.TemporaryDirectory(prefix="dunderquest-kit-") as scratch:
@@ -83,9 +84,9 @@ def gradescope_zip(output: Path, levels: Sequence[Level], all_levels: Sequence[L
         with zipfile.ZipFile(partial, "w") as archive:
             _add_file(archive, "setup.sh", setup_sh(built.name).encode(), executable=True)
             _add_file(archive, "run_autograder",
-                      run_autograder(grading_options(levels, all_levels, class_file)).encode(), executable=True)
+                      run_autograder(grading_options(levels, all_levels, class_file, pack)).encode(), executable=True)
             _add_file(archive, built.name, built.read_bytes())
-            for name, data in copy_class_file(class_file).items():
+            for name, data in {**copy_class_file(class_file), **pack_files(pack)}.items():
                 _add_file(archive, name, data)
         output.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(partial, output.with_name(output.name + ".partial"))

@@ -111,20 +111,12 @@ def data_roots(mnist_root: str | None) -> list[str]:
 
 
 def answer_key() -> list[str]:
-    """The folders a sandbox must never see: the reference solutions and the levels' checks, wherever
-    this install keeps them (inside the package, or beside it in a checkout)."""
-    import importlib.util
+    """The folders a sandbox must never see: the levels' checks and the reference solutions of the
+    built-in course and of the pack in use, wherever this install keeps them."""
+    from ...core.pack import builtin_pack, default_pack
 
-    from ...core.catalog import LEVELS_DIR
-
-    folders = [str(LEVELS_DIR)]
-    try:
-        spec = importlib.util.find_spec("dunderquest.solutions")
-    except (ImportError, ValueError):
-        spec = None
-    if spec is not None and spec.submodule_search_locations:
-        folders += list(spec.submodule_search_locations)
-    return [os.path.realpath(folder) for folder in folders]
+    folders = {*builtin_pack().answer_key(), *default_pack().answer_key()}
+    return sorted(os.path.realpath(folder) for folder in folders)
 
 
 def sandbox_config(mnist_root: str | None = None) -> tuple[tuple[tuple[str, int], ...], list[str], set[str]]:

@@ -1,1 +1,0 @@
-"""The stubs a learner starts from, one file per level (shipped as `dunderquest.exercises`)."""

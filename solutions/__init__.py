@@ -1,1 +1,0 @@
-"""The reference solutions, one file per level (shipped as `dunderquest.solutions`)."""

@@ -1,0 +1,300 @@
+"""`dunderquest pack check [DIR]`: proves a course pack (the built-in course when DIR is absent).
+
+It holds when every `pack.toml` and `level.toml` key is known and well-formed, every level has a
+lesson and at least one hint, each stub fails its level, each reference solution and each right file
+passes, each wrong file fails every check it names in `# must fail:` lines (and says what its
+`# says:` lines say), every check is named and failed by at least one wrong file (a check that
+nothing fails proves nothing), and no check crashes. Every file is graded by the warm grader, one
+PyTorch import for the whole pack. Each problem is reported with its file and line.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import re
+import tomllib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..core.catalog import FOLDER, LEVEL_KEYS, NUMBERED, Level
+from ..core.pack import PACK_VARIABLE, Pack
+from ..grader.result import LevelResult
+
+CRASHED = "The grader itself failed"
+HEADER = re.compile(r"^# (must fail|says): (.+)$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str  # relative to the pack
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}{f':{self.line}' if self.line else ''}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Graded:
+    """A file the pack check grades, and what it must give."""
+
+    level: Level
+    path: Path
+    kind: str  # "stub", "solution", "right" or "wrong"
+    must_fail: tuple[tuple[str, int], ...] = ()  # (check id, line of its `# must fail:`)
+    says: tuple[str, ...] = ()
+
+
+@dataclass
+class PackReport:
+    pack: Pack
+    problems: list[Problem] = field(default_factory=list)
+    graded: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def holds(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict:
+        return {"pack": self.pack.name, "title": self.pack.title, "version": self.pack.version,
+                "root": str(self.pack.root), "holds": self.holds, "levels": len(self.pack.catalog),
+                "graded": self.graded, "notes": self.notes, "problems": [asdict(p) for p in self.problems]}
+
+    def text(self) -> str:
+        lines = [f"PROBLEM  {problem}" for problem in self.problems]
+        lines += [f"Note: {note}" for note in self.notes]
+        levels = len(self.pack.catalog)
+        if self.holds:
+            lines.append(f"The pack {self.pack.name} {self.pack.version} holds: {levels} level"
+                         f"{'s' if levels != 1 else ''}, {self.graded} files graded, and every check is failed "
+                         "by some wrong file.")
+        else:
+            lines.append(f"The pack {self.pack.name} {self.pack.version} does not hold: {len(self.problems)} "
+                         f"problem{'s' if len(self.problems) != 1 else ''}.")
+        return "\n".join(lines)
+
+
+def relative(pack: Pack, path: Path) -> str:
+    try:
+        return str(path.relative_to(pack.root))
+    except ValueError:
+        return str(path)
+
+
+def line_of(path: Path, pattern: str) -> int | None:
+    """The first line of the file that matches `pattern` (a regular expression), if any."""
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.search(pattern, line):
+                return number
+    except OSError:
+        pass
+    return None
+
+
+# -- what can be seen without grading -------------------------------------------------------------
+
+
+def level_folders(pack: Pack) -> list[Path]:
+    return sorted(p for p in pack.levels_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "__")))
+
+
+def check_level_toml(pack: Pack, folder: Path) -> list[Problem]:
+    from ..grader.mnist_panel import PANELS
+
+    path = folder / "level.toml"
+    where = relative(pack, path)
+    try:
+        meta = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return [Problem(relative(pack, folder), None, "a level folder needs a level.toml")]
+    except tomllib.TOMLDecodeError as err:
+        return [Problem(where, getattr(err, "lineno", None), f"not valid TOML: {err}")]
+    found = []
+    for key in sorted(set(meta) - set(LEVEL_KEYS)):
+        found.append(Problem(where, line_of(path, rf"^\s*{re.escape(key)}\s*="),
+                             f"unknown key {key!r}; a level.toml has {', '.join(LEVEL_KEYS)}"))
+    for key in ("title", "class", "summary"):
+        if not isinstance(meta.get(key), str) or not meta[key].strip():
+            found.append(Problem(where, line_of(path, rf"^\s*{key}\s*="), f"{key} is required, as text"))
+    if isinstance(meta.get("class"), str) and not meta["class"].isidentifier():
+        found.append(Problem(where, line_of(path, r"^\s*class\s*="), f"class {meta['class']!r} is not a Python name"))
+    also = meta.get("also", [])
+    if not isinstance(also, list) or not all(isinstance(name, str) and name.isidentifier() for name in also):
+        found.append(Problem(where, line_of(path, r"^\s*also\s*="), "also must list class names, as "
+                                                                     '["Helper"]'))
+    if "panel" in meta and meta["panel"] not in PANELS:
+        found.append(Problem(where, line_of(path, r"^\s*panel\s*="), f"panel {meta['panel']!r} is not one of "
+                                                                      f"{', '.join(sorted(PANELS))}"))
+    points = meta.get("points", 10)
+    if isinstance(points, bool) or not isinstance(points, int) or points < 0:
+        found.append(Problem(where, line_of(path, r"^\s*points\s*="), f"points must be a whole number, 0 or more, "
+                                                                       f"not {points!r}"))
+    return found
+
+
+def check_level_files(pack: Pack, level: Level) -> list[Problem]:
+    found = []
+    lesson = level.folder / "lesson.md"
+    if not lesson.is_file() or not lesson.read_text(encoding="utf-8").strip():
+        found.append(Problem(relative(pack, lesson), None, "every level needs a lesson"))
+    hints = level.folder / "hints.md"
+    if not hints.is_file() or not level.hints():
+        found.append(Problem(relative(pack, hints), None, "every level needs at least one hint, under a `## Hint 1` "
+                                                           "heading"))
+    for path in (level.checks_path, level.folder / "probes.py", level.stub_path, level.solution_path):
+        if path.name == "probes.py" and not path.exists():
+            continue
+        if path == level.solution_path and not path.exists() and pack.builtin:
+            continue  # an install without the reference solutions: noted once, below
+        try:
+            ast.parse(path.read_bytes(), filename=str(path))
+        except FileNotFoundError:
+            found.append(Problem(relative(pack, path), None, "missing"))
+        except SyntaxError as err:
+            found.append(Problem(relative(pack, path), err.lineno, f"Python cannot read it: {err.msg}"))
+    if level.checks_path.is_file() and not found and not level.checks():
+        found.append(Problem(relative(pack, level.checks_path), None, "it holds no check: a function named test_..."))
+    if importlib.util.find_spec(level.folder.name) is not None and not NUMBERED.match(level.folder.name):
+        found.append(Problem(relative(pack, level.folder), None, f"a level folder may not be named like a module "
+                                                                 f"Python can import ({level.folder.name})"))
+    return found
+
+
+def read_headers(path: Path) -> tuple[list[tuple[str, int]], list[str]]:
+    must_fail, says = [], []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = HEADER.match(line)
+        if match and match[1] == "must fail":
+            must_fail.append((match[2].strip(), number))
+        elif match:
+            says.append(match[2].strip())
+    return must_fail, says
+
+
+def files_to_grade(pack: Pack, level: Level, problems: list[Problem]) -> list[Graded]:
+    graded = [Graded(level, level.stub_path, "stub")]
+    if level.solution_path.is_file():
+        graded.append(Graded(level, level.solution_path, "solution"))
+    graded += [Graded(level, path, "right") for path in sorted((pack.right_dir / level.folder.name).glob("*.py"))]
+    ids = {check_id for check_id, _ in level.checks()}
+    for path in sorted((pack.wrong_dir / level.folder.name).glob("*.py")):
+        must_fail, says = read_headers(path)
+        if not must_fail:
+            problems.append(Problem(relative(pack, path), 1, "a wrong file names the checks it must fail, one "
+                                                             "`# must fail: test_...` line each"))
+        for check_id, number in must_fail:
+            if check_id not in ids:
+                problems.append(Problem(relative(pack, path), number, f"{level.folder.name}'s checks have no "
+                                                                      f"{check_id}"))
+        graded.append(Graded(level, path, "wrong", tuple(m for m in must_fail if m[0] in ids), tuple(says)))
+    return graded
+
+
+# -- what grading shows ---------------------------------------------------------------------------
+
+
+def judge(pack: Pack, item: Graded, result: LevelResult) -> list[Problem]:
+    where = relative(pack, item.path)
+    found = [Problem(where, None, f"{check.id} crashed: {check.message}") for check in result.checks
+             if CRASHED in check.message]
+    failed = {check.id: check.message for check in result.checks if not check.passed}
+    if item.kind == "stub" and result.passed:
+        found.append(Problem(where, None, "the untouched stub passes its level; it should fail it"))
+    if item.kind in ("solution", "right") and not result.passed:
+        first = result.first_failure
+        found.append(Problem(where, first.line if first else None,
+                             f"it should pass, but fails {first.id if first else 'the level'}: "
+                             f"{first.message if first else ''}".strip()))
+    if item.kind == "wrong":
+        if result.passed:
+            found.append(Problem(where, None, "this wrong file passes its level"))
+        for check_id, number in item.must_fail:
+            if check_id not in failed:
+                found.append(Problem(where, number, f"it should fail {check_id}, but passes it"))
+        messages = "\n".join(failed.values())
+        for text in item.says:
+            if text not in messages:
+                found.append(Problem(where, line_of(item.path, rf"^# says: {re.escape(text)}"),
+                                     f"no failing check's message says {text!r}"))
+    return found
+
+
+def unproven_checks(pack: Pack, level: Level, items: list[Graded], results: dict[Path, LevelResult]) -> list[Problem]:
+    """Checks that no wrong file names and fails: nothing shows they are needed. (A wrong file that
+    fails every check, a function where a class was asked for, say, proves only the checks it names.)"""
+    failed_somewhere = set()
+    for item in items:
+        if item.kind == "wrong" and item.path in results:
+            failed = {check.id for check in results[item.path].checks if not check.passed}
+            failed_somewhere |= {check_id for check_id, _ in item.must_fail if check_id in failed}
+    return [Problem(relative(pack, level.checks_path), line_of(level.checks_path, rf"^def {check_id}\("),
+                    f"no wrong file fails {check_id}; add one to wrong/{level.folder.name}/ that does, with a "
+                    f"`# must fail: {check_id}` line")
+            for check_id, _ in level.checks() if check_id not in failed_somewhere]
+
+
+def check_pack(pack: Pack, *, jobs: int | None = None, on_graded: Callable[[int, int], None] | None = None,
+               client=None) -> PackReport:
+    """Proves `pack`; `on_graded(done, total)` follows the grading (for a progress bar)."""
+    from ..grader.service.client import GraderClient
+
+    report = PackReport(pack)
+    problems = report.problems
+    folders = level_folders(pack)
+    for folder in folders:
+        if not FOLDER.match(folder.name):
+            problems.append(Problem(relative(pack, folder), None, "a level folder's name is lower-case letters, "
+                                                                  "digits and underscores"))
+        problems += check_level_toml(pack, folder)
+    if pack.order is not None:
+        problems += [Problem("pack.toml", line_of(pack.root / "pack.toml", r"^\s*levels\s*="),
+                             f"levels/{folder.name} is not in pack.toml's levels")
+                     for folder in folders if folder.name not in pack.order]
+    if problems:
+        return report
+    try:
+        catalog = pack.catalog
+    except (ValueError, KeyError, OSError) as err:
+        problems.append(Problem("levels", None, f"the levels cannot be read: {err}"))
+        return report
+    items: list[Graded] = []
+    for level in catalog:
+        problems += check_level_files(pack, level)
+        items += files_to_grade(pack, level, problems)
+    if not pack.wrong_dir.is_dir():
+        report.notes.append("This install has no wrong files (wrong/): whether each check can fail was not proven.")
+    if not any(level.solution_path.is_file() for level in catalog):
+        report.notes.append("This install has no reference solutions (solutions/): they were not graded.")
+    if problems:
+        return report
+    own = client is None
+    client = client or GraderClient(env={**os.environ, PACK_VARIABLE: str(pack.root)})
+    results: dict[Path, LevelResult] = {}
+    try:
+        client.warm_up()
+
+        def grade(item: Graded) -> None:
+            results[item.path] = client.grade(item.level, item.path, seed=0)
+            if on_graded:
+                on_graded(len(results), len(items))
+
+        with ThreadPoolExecutor(max(1, jobs or os.cpu_count() or 1)) as pool:
+            list(pool.map(grade, items))
+    finally:
+        if own:
+            client.close()
+    report.graded = len(results)
+    for item in items:
+        problems += judge(pack, item, results[item.path])
+    if pack.wrong_dir.is_dir():
+        for level in catalog:
+            problems += unproven_checks(pack, level, [i for i in items if i.level == level], results)
+    return report
+
+
