@@ -4,6 +4,8 @@ nothing downloads: the embedded MNIST sample serves."""
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -15,9 +17,12 @@ os.environ["XDG_DATA_HOME"] = str(_HOME / "xdg-data")
 os.environ["DUNDERQUEST_DATA"] = str(_HOME / "mnist")
 # A token in the environment, as a CI run has one: no sandbox may ever see it (see the hostile corpus).
 os.environ["GITHUB_TOKEN"] = "dunderquest-test-secret"
+# No grader stays in the background after a test's command: tests of the lingering grader turn it on.
+os.environ["DUNDERQUEST_LINGER"] = "0"
 
 from dunderquest.core.catalog import default_catalog  # noqa: E402
 from dunderquest.grader.service.client import GraderClient  # noqa: E402
+from tools import NOBODY, runnable_by, world_readable_copy  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -50,3 +55,29 @@ def wheel(tmp_path_factory):
     from dunderquest.classroom.wheel import kit_wheel
 
     return kit_wheel(tmp_path_factory.mktemp("wheel"), with_solutions=True)
+
+
+@pytest.fixture(scope="session")
+def as_nobody(tmp_path_factory):
+    """How to run the CLI as `nobody`: (setpriv prefix, python, environment, folder nobody may use)."""
+    if sys.platform != "linux" or shutil.which("setpriv") is None:
+        pytest.skip("switching to an unprivileged user needs Linux and setpriv")
+    if os.geteuid() != 0:
+        pytest.skip(f"already unprivileged (uid {os.geteuid()}): every other test here runs as this user")
+    top = Path(tempfile.mkdtemp(prefix="dunderquest-nobody-", dir="/tmp"))
+    top.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in ("XDG_DATA_HOME", "DUNDERQUEST_DATA", "HOME")}
+    env.update(HOME=str(top / "home"), XDG_DATA_HOME=str(top / "home" / "xdg"), DUNDERQUEST_DATA=str(top / "mnist"))
+    python = sys.executable
+    if not runnable_by(NOBODY, python, env):
+        made = world_readable_copy(top / "install")
+        if made is None:
+            shutil.rmtree(top, ignore_errors=True)
+            pytest.skip("nobody cannot run this Python at all, not even a world-readable copy of its packages")
+        python, extra = made
+        env.update(extra)
+    for place in (top / "home", top / "mnist"):
+        place.mkdir()
+        os.chown(place, NOBODY, NOBODY)
+    yield ("setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"), python, env, top
+    shutil.rmtree(top, ignore_errors=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import sysconfig
 from pathlib import Path
@@ -94,3 +95,43 @@ def venv_with(wheel: Path, top: Path) -> Path:
                 (view / entry.name).symlink_to(entry)
     (purelib / "test-run-packages.pth").write_text(f"{view}\n", encoding="utf-8")
     return python
+
+
+# -- another user --------------------------------------------------------------------------------------
+
+NOBODY = 65534
+
+
+def runnable_by(uid: int, python: str, env: dict[str, str]) -> bool:
+    done = subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", python, "-c",
+                           "import torch, torchvision, pytest, dunderquest.grader.runner"],
+                          env=env, capture_output=True, timeout=300, cwd="/")
+    return done.returncode == 0
+
+
+def world_readable_copy(folder: Path) -> tuple[str, dict[str, str]] | None:
+    """A Python that `nobody` can run with this project and its packages, made by linking (or copying)
+    them into `folder` when the installation under test lives where nobody can read (CI's fresh venv
+    under /root, say). Returns (python, extra environment), or None if even the interpreter is
+    unreadable for nobody."""
+    import sysconfig
+
+    import dunderquest
+
+    base = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    paths = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"],
+             str(Path(dunderquest.__file__).resolve().parents[1])}
+    copies = []
+    for index, source in enumerate(sorted(paths)):
+        target = folder / f"path{index}"
+        try:
+            shutil.copytree(source, target, copy_function=os.link, symlinks=True)
+        except (OSError, shutil.Error):
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(source, target, symlinks=True)
+        copies.append(str(target))
+    for place in [folder, *folder.rglob("*")]:
+        if place.is_dir() and not place.is_symlink():
+            place.chmod(0o755)
+    extra = {"PYTHONPATH": os.pathsep.join(copies)}
+    return (base, extra) if runnable_by(NOBODY, base, dict(os.environ, **extra)) else None

@@ -88,12 +88,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
-    level = _level(workspace, args.level)
     progress = workspace.progress
+    level = _level(workspace, args.level) if args.level else progress.current()
     was_locked = progress.status(level) is Status.LOCKED
-    from .grader.service.one_off import grade
+    from .grader.service.command import check as check_level
 
-    result = grade(level, workspace.exercise(level), seed=args.seed)
+    result = check_level(level, workspace.exercise(level), seed=args.seed)
     outcome = progress.record(level, result.passed)
 
     if args.format == "json":
@@ -226,6 +226,20 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     missing = [p.name for p in found if not p.in_force]
     print(f"\n{len(found) - len(missing)}/{len(found)} in force." + (
         " Checks still work without the missing ones; they only guard less." if missing else ""))
+    from .grader.service.lingering_client import describe_lingering
+
+    print(f"\n{describe_lingering()}")
+    return OK
+
+
+def cmd_stop(args: argparse.Namespace) -> int:
+    from .grader.service.lingering_client import stop_all
+
+    stopped = stop_all()
+    for grader in stopped:
+        print(f"Stopped the background grader (process {grader['pid']}, {grader['requests']} requests served).")
+    if not stopped:
+        print("No background grader was running.")
     return OK
 
 
@@ -276,9 +290,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--pack", metavar="PACK", help="play a course pack's levels instead of the built-in course "
                                                   "(the workspace remembers it)")
     p = command("check", cmd_check, "run a level's checks against your file (exit 0 when all pass)",
-                "Exit status: 0 when every check passes, 1 when one fails, 2 for a usage error "
-                "(an unknown level, a missing workspace). A locked level is checked too.")
-    p.add_argument("level", metavar="LEVEL", help=level_names())
+                "The first check starts a grader that stays in the background (importing torch takes "
+                "seconds), so the next checks take a fraction of a second; it ends after "
+                "DUNDERQUEST_LINGER seconds without a request (default 600; 0: no grader stays), or with "
+                "`dunderquest stop`. Exit status: 0 when every check passes, 1 when one fails, 2 for a "
+                "usage error (an unknown level, a missing workspace). A locked level is checked too.")
+    p.add_argument("level", metavar="LEVEL", nargs="?",
+                   help=f"{level_names()} (default: your current level, the first you have not passed)")
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text for people (default); json prints exactly one JSON document on stdout")
     p.add_argument("--seed", type=int, default=None,
@@ -302,6 +320,7 @@ def parser() -> argparse.ArgumentParser:
                 "the training ran to the end, 1 otherwise.")
     p.add_argument("--format", choices=["text", "jsonl"], default="text",
                    help="text for people (default); jsonl prints one JSON event per line")
+    command("stop", cmd_stop, "stop the grader that stays in the background after a check (see check --help)")
     p = command("doctor", cmd_doctor, "say which protections hold a learner's code in on this machine")
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text for people (default); json prints a list of {name, in_force, detail}")

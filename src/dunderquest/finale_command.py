@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
+from collections.abc import Iterator
+from queue import Queue
 from typing import TextIO
 
 from .core.finale import (
@@ -21,9 +24,13 @@ from .core.finale import (
     event_to_json,
     finish_first_message,
     level_to_finish_first,
+    needed_levels,
 )
 from .core.workspace import Workspace
 from .exit_status import FAILED, OK
+from .grader.service.client import Cancelled, GraderUnavailable
+from .grader.service.lingering import linger_seconds
+from .grader.service.lingering_client import LingeringClient
 
 
 def run_finale(workspace: Workspace, format: str = "text", *, out: TextIO | None = None,
@@ -39,16 +46,51 @@ def run_finale(workspace: Workspace, format: str = "text", *, out: TextIO | None
             print(problem.message, file=sys.stderr)
         return FAILED
 
-    from .grader.finale import finale_events
-    from .grader.service.one_off import one_off_sandboxes
-
-    events = finale_events(workspace.catalog, workspace.exercise, sandboxes or one_off_sandboxes())
+    events = _events(workspace, sandboxes)
     if format == "jsonl":
         last: Event | None = None
         for last in events:
             _write_line(out, last)
         return OK if isinstance(last, Finished) else FAILED
     return _show(events, out)
+
+
+def _events(workspace: Workspace, sandboxes: object = None) -> Iterator[Event]:
+    """The finale's events as they happen: from the lingering grader (see `dunderquest check`), or
+    run in this process when lingering is off, when `sandboxes` are given, or when the lingering
+    grader cannot answer before the first event."""
+    if sandboxes is None and linger_seconds() > 0:
+        client = LingeringClient(fallback=False)
+        files = {level.id: workspace.exercise(level) for level in needed_levels(workspace.catalog)}
+        queue: Queue = Queue()
+
+        def run() -> None:
+            try:
+                client.finale(files, on_event=queue.put)
+            except (GraderUnavailable, Cancelled) as err:
+                queue.put(err)
+            finally:
+                queue.put(None)
+
+        threading.Thread(target=run, daemon=True).start()
+        first = True
+        try:
+            while (event := queue.get()) is not None:
+                if isinstance(event, Exception):
+                    if first and isinstance(event, GraderUnavailable):
+                        break  # nothing shown yet: run it here instead
+                    yield Problem(f"The grader stopped during the finale ({event}). Run `dunderquest finale` again.")
+                    return
+                first = False
+                yield event
+            else:
+                return
+        finally:
+            client.close()
+    from .grader.finale import finale_events
+    from .grader.service.one_off import one_off_sandboxes
+
+    yield from finale_events(workspace.catalog, workspace.exercise, sandboxes or one_off_sandboxes())
 
 
 def _write_line(out: TextIO, event: Event) -> None:

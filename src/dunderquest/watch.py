@@ -20,6 +20,7 @@ from .core.progress import LAST_LEVEL, Status
 from .core.workspace import Workspace
 from .grader.result import LevelResult
 from .grader.service.client import Cancelled, GraderClient, GraderUnavailable
+from .grader.service.lingering_client import warm_grader
 
 POLL = 0.05  # seconds between looks at the file: a save shows up within 50 ms
 
@@ -153,7 +154,7 @@ class Watch:
 
 
 def watch(workspace: Workspace, level: Level | None) -> int:
-    grader = GraderClient()
+    grader = warm_grader()
     try:
         return Watch(workspace, level or workspace.progress.current(), grader, sys.stdout).run(sys.stdin)
     except KeyboardInterrupt:

@@ -51,7 +51,7 @@ def test_building_a_wheel_leaves_the_checkout_as_it_was(tmp_path):
     built = kit_wheel(tmp_path / "out")
     names = zipfile.ZipFile(built).namelist()
     for level in CATALOG:
-        assert f"dunderquest/levels/{level.folder.name}/checks.py" in names
+        assert f"dunderquest/course/levels/{level.folder.name}/checks.py" in names
         assert f"dunderquest/course/exercises/{level.file_name}" in names
     assert tree() == before
 
@@ -195,7 +195,7 @@ def test_the_classroom50_autograder_grades_a_checkout_into_a_result_classroom_50
     result = json.loads((checkout / "result.json").read_text())
     assert problems(result, CLASSROOM50_RUN) == [], done.stdout + done.stderr
     total = sum(level.points for level in CATALOG)
-    assert result["max-score"] == total and result["score"] == total - SECOND.points
+    assert result["max-score"] == total and result["score"] == total - SECOND.points, json.dumps(result)[:3000]
     levels = {test["level"] for test in result["tests"]}
     assert levels == {level.id for level in CATALOG}
     stub = [test for test in result["tests"] if test["level"] == SECOND.id]

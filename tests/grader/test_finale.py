@@ -41,9 +41,10 @@ def ready(tmp_path) -> Workspace:
     return workspace
 
 
-def finale(workspace: Workspace) -> tuple[int, list]:
+def finale(workspace: Workspace, env: dict[str, str] | None = None) -> tuple[int, list]:
     done = subprocess.run([sys.executable, "-m", "dunderquest", "finale", "--format", "jsonl", "--workspace",
-                           str(workspace.root)], capture_output=True, text=True, timeout=300, env=dict(os.environ))
+                           str(workspace.root)], capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ) if env is None else env)
     return done.returncode, [event_from_json(json.loads(line)) for line in done.stdout.splitlines()]
 
 
@@ -75,6 +76,26 @@ def test_the_reference_solutions_train_a_model_past_85_percent(ready):
         assert digit.label == labels[digit.index]
         assert digit.pixels == list(images[digit.index * 784:(digit.index + 1) * 784])
         assert 0 <= digit.guess <= 9
+
+
+def test_the_lingering_grader_runs_the_same_finale_as_the_command_itself(ready, tmp_path):
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    lingering = dict(os.environ, DUNDERQUEST_LINGER="60", XDG_RUNTIME_DIR=str(runtime))
+    try:
+        code, events = finale(ready, lingering)
+        assert list(runtime.glob("dunderquest/*.sock")), "no grader lingers"
+        again = finale(ready, lingering)
+    finally:
+        subprocess.run([sys.executable, "-m", "dunderquest", "stop"], env=lingering, capture_output=True, timeout=60)
+    assert code == 0 and isinstance(events[-1], Finished)
+    assert events[:-1] == again[1][:-1], "the same training, step by step"
+    # In the command's own process (DUNDERQUEST_LINGER=0) the same training starts the same way; the
+    # floating-point rounding of the two processes' matrix products parts after a few steps.
+    alone = finale(ready)[1]
+    assert alone[0] == events[0] and alone[1].losses[:4] == events[1].losses[:4]
+    assert [type(event) for event in alone] == [type(event) for event in events]
+    assert min(e.fraction for e in (events[-3], alone[-3])) >= 0.85
 
 
 def replace(workspace: Workspace, level_id: str, old: str, new: str) -> None:

@@ -21,7 +21,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -33,6 +32,7 @@ from grader_corpus import LEVELS, REPO, Submission, check_ids, explain, hostile_
 
 from dunderquest.core.workspace import Workspace
 from dunderquest.grader.confinement.doctor import in_force
+from tools import NOBODY
 
 HOSTILE = hostile_submissions()
 SECRET = "# another student's submission: SECRET-7f3a\n"
@@ -327,71 +327,9 @@ def test_with_every_protection_switched_off_checks_still_work_and_nothing_outliv
     assert document["_left_behind"] == [], "processes outlived the check"
 
 
-NOBODY = 65534
 AS_NOBODY = ("daemon_rewrites_progress.py", "fork_bomb.py", "reads_a_sibling_submission.py",
              "connects_to_loopback.py", "kills_every_process_it_sees.py", "fills_its_folder.py",
              "reads_the_reference_text.py", "forks_a_child_that_raises.py", "reads_the_environment.py")
-
-
-def runnable_by(uid: int, python: str, env: dict[str, str]) -> bool:
-    done = subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", python, "-c",
-                           "import torch, torchvision, pytest, dunderquest.grader.runner"],
-                          env=env, capture_output=True, timeout=300, cwd="/")
-    return done.returncode == 0
-
-
-def world_readable_copy(folder: Path) -> tuple[str, dict[str, str]] | None:
-    """A Python that `nobody` can run with this project and its packages, made by linking (or copying)
-    them into `folder` when the installation under test lives where nobody can read (CI's fresh venv
-    under /root, say). Returns (python, extra environment), or None if even the interpreter is
-    unreadable for nobody."""
-    import sysconfig
-
-    import dunderquest
-
-    base = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
-    paths = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"],
-             str(Path(dunderquest.__file__).resolve().parents[1])}
-    copies = []
-    for index, source in enumerate(sorted(paths)):
-        target = folder / f"path{index}"
-        try:
-            shutil.copytree(source, target, copy_function=os.link, symlinks=True)
-        except (OSError, shutil.Error):
-            shutil.rmtree(target, ignore_errors=True)
-            shutil.copytree(source, target, symlinks=True)
-        copies.append(str(target))
-    for place in [folder, *folder.rglob("*")]:
-        if place.is_dir() and not place.is_symlink():
-            place.chmod(0o755)
-    extra = {"PYTHONPATH": os.pathsep.join(copies)}
-    return (base, extra) if runnable_by(NOBODY, base, dict(os.environ, **extra)) else None
-
-
-@pytest.fixture(scope="module")
-def as_nobody(tmp_path_factory):
-    """How to run the CLI as `nobody`: (setpriv prefix, python, environment, folder nobody may use)."""
-    if sys.platform != "linux" or shutil.which("setpriv") is None:
-        pytest.skip("switching to an unprivileged user needs Linux and setpriv")
-    if os.geteuid() != 0:
-        pytest.skip(f"already unprivileged (uid {os.geteuid()}): every other test here runs as this user")
-    top = Path(tempfile.mkdtemp(prefix="dunderquest-nobody-", dir="/tmp"))
-    top.chmod(0o755)
-    env = {k: v for k, v in os.environ.items() if k not in ("XDG_DATA_HOME", "DUNDERQUEST_DATA", "HOME")}
-    env.update(HOME=str(top / "home"), XDG_DATA_HOME=str(top / "home" / "xdg"), DUNDERQUEST_DATA=str(top / "mnist"))
-    python = sys.executable
-    if not runnable_by(NOBODY, python, env):
-        made = world_readable_copy(top / "install")
-        if made is None:
-            shutil.rmtree(top, ignore_errors=True)
-            pytest.skip("nobody cannot run this Python at all, not even a world-readable copy of its packages")
-        python, extra = made
-        env.update(extra)
-    for place in (top / "home", top / "mnist"):
-        place.mkdir()
-        os.chown(place, NOBODY, NOBODY)
-    yield ("setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"), python, env, top
-    shutil.rmtree(top, ignore_errors=True)
 
 
 @pytest.mark.slow

@@ -74,12 +74,13 @@ def test_a_freshly_spawned_sandbox_loads_only_the_inside_the_confinement_the_wir
     grader: not the catalog, the checks, the expectations or the reference objects."""
     from dunderquest.grader import wire
     from dunderquest.grader.proxy import SandboxProxy
-    from dunderquest.grader.service.forker import data_roots
+    from dunderquest.grader.service.forker import answer_key, data_roots
     from dunderquest.grader.service.processes import SpawnedSandboxes
 
     file = tmp_path / "look.py"
     file.write_text(LOADED, encoding="utf-8")
-    proxy = SandboxProxy(file, "look.py", sandboxes=SpawnedSandboxes(data_roots(None), set()), module_name="look")
+    proxy = SandboxProxy(file, "look.py", sandboxes=SpawnedSandboxes(data_roots(None), answer_key(), set()),
+                         module_name="look")
     try:
         reply = proxy.request({"op": "class", "name": "LOADED", "module": "look"}, [], "LOADED")
         loaded = wire.decode(reply["value"], [])

@@ -232,9 +232,15 @@ def _grade_workspace(args: argparse.Namespace, levels: list[Level], class_file) 
     if args.format == "classroom50" and (missing := missing_classroom50_variables()):
         raise Usage(f"--format classroom50 writes the result of a Classroom 50 run, which sets the submission's "
                     f"identity in the environment; these variables are missing: {', '.join(missing)}.")
+    from ..grader.service.lingering_client import warm_grader
+
     folder = _folder_to_grade(args)
-    report = grade_one(Submission(folder.name, folder), levels, seed=_seed(args), jobs=args.jobs,
-                       class_file=class_file)
+    client = warm_grader()  # the lingering grader, as `dunderquest check` uses it
+    try:
+        report = grade_one(Submission(folder.name, folder), levels, seed=_seed(args), jobs=args.jobs,
+                           class_file=class_file, client=client)
+    finally:
+        client.close()
     report.student = None  # one workspace: the report is about the files, not about a class roster
     document = report.render(args.format)
     output = args.output or ("result.json" if args.format == "classroom50" else None)

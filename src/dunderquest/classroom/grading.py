@@ -149,10 +149,10 @@ def grade_submissions(submissions: Sequence[Submission], levels: Sequence[Level]
     return [report_of(submission) for submission in submissions]
 
 
-def grade_one(submission: Submission, levels: Sequence[Level], *, seed: int,
-              jobs: int | None = None, class_file: ClassFile | None = None) -> Report:
+def grade_one(submission: Submission, levels: Sequence[Level], *, seed: int, jobs: int | None = None,
+              class_file: ClassFile | None = None, client: GraderClient | None = None) -> Report:
     """One workspace: its levels graded side by side; the report's time is the wall time."""
     began = time.monotonic()
-    report = grade_submissions([submission], levels, seed=seed, jobs=jobs, class_file=class_file)[0]
+    report = grade_submissions([submission], levels, seed=seed, jobs=jobs, class_file=class_file, client=client)[0]
     report.seconds = time.monotonic() - began
     return report

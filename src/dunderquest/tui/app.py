@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.widget import AwaitMount
 
 from ..core.workspace import Workspace
-from ..grader.service.client import GraderClient
+from ..grader.service.lingering_client import warm_grader
 from .commands import GameCommands
 from .game import GameScreen, Grader
 
@@ -34,7 +34,7 @@ class DunderquestApp(App[None]):
     def __init__(self, workspace: Workspace, grader: Grader | None = None):
         super().__init__()
         self.workspace = workspace
-        self.grader: Grader = grader if grader is not None else GraderClient()
+        self.grader: Grader = grader if grader is not None else warm_grader()
         self.game = GameScreen(workspace, self.grader)
 
     def get_default_screen(self) -> GameScreen:
@@ -59,7 +59,7 @@ class DunderquestApp(App[None]):
 
 
 def run_game(workspace: Workspace) -> int:
-    grader = GraderClient()
+    grader = warm_grader()  # the lingering one that `dunderquest check` uses, when there is one
     try:
         DunderquestApp(workspace, grader=grader).run()
     finally:

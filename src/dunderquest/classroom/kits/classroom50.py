@@ -98,6 +98,7 @@ def error_result(why):
 
 
 def main():
+    os.environ["DUNDERQUEST_LINGER"] = "0"  # one grading per run: no grader stays in the background
     if os.path.lexists(RESULT):
         os.remove(RESULT)  # a result.json in the student's files is not a grade
     venv = os.environ.get("DUNDERQUEST_AUTOGRADER_VENV") or os.path.join(

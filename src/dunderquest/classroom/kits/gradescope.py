@@ -55,6 +55,7 @@ DUNDERQUEST="$ROOT/dunderquest-venv/bin/dunderquest"
 [ -x "$DUNDERQUEST" ] || DUNDERQUEST=dunderquest
 mkdir -p "$ROOT/results"
 cd "$ROOT/source"
+export DUNDERQUEST_LINGER=0  # one grading per container: no grader stays in the background after it
 "$DUNDERQUEST" grade --workspace "$ROOT/submission" --format gradescope --output "$ROOT/results/results.json"{options}
 status=$?
 if [ ! -s "$ROOT/results/results.json" ]; then

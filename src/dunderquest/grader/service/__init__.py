@@ -7,5 +7,8 @@ a check costs milliseconds instead of seconds.
 - `forker.py`: forking sandboxes from a warm process.
 - `processes.py`: sandbox processes as the trusted side holds them, and the sources they come from.
 - `channel.py`: what a runner and the zygote tell each other.
-- `one_off.py`: a check in one process, without the service (`dunderquest check`).
+- `lingering.py`: a zygote's client that outlives the command that started it, reached through a
+  socket only its user can open; `lingering_client.py` is a command's end of it.
+- `one_off.py`: a check in one process, without the service.
+- `command.py`: `dunderquest check`, by the lingering grader, else in one process.
 """

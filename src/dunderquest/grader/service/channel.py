@@ -16,6 +16,8 @@ with no blobs; file descriptors travel beside a frame (SCM_RIGHTS). The operatio
       {"op": "wait", "pid": P, "timeout": S} answer {"code": C}: P's exit status (negative: the
                                              signal that killed it), or null if it still runs
                                              after S seconds (at most 5).
+      {"op": "progress", "event": {...}}     a piece of a longer answer, passed on to the client at
+                                             once (the finale's events, as they happen). No answer.
       {"op": "done", "reply": {...},         the answer for the client. No answer. The runner then
        "last": false}                        waits for the next "run", or exits if "last" is true.
 

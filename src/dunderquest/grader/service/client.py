@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ...core.catalog import Level
@@ -35,8 +36,6 @@ class GraderStopped(GraderUnavailable):
     """The grader's process died during the request, and again when it was asked once more."""
 
 
-
-
 class GraderClient:
     """A handle on one zygote process (zygote.py) for the game, `watch` and bulk grading. The zygote
     is started on first use and kept warm.
@@ -52,8 +51,10 @@ class GraderClient:
         self.env = env
         self.process: subprocess.Popen | None = None
         self.lock = threading.Lock()
-        # request id -> (set when answered, the answer once it came, the zygote it was sent to)
-        self.waiting: dict[int, tuple[threading.Event, list[dict], subprocess.Popen]] = {}
+        self.starting = threading.Lock()  # held while the process starts, which may take a moment
+        # request id -> (set when answered, the answer once it came, the zygote it was sent to, and
+        # what to call with each piece of progress before the answer)
+        self.waiting: dict[int, tuple[threading.Event, list[dict], subprocess.Popen, Callable | None]] = {}
         self.ids = itertools.count(1)
         self.ready = threading.Event()
         self.cancel_until = 0.0
@@ -62,17 +63,25 @@ class GraderClient:
 
     def warm_up(self) -> None:
         """Starts the zygote in the background, if it is not running. Returns at once."""
-        with self.lock:
-            if self.process is not None and self.process.poll() is None:
-                return
-            self.ready.clear()
-            env = sandbox_environment(self.env)
-            self.process = subprocess.Popen(
-                [sys.executable, "-I", "-B", "-m", "dunderquest.grader.service.zygote"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-                start_new_session=True,
-            )
-            threading.Thread(target=self._read, args=(self.process,), daemon=True).start()
+        self._ensure()
+
+    def _ensure(self) -> None:
+        """Starts the process that answers, if it is not running, and a thread that reads it."""
+        with self.starting:
+            with self.lock:
+                if self.process is not None and self.process.poll() is None:
+                    return
+                self.ready.clear()
+            process = self._start()
+            with self.lock:
+                self.process = process
+            threading.Thread(target=self._read, args=(process,), daemon=True).start()
+
+    def _start(self) -> subprocess.Popen:
+        """The process that answers the requests: a zygote of this client's own."""
+        return subprocess.Popen([sys.executable, "-I", "-B", "-m", "dunderquest.grader.service.zygote"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                env=sandbox_environment(self.env), start_new_session=True)
 
     def _read(self, process: subprocess.Popen) -> None:
         for line in process.stdout:
@@ -84,15 +93,20 @@ class GraderClient:
                 self.ready.set()
                 continue
             with self.lock:
+                if "progress" in message:  # a piece of a longer answer (the finale's events)
+                    waiter = self.waiting.get(message.get("id"))
+                    if waiter is not None and waiter[3] is not None:
+                        waiter[3](message["progress"])
+                    continue
                 waiter = self.waiting.pop(message.get("id"), None)
             if waiter is not None:
                 waiter[1].append(message)
                 waiter[0].set()
         # This zygote is gone: wake everyone who waits on it (not those asking a newer one).
         with self.lock:
-            gone = [key for key, (_, _, asked) in self.waiting.items() if asked is process]
+            gone = [key for key, (_, _, asked, _) in self.waiting.items() if asked is process]
             waiters = [self.waiting.pop(key) for key in gone]
-        for event, box, _ in waiters:
+        for event, box, _, _ in waiters:
             box.append({"ok": False, "gone": True})
             event.set()
 
@@ -113,12 +127,14 @@ class GraderClient:
 
     # requests --------------------------------------------------------------------------------
 
-    def _ask(self, request: dict) -> dict:
-        """Sends a request and waits for its answer. If the zygote died, starts a new one and asks
-        again, once: the learner never sees that."""
+    def _ask(self, request: dict, on_progress: Callable[[dict], None] | None = None,
+             on_sent: Callable[[int], None] | None = None) -> dict:
+        """Sends a request and waits for its answer, calling `on_progress` with each piece of
+        progress that comes before it, and `on_sent` with the request's id once it is sent. If the
+        zygote died, starts a new one and asks again, once: the learner never sees that."""
         died_while_running = 0
         for _attempt in range(2):
-            self.warm_up()
+            self._ensure()
             event, box = threading.Event(), []
             with self.lock:
                 if time.monotonic() < self.cancel_until:  # cancelled before it was even sent
@@ -126,7 +142,7 @@ class GraderClient:
                     raise Cancelled
                 request_id = next(self.ids)
                 process = self.process
-                self.waiting[request_id] = (event, box, process)
+                self.waiting[request_id] = (event, box, process, on_progress)
             try:
                 process.stdin.write(json.dumps({**request, "id": request_id}).encode() + b"\n")
                 process.stdin.flush()
@@ -135,6 +151,8 @@ class GraderClient:
                     self.waiting.pop(request_id, None)
                 self._forget(process)
                 continue
+            if on_sent is not None:
+                on_sent(request_id)
             event.wait()
             reply = box[0]
             if reply.get("cancelled"):
@@ -145,17 +163,23 @@ class GraderClient:
                 # Either way ask again, once. A death counts against the file only if the zygote had
                 # said it was ready: then the run, not the start-up, is what ended it, and two such
                 # deaths in a row mean the learner's code stops the grader (GraderStopped below).
-                died_while_running += self.ready.is_set()
+                died_while_running += self._died_while_running(process, reply)
                 # Keep a zygote that is still alive and only lost its runner: the next try stays warm.
                 if process.poll() is not None or not reply.get("error"):
                     self._forget(process)
                 continue
+            if reply.get("stopped"):  # a lingering grader's zygote said so (see lingering.py)
+                raise GraderStopped(reply.get("error", "The grader process stopped during this run, twice."))
             if not reply.get("ok"):
                 raise GraderUnavailable(reply.get("error", "the grader failed"))
             return reply
         if died_while_running == 2:
             raise GraderStopped("The grader process stopped during this run, twice in a row.")
         raise GraderUnavailable("The grader process could not start. Try `dunderquest check` to see why.")
+
+    def _died_while_running(self, process: subprocess.Popen, reply: dict) -> bool:
+        """Whether a "gone" answer counts against the file: only once the zygote said it was ready."""
+        return self.ready.is_set()
 
     def _forget(self, process: subprocess.Popen) -> None:
         with self.lock:
@@ -182,19 +206,23 @@ class GraderClient:
                            "start": start})
         return Panel.from_json(reply["panel"])
 
-    def finale(self, files: dict[str, Path], seed: int = 0) -> list[Event]:
-        """The finale's events, run with these learner files (level id -> file), once it has ended."""
+    def finale(self, files: dict[str, Path], seed: int = 0,
+               on_event: Callable[[Event], None] | None = None) -> list[Event]:
+        """The finale's events, run with these learner files (level id -> file): each handed to
+        `on_event` as it happens, and all of them once it has ended."""
         reply = self._ask({"op": "finale", "files": {name: str(Path(path).resolve()) for name, path in files.items()},
-                           "seed": seed})
+                           "seed": seed},
+                          on_progress=None if on_event is None else lambda raw: on_event(event_from_json(raw)))
         return [event_from_json(event) for event in reply["events"]]
 
-    def cancel(self) -> None:
-        """Stops every running request; each raises Cancelled. The zygote stays warm. A request that
-        is on its way (asked for, not yet sent) within the next second is cancelled too."""
+    def cancel(self, ids: list[int] | None = None) -> None:
+        """Stops the running requests `ids` (by default every one); each raises Cancelled. The zygote
+        stays warm. A request on its way (asked for, not yet sent) within the next second is
+        cancelled too, when every request is."""
         with self.lock:
             process = self.process
-            pending = list(self.waiting)
-            if not pending:
+            pending = list(self.waiting) if ids is None else [i for i in ids if i in self.waiting]
+            if not pending and ids is None:
                 self.cancel_until = time.monotonic() + 1.0
         if process is None:
             return

@@ -144,6 +144,7 @@ class Run:
     ctl: socket.socket
     sandboxes: dict[int, str] = field(default_factory=dict)  # pid -> home folder
     reply: dict = field(default_factory=dict)  # what it sent with "done", for the client
+    progress: Any = None  # the last piece of progress it sent, for the client
     last: bool = False  # it said that answer was its last: it exits
 
 
@@ -177,8 +178,9 @@ class SandboxForker:
         return pid, from_child_r, to_child_w, home
 
     def answer_runner(self, run: Run) -> str:
-        """Handles one message from a runner: "more" to come, "done" (its reply for the client is in
-        `run.reply`), or "gone" (it ended without a reply)."""
+        """Handles one message from a runner: "more" to come, "progress" (a piece of a longer answer,
+        in `run.progress`), "done" (its reply for the client is in `run.reply`), or "gone" (it ended
+        without a reply)."""
         try:
             message, fds = receive(run.ctl)
         except (EOFError, OSError, ValueError, wire.WireError):
@@ -205,6 +207,9 @@ class SandboxForker:
             run.reply = message.get("reply", {})
             run.last = bool(message.get("last"))
             return "done"
+        elif op == "progress":
+            run.progress = message.get("event")
+            return "progress"
         else:
             send(run.ctl, {"error": f"unknown op {op!r}"})
         return "more"

@@ -64,9 +64,12 @@ def serve_requests(ctl: socket.socket) -> None:
             try:
                 if request.get("op") == "finale":
                     files = {str(name): Path(path) for name, path in request["files"].items()}
-                    events = finale_events(default_catalog(), lambda level, files=files: files[level.id],
-                                           ZygoteSandboxes(ctl), seed=int(request.get("seed") or 0))
-                    done({"ok": True, "events": [event_to_json(event) for event in events]})
+                    events = []
+                    for event in finale_events(default_catalog(), lambda level, files=files: files[level.id],
+                                               ZygoteSandboxes(ctl), seed=int(request.get("seed") or 0)):
+                        events.append(event_to_json(event))
+                        send(ctl, {"op": "progress", "event": events[-1]})  # as it happens, for a live view
+                    done({"ok": True, "events": events})
                     continue
                 level = default_catalog().get(request["level"])
                 source = current_source()

@@ -155,7 +155,9 @@ class Zygote(SandboxForker):
                 elif fd in self.runs:
                     run = self.runs[fd]
                     state = self.answer_runner(run)
-                    if state == "done":  # answered before the runner rests, which can take a while
+                    if state == "progress":
+                        self.reply({"id": run.request_id, "progress": run.progress})
+                    elif state == "done":  # answered before the runner rests, which can take a while
                         self.reply({"id": run.request_id, **run.reply})
                         self.rest(run, run.last)
                     elif state == "gone":

@@ -1,0 +1,29 @@
+"""`dunderquest check`: by the lingering grader (lingering_client.py) when there is one to reach or
+start, else in the command's own process (one_off.py). Both give the same result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...core.catalog import Level
+from ..result import LevelResult
+from .client import GraderUnavailable
+from .lingering import linger_seconds
+from .lingering_client import LingeringClient
+
+
+def check(level: Level, file: Path, *, seed: int | None = None) -> LevelResult:
+    """`dunderquest check`: the level's checks against the file, by the lingering grader, or in this
+    process (one_off.py) when lingering is off or the lingering grader cannot answer. Both give the
+    same result."""
+    if linger_seconds() > 0:
+        client = LingeringClient(fallback=False)
+        try:
+            return client.grade(level, file, seed=seed)
+        except GraderUnavailable:
+            pass
+        finally:
+            client.close()
+    from .one_off import grade
+
+    return grade(level, file, seed=seed)
