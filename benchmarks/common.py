@@ -16,6 +16,8 @@ SCRATCH = Path(tempfile.mkdtemp(prefix="dunderquest-bench-"))
 # Benchmarks never touch the user's own folders.
 os.environ.setdefault("XDG_DATA_HOME", str(SCRATCH / "xdg"))
 os.environ.setdefault("DUNDERQUEST_DATA", str(SCRATCH / "mnist"))
+# A cold check is a one-off: no grader lingers after it (benchmarks/lingering_check.py turns it on).
+os.environ["DUNDERQUEST_LINGER"] = "0"
 
 
 def scratch_workspace(name: str = "ws", solved: bool = True) -> Path:
