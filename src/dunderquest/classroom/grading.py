@@ -13,7 +13,8 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 
 from ..core.catalog import Level, default_catalog
@@ -49,35 +50,33 @@ def stub_failures(client: GraderClient, level: Level, seed: int) -> set[str]:
     return {check.id for check in result.checks if not check.passed}
 
 
-def markings(client: GraderClient, levels: Sequence[Level], seed: int, class_file: ClassFile | None = None,
-             pool: ThreadPoolExecutor | None = None) -> dict[str, Marking]:
-    """How each level is marked in this run: its points (the class file's, else its own) split across
+def marking(level: Level, stub_fails: set[str], class_file: ClassFile | None = None) -> Marking:
+    """How a level is marked in this run: its points (the class file's, else its own) split across
     the checks its stub fails, and how Gradescope shows it."""
     class_file = class_file or ClassFile()
-    failing = list((pool.map if pool else map)(lambda level: stub_failures(client, level, seed), levels))
-    return {level.id: Marking(level, split(class_file.points(level), [c for c, _ in level.checks()], fails),
-                              class_file.settings(level).visibility)
-            for level, fails in zip(levels, failing, strict=True)}
+    return Marking(level, split(class_file.points(level), [c for c, _ in level.checks()], stub_fails),
+                   class_file.settings(level).visibility)
 
 
-def grade_level(client: GraderClient, submission: Submission, marking: Marking, seed: int) -> GradedLevel:
-    level = marking.level
+def grade_level(client: GraderClient, submission: Submission, level: Level, seed: int,
+                marking_of: Callable[[Level], Marking]) -> GradedLevel:
+    """One level of one submission, marked as `marking_of(level)` says once it is graded."""
     found = submission.find(level)
     if found.path is None:
-        return GradedLevel(marking, LevelResult.not_run(level, found.problem or ""), MISSING)
+        return GradedLevel(marking_of(level), LevelResult.not_run(level, found.problem or ""), MISSING)
     with tempfile.TemporaryDirectory(prefix="dunderquest-grade-", ignore_cleanup_errors=True) as folder:
         copy = Path(folder) / level.file_name
         try:
             shutil.copyfile(found.path, copy)  # the bytes only: no link, mode or owner comes along
         except OSError as err:
             message = f"{level.file_name} could not be read ({err.strerror or err}), so it was not graded."
-            return GradedLevel(marking, LevelResult.not_run(level, message), "unreadable file")
+            return GradedLevel(marking_of(level), LevelResult.not_run(level, message), "unreadable file")
         try:
             result = client.grade(level, copy, seed=seed)
         except GraderUnavailable as err:
             message = f"The grader could not run this level ({err}). This is not a problem in your code."
-            return GradedLevel(marking, LevelResult.not_run(level, message), "grader error")
-    return GradedLevel.of(marking, result)
+            return GradedLevel(marking_of(level), LevelResult.not_run(level, message), "grader error")
+    return GradedLevel.of(marking_of(level), result)
 
 
 def finale_accuracy(client: GraderClient, submission: Submission) -> tuple[float | None, str]:
@@ -115,11 +114,15 @@ def grade_submissions(submissions: Sequence[Submission], levels: Sequence[Level]
     lock = threading.Lock()
     by_name = {submission.name: submission for submission in submissions}
 
-    marked: dict[str, Marking] = {}
+    stub_runs: dict[str, Future] = {}  # each level's stub, graded first and alongside the submissions
+
+    @cache
+    def marking_of(level: Level) -> Marking:
+        return marking(level, stub_runs[level.id].result(), class_file)
 
     def run(task: tuple[Submission, Level]) -> None:
         submission, level = task
-        result = grade_level(client, submission, marked[level.id], seed)
+        result = grade_level(client, submission, level, seed, marking_of)
         with lock:
             done = graded[submission.name]
             done[level.id] = result
@@ -138,7 +141,8 @@ def grade_submissions(submissions: Sequence[Submission], levels: Sequence[Level]
     tasks = [(submission, level) for submission in submissions for level in levels]
     try:
         with ThreadPoolExecutor(max(1, jobs or default_jobs())) as pool:
-            marked.update(markings(client, levels, seed, class_file, pool))
+            # First in the pool's queue, so no submission's level waits for a stub that waits for a worker.
+            stub_runs.update({level.id: pool.submit(stub_failures, client, level, seed) for level in levels})
             if class_file is not None and class_file.leaderboard:
                 leaderboard.update(zip([s.name for s in submissions], pool.map(lambda s: finale_accuracy(client, s),
                                                                                submissions), strict=True))
