@@ -10,8 +10,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-
 from .catalog import Catalog, Level
 from .pack import Pack, PackError, builtin_pack, read_pack
 from .progress import Progress, write_atomically
@@ -25,6 +23,8 @@ class NoWorkspace(LookupError):
 
 
 def user_data_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_data_dir("dunderquest", appauthor=False))
 
 

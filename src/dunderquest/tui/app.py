@@ -15,9 +15,20 @@ from textual.binding import Binding
 from textual.widget import AwaitMount
 
 from ..core.workspace import Workspace
-from ..grader.service.lingering_client import warm_grader
-from .commands import GameCommands
 from .game import GameScreen, Grader
+
+
+def game_commands_provider() -> type:
+    from .commands import GameCommands
+
+    return GameCommands
+
+
+def warm_grader() -> Grader:
+    """The lingering grader that `dunderquest check` uses, when there is one (see grader/service)."""
+    from ..grader.service.lingering_client import warm_grader as lingering_or_own
+
+    return lingering_or_own()
 
 
 class DunderquestApp(App[None]):
@@ -28,7 +39,7 @@ class DunderquestApp(App[None]):
     # Absolute: Textual resolves a relative CSS_PATH against the file of the app's (sub)class.
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "dunderquest"
-    COMMANDS = App.COMMANDS | {GameCommands}
+    COMMANDS = App.COMMANDS | {lambda: game_commands_provider()}  # imported when the palette opens
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True)]
 
     def __init__(self, workspace: Workspace, grader: Grader | None = None):
@@ -46,10 +57,11 @@ class DunderquestApp(App[None]):
         # (and `on_ready` warms the grader up) once the game is on screen and takes keys.
         await AwaitMount(self.game, [self.game])
 
-    def on_ready(self) -> None:
+    async def on_ready(self) -> None:
         # After the first paint: the grader's process imports torch, and would compete with it for
         # the CPU. warm_up() returns at once; the first run then finds torch imported.
         self.grader.warm_up()
+        await self.game.first_paint_done()
 
     async def action_quit(self) -> None:
         self.game.quit()

@@ -7,12 +7,13 @@ MNIST panel. The app (app.py) only wires it up.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
@@ -33,15 +34,54 @@ from ..core.progress import LAST_LEVEL, Outcome, Status
 from ..core.workspace import Workspace
 from ..grader.result import LevelResult
 from ..grader.service.client import Cancelled, GraderUnavailable
-from .dialogs import ChoiceScreen, DownloadScreen, NoteScreen
 from .editor import ExerciseEditor, ExerciseFile
-from .finale import FinaleProcess, FinaleRun, FinaleScreen
 from .levels import LevelsSidebar
-from .mnist_panel import MnistPanelScreen
 from .results import ChecksPanel
-from .solution import SolutionScreen
+
+if TYPE_CHECKING:
+    from .finale import FinaleRun
+
+# The screens the game opens on request (the finale, the MNIST panel, the solution, the download)
+# are imported when first opened: the first paint does not wait for them.
 
 DISK_POLL_SECONDS = 0.5
+
+
+def choice_screen(*args: Any, **kwargs: Any) -> Screen:
+    from .dialogs import ChoiceScreen
+
+    return ChoiceScreen(*args, **kwargs)
+
+
+def finale_process(root: Path) -> FinaleRun:
+    from .finale import FinaleProcess
+
+    return FinaleProcess(root)
+
+
+class DrawnOnce:
+    """A Rich renderable drawn once for each width: while a screen is laid out, a Static asks for its
+    lines several times, and Rich's Markdown highlights every code block of the lesson each time."""
+
+    def __init__(self, renderable: Any):
+        self.renderable = renderable
+        self.lines: dict[int, list] = {}
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        lines = self.lines.get(options.max_width)
+        if lines is None:
+            lines = self.lines[options.max_width] = console.render_lines(self.renderable, options, pad=False,
+                                                                         new_lines=True)
+        for line in lines:
+            yield from line
+
+    def __getattr__(self, name: str) -> Any:  # the Markdown's own attributes (its `markup`)
+        return getattr(self.renderable, name)
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self.renderable)
 
 
 class Grader(Protocol):
@@ -94,8 +134,9 @@ class GameScreen(Screen[None]):
         self.level: Level = self.progress.current()
         self.file = ExerciseFile(workspace.exercise(self.level))
         self.asking_about_disk = False  # a "changed on disk" question is on screen
+        self.painted = False  # the first paint is done: code is highlighted from then on
         # How the finale is run: a `dunderquest finale` subprocess (tests hand in a fake run).
-        self.finale_run: Callable[[], FinaleRun] = lambda: FinaleProcess(workspace.root)
+        self.finale_run: Callable[[], FinaleRun] = lambda: finale_process(workspace.root)
 
     # layout -----------------------------------------------------------------------------------
 
@@ -106,8 +147,7 @@ class GameScreen(Screen[None]):
             with TabbedContent(id="side-tabs", initial="lesson-tab"):
                 with TabPane("Lesson", id="lesson-tab"), VerticalScroll(id="lesson-scroll"):
                     yield Static(id="lesson")
-                with TabPane("Checks", id="checks-tab"):
-                    yield ChecksPanel(id="checks-panel")
+                yield TabPane("Checks", id="checks-tab")  # its panel is mounted after the first paint
             with Vertical(id="work"):
                 yield Static(id="celebration")
                 yield ExerciseEditor.code_editor(id="editor", language=None)
@@ -128,11 +168,6 @@ class GameScreen(Screen[None]):
 
     def on_mount(self) -> None:
         editor = self.editor
-        if editor.has_python_highlighting:
-            editor.language = "python"
-        else:
-            self.notify("Python highlighting needs tree-sitter: pip install 'textual[syntax]'",
-                        title="No syntax highlighting", severity="warning", timeout=8)
         self.app.theme_changed_signal.subscribe(self, lambda theme: self._match_editor_theme())
         self._match_editor_theme()
         if self.progress.warning:
@@ -163,12 +198,11 @@ class GameScreen(Screen[None]):
             self.workspace.add_missing_stubs()
         status = self.status
         self.editor.show(self.file.read(), read_only=status is Status.LOCKED)
-        # Rich's Markdown in one Static: the Markdown widget mounts a widget per block, which
-        # costs about a quarter of a second of first paint for a lesson.
-        self.query_one("#lesson", Static).update(RichMarkdown(level.lesson(), code_theme="monokai"))
+        self.show_lesson()
         self.query_one("#lesson-scroll").scroll_home(animate=False)
         self.query_one("#side-tabs", TabbedContent).active = "lesson-tab"
-        self.checks.show_waiting(level)
+        if self.painted:
+            self.checks.show_waiting(level)
         self.query_one("#celebration", Static).display = False
         self.show_levels()
         if status is Status.LOCKED:
@@ -177,6 +211,33 @@ class GameScreen(Screen[None]):
             self.notify(f"Level {level.number} is locked: pass level {earlier[0].number} first. "
                         "You can read it, not edit it.", title="Locked")
         self.show_status()
+
+    def show_lesson(self) -> None:
+        # Rich's Markdown in one Static: the Markdown widget mounts a widget per block, which
+        # costs about a quarter of a second of first paint for a lesson. Until the first paint, the
+        # code blocks are shown plain: the first Python highlighting (Pygments compiling its rules)
+        # takes longer than the rest of the screen.
+        text = self.level.lesson()
+        if not self.painted:
+            text = re.sub(r"^```(python|py)\s*$", "```text", text, flags=re.M)
+        self.query_one("#lesson", Static).update(DrawnOnce(RichMarkdown(text, code_theme="monokai")))
+
+    async def first_paint_done(self) -> None:
+        """Once the screen is on show: the checks' panel (in a tab not shown yet) comes, and the
+        lesson's code and the editor are coloured (see show_lesson)."""
+        tab = self.query_one("#checks-tab", TabPane)
+        if not tab.is_attached:  # the game is quitting already
+            return
+        await tab.mount(ChecksPanel(id="checks-panel"))
+        self.painted = True
+        self.checks.show_waiting(self.level)
+        self.show_lesson()
+        editor = self.editor
+        if editor.has_python_highlighting:
+            editor.language = "python"
+        else:
+            self.notify("Python highlighting needs tree-sitter: pip install 'textual[syntax]'",
+                        title="No syntax highlighting", severity="warning", timeout=8)
 
     def show_levels(self) -> None:
         state = self.progress.load()
@@ -223,7 +284,7 @@ class GameScreen(Screen[None]):
             else:
                 self.show_levels()  # put the sidebar's highlight back
 
-        self.app.push_screen(ChoiceScreen(f"{self.level.exercise_path} has unsaved changes.",
+        self.app.push_screen(choice_screen(f"{self.level.exercise_path} has unsaved changes.",
                                           [("save", "Save"), ("discard", "Discard them"), ("cancel", "Stay")]),
                              answered)
 
@@ -250,7 +311,7 @@ class GameScreen(Screen[None]):
             elif answer == "disk":
                 self.load_from_disk(on_disk)
 
-        self.app.push_screen(ChoiceScreen(
+        self.app.push_screen(choice_screen(
             f"{self.level.exercise_path} changed on disk since the game loaded it. Save over it?",
             [("mine", "Save mine over it"), ("disk", "Load the file from disk"), ("cancel", "Cancel")]),
             answered)
@@ -293,7 +354,7 @@ class GameScreen(Screen[None]):
                 self.file.accept(on_disk)
                 self.show_status()
 
-        self.app.push_screen(ChoiceScreen(
+        self.app.push_screen(choice_screen(
             f"{self.level.exercise_path} changed on disk, and you have unsaved changes here.",
             [("disk", "Load the file from disk"), ("mine", "Keep my changes")], id="disk-conflict"),
             answered)
@@ -403,12 +464,16 @@ class GameScreen(Screen[None]):
 
     def action_hint(self) -> None:
         hint = self.progress.next_hint(self.level)
+        from .dialogs import NoteScreen
+
         self.app.push_screen(NoteScreen(hint.heading, hint.text, id="hint"))
 
     def action_solution(self) -> None:
         if self.status is not Status.PASSED:
             self.notify(f"The solution to level {self.level.number} opens once you pass it.")
             return
+        from .solution import SolutionScreen
+
         self.app.push_screen(SolutionScreen(self.level, self.editor.text, id="solution"))
 
     def action_next_level(self) -> None:
@@ -418,6 +483,8 @@ class GameScreen(Screen[None]):
 
     def action_mnist_panel(self) -> None:
         if self.level.panel is not None:
+            from .mnist_panel import MnistPanelScreen
+
             level, path = self.level, self.file.path
             self.save(then=lambda: self.app.push_screen(MnistPanelScreen(level, path, self.grader, id="mnist_panel")))
 
@@ -456,7 +523,7 @@ class GameScreen(Screen[None]):
             elif answer == "discard":
                 self.app.exit()
 
-        self.app.push_screen(ChoiceScreen(f"{self.level.exercise_path} has unsaved changes.",
+        self.app.push_screen(choice_screen(f"{self.level.exercise_path} has unsaved changes.",
                                           [("save", "Save and quit"), ("discard", "Quit without saving"),
                                            ("cancel", "Keep playing")], id="quit-unsaved"),
                              answered)
@@ -468,7 +535,7 @@ class GameScreen(Screen[None]):
             if answer == "reset":
                 self.reset(level)
 
-        self.app.push_screen(ChoiceScreen(
+        self.app.push_screen(choice_screen(
             f"Reset {level.exercise_path} to its starting stub? Your file is kept as a backup.",
             [("reset", "Reset it"), ("cancel", "Cancel")], id="reset-confirm"), answered)
 
@@ -482,6 +549,8 @@ class GameScreen(Screen[None]):
     def show_solution(self, level: Level) -> None:
         path = self.workspace.exercise(level)
         mine = self.editor.text if level == self.level else path.read_text(encoding="utf-8", errors="replace")
+        from .solution import SolutionScreen
+
         self.app.push_screen(SolutionScreen(level, mine, id="solution"))
 
     def show_finale(self) -> None:
@@ -490,11 +559,15 @@ class GameScreen(Screen[None]):
         if level is not None:
             self.notify(finish_first_message(level, self.progress.catalog), title="The finale", timeout=8)
             return
+        from .finale import FinaleScreen
+
         self.save(then=lambda: self.app.push_screen(FinaleScreen(self.finale_run(), id="finale")))
 
     def download_mnist(self) -> None:
         def finished(returncode: int | None) -> None:
             self.sidebar.show_data(current_source())
+
+        from .dialogs import DownloadScreen
 
         self.app.push_screen(DownloadScreen([sys.executable, "-m", "dunderquest", "data", "download"],
                                             id="download"), finished)
