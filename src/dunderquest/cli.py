@@ -53,6 +53,13 @@ def cmd_play(args: argparse.Namespace) -> int:
     return run_game(workspace)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    workspace = _workspace(args)
+    from .tui.serve import serve
+
+    return serve(workspace.root, args.host, args.port, args.public_url)
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     root = Path(args.dir)
     existed = (root / STATE_DIR).is_dir()
@@ -285,6 +292,17 @@ def parser() -> argparse.ArgumentParser:
         return p
 
     command("play", cmd_play, "play the game in the terminal")
+    p = command("serve", cmd_serve, "play the game in a browser: serve it on http://localhost:8000 (needs the web "
+                                    "extra: pip install \"dunderquest[web]\")",
+                "Each browser tab plays its own game on the same workspace. It listens on this machine only "
+                "unless --host says otherwise. Behind a proxy that serves it under a path (jupyter-server-proxy "
+                "on a JupyterHub, say), give the address the browser uses with --public-url.")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="the address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0: every network)")
+    p.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
+    p.add_argument("--public-url", metavar="URL",
+                   help="the address browsers open, when it is not http://HOST:PORT (a proxy in front, with a "
+                        "path): for example https://hub.example.org/user/ada/proxy/8000")
     p = command("init", cmd_init, "create a workspace in DIR with fresh exercise files")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--pack", metavar="PACK", help="play a course pack's levels instead of the built-in course "

@@ -316,6 +316,29 @@ def test_doctor_tells_the_truth_when_protections_are_switched_off():
 
 
 @pytest.mark.slow
+def test_a_result_notes_the_protections_its_sandbox_went_without(tmp_path):
+    workspace = Workspace.create(tmp_path / "ws")
+    level = workspace.catalog.get("level1")
+    shutil.copyfile(REPO / "course" / "solutions" / level.file_name,
+                    workspace.exercise(level))
+
+    def notes(**env: str) -> list[str]:
+        done = subprocess.run([sys.executable, "-m", "dunderquest", "check", "1", "--format", "json", "--workspace",
+                               str(workspace.root)], env=dict(os.environ, **env), capture_output=True, text=True,
+                              timeout=300)
+        result = json.loads(done.stdout)
+        assert result["passed"], done.stderr
+        return result["notes"]
+
+    off = notes(DUNDERQUEST_SANDBOX_OFF="landlock,rlimits")
+    assert len(off) == 1 and "landlock filesystem" in off[0] and "rlimit memory" in off[0], off
+    assert "pid namespace" not in off[0] and "dunderquest doctor" in off[0]
+    missing = [p.name for p in in_force() if not p.in_force and p.name != "subreaper"]
+    if not missing:  # every protection is in force on this machine: nothing to note
+        assert notes() == []
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SAFE_WITHOUT_PROTECTIONS)
 def test_with_every_protection_switched_off_checks_still_work_and_nothing_outlives_them(name, tmp_path):
     """Only attacks that cannot harm the machine run here: without namespaces and Landlock, the

@@ -99,3 +99,4 @@ def test_when_the_supervisor_is_killed_its_init_ends_the_namespace_and_everythin
     if "skip" in answer:
         pytest.skip(answer["skip"])
     assert answer["alive"] == [], "the init and the learner's process outlived their supervisor"
+

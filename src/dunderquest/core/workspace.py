@@ -92,18 +92,23 @@ class Workspace:
                 added.append(level)
         return added
 
+    def back_up(self, level: Level) -> Path | None:
+        """Copies the level's file into `.dunderquest/backups/`; returns the copy (None: no file)."""
+        path = self.exercise(level)
+        if not path.exists():
+            return None
+        backup = self.state_dir / "backups" / f"{path.stem}.{time.strftime('%Y%m%d-%H%M%S')}.py"
+        n = 1
+        while backup.exists():
+            backup = backup.with_name(f"{path.stem}.{time.strftime('%Y%m%d-%H%M%S')}-{n}.py")
+            n += 1
+        write_atomically(backup, path.read_text(encoding="utf-8", errors="replace"))
+        return backup
+
     def reset(self, level: Level) -> Path | None:
         """Restores the stub. The learner's file is kept in `.dunderquest/backups/`; returns that copy."""
-        path = self.exercise(level)
-        backup = None
-        if path.exists():
-            backup = self.state_dir / "backups" / f"{path.stem}.{time.strftime('%Y%m%d-%H%M%S')}.py"
-            n = 1
-            while backup.exists():
-                backup = backup.with_name(f"{path.stem}.{time.strftime('%Y%m%d-%H%M%S')}-{n}.py")
-                n += 1
-            write_atomically(backup, path.read_text(encoding="utf-8", errors="replace"))
-        write_atomically(path, level.stub())
+        backup = self.back_up(level)
+        write_atomically(self.exercise(level), level.stub())
         return backup
 
 

@@ -89,6 +89,7 @@ class SandboxProxy:
         self.reused: dict[str, Any] = {}
         self._source: Any = None
         self.output_was_cut = False  # some sandbox of this file printed past OUTPUT_LIMIT
+        self.applied: list[str] | None = None  # the protections its sandbox said it got, before any learner code
 
     def close(self) -> None:
         self._stop()
@@ -108,6 +109,8 @@ class SandboxProxy:
         if not hello.get("ready"):
             self._stop()
             raise SandboxGone("The sandbox that runs your code did not start properly.")
+        if isinstance(hello.get("applied"), list):
+            self.applied = [str(name) for name in hello["applied"]]
         if self.probes is not None:
             self._load_probes()
         for file, display, module in [(self.learner_file, self.display_path, self.module_name), *self.also]:

@@ -19,7 +19,7 @@ import pytest
 
 from ..core.catalog import Level, check_title
 from ..core.data import current_source
-from .confinement.protections import BY_NAME
+from .confinement.protections import BY_NAME, missing_note
 from .expect import CheckFailed
 from .messages import LoadFailed, SandboxProblem
 from .proxy import SandboxProxy
@@ -202,6 +202,9 @@ class GraderPlugin:
             checks = [CheckResult(c.id, c.name, False, STOPPED_BY_CODE) for c in checks]
         cut = self._sandbox is not None and self._sandbox.output_was_cut
         notes = [BY_NAME["output cap"].stops] if cut else []
+        applied = self._sandbox.applied if self._sandbox is not None else None
+        if applied is not None and (missing := missing_note(applied)):
+            notes.append(missing)
         return LevelResult(task.level.id, task.level.title, all(c.passed for c in checks),
                            task.mnist.source.description, checks, round(time.monotonic() - began, 3), notes)
 

@@ -76,8 +76,8 @@ def serve(rfd: int, wfd: int, home: str, reads: Iterable[tuple[str, int]], hide:
     """A sandbox's whole life: shut in, then the inside's loop until the grader closes the channel."""
     from ..inside.server import Server
 
-    shut_in(rfd, wfd, home, reads, hide, off)  # from here on, learner code may run
-    Server(rfd, wfd).serve()
+    applied = shut_in(rfd, wfd, home, reads, hide, off)  # from here on, learner code may run
+    Server(rfd, wfd, applied).serve()
 
 
 def forget_the_environment() -> None:

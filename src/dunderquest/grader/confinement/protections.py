@@ -144,6 +144,20 @@ PROTECTIONS = (
                      "was cut there; the checks went on."),
 )
 BY_NAME = {protection.name: protection for protection in PROTECTIONS}
+# What a sandbox applies to itself as it is shut in (enter.py), and reports: the subreaper only stands
+# in for a PID namespace, and the first three hold wherever the grader runs.
+IN_THE_SANDBOX = tuple(p.name for p in PROTECTIONS
+                       if p.name not in ("separate process", "forked sandbox", "deadline per call", "subreaper"))
+
+
+def missing_note(applied: list[str]) -> str | None:
+    """What a result notes when its sandbox lacked protections that this grader can apply."""
+    missing = [name for name in IN_THE_SANDBOX if name not in applied]
+    if not missing:
+        return None
+    return (f"Your code ran without these protections, which this machine does not offer (or which were "
+            f"switched off): {', '.join(missing)}. The checks are the same; they only guard less. "
+            "`dunderquest doctor` says what each one guards.")
 
 
 def switched_off(environ: dict | None = None) -> set[str]:

@@ -75,16 +75,18 @@ def seed_everything(seed: int) -> None:
 class Server:
     """The loop a sandbox runs: read one request frame on `rfd`, answer it with one frame on `wfd`.
 
-    It says `{"ready": true}` first. Each request names an operation (`op_probes` runs the level's
-    probes, `op_load` imports the learner's file, then `op_call`, `op_len`, `op_getitem`, ...
+    It says `{"ready": true}` first, with the protections it was shut in with. Each request names an
+    operation (`op_probes` runs the level's probes, `op_load` imports the learner's file, then
+    `op_call`, `op_len`, `op_getitem`, ...
     `op_make`), answered with `{"ok": true, ...}`, usually carrying a `"value"`, or, whatever the
     learner's code raised, `{"ok": false, "error": ...}` with the line of their file it came from,
     when there is one. Objects that are not plain data stay here in `objects` and travel as handles
     (`ref_for`, `resolve`), so the trusted side never holds one of them. The loop ends when the
     grader closes the channel; the learner's code may end it sooner, and the grader then says how."""
 
-    def __init__(self, rfd: int, wfd: int):
+    def __init__(self, rfd: int, wfd: int, applied: list[str] | None = None):
         self.rfd, self.wfd = rfd, wfd
+        self.applied = applied  # the protections this sandbox got (see confinement/enter.py)
         # Every torch call lets go of the GIL; with a thread of the learner's spinning, taking it
         # back waits for the switch interval (5 ms by default). A shorter one keeps such code checkable.
         sys.setswitchinterval(0.0005)
@@ -117,7 +119,7 @@ class Server:
 
     def serve(self) -> None:
         sys.meta_path.insert(0, GraderModules())
-        wire.write_frame(self.wfd, {"ready": True, "pid": os.getpid()})
+        wire.write_frame(self.wfd, {"ready": True, "pid": os.getpid(), "applied": self.applied})
         while True:
             try:
                 request, self.blobs = wire.read_frame_from(lambda n: wire.read_exact(self.rfd, n))
