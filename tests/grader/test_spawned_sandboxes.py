@@ -1,6 +1,8 @@
 """Without fork() (Windows), each sandbox is a fresh `python -I` process. DUNDERQUEST_SANDBOX_START=spawn
-forces that path here, and the whole level corpus goes through it: every reference solution and every
-right solution passes, every stub fails, and every wrong solution fails the checks it names.
+forces that path here, for every level: every reference solution passes, every stub fails, a right
+solution of each level passes, and wrong solutions that between them fail every check of every level
+(a cover of the wrong corpus: each spawned sandbox imports torch, so the whole corpus would take
+minutes; tests/grader/test_levels.py runs all of it through the forked path) fail the checks they name.
 
 One helper process imports the grader once and forks a child per file that grades it with `runner.grade`
 (the cold path of `dunderquest check`), so each file gets a fresh runner and fresh spawned sandboxes."""
@@ -14,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from grader_corpus import LEVELS, REPO, wrong_solutions
+from grader_corpus import LEVELS, REPO, covering, wrong_solutions
 
 from dunderquest.core.catalog import default_catalog
 from tools import COLD_GRADER
@@ -24,10 +26,11 @@ CASES = ([(f"solution/{folder}", folder, REPO / "course" / "solutions" / CATALOG
           for folder in LEVELS]
          + [(f"stub/{folder}", folder, REPO / "course" / "exercises" / CATALOG.get(folder).file_name, False, [])
             for folder in LEVELS]
-         + [(f"right/{p.parent.name}/{p.name}", p.parent.name, p, True, [])
-            for p in sorted((REPO / "course" / "right").glob("*/*.py"))]
+         + [(f"right/{folder.name}/{right.name}", folder.name, right, True, [])
+            for folder in sorted((REPO / "course" / "right").iterdir()) if folder.is_dir()
+            for right in sorted(folder.glob("*.py"))[:1]]
          + [(f"wrong/{w.level}/{w.path.name}", w.level, w.path, False, w.must_fail)
-            for w in wrong_solutions() if not w.known_bug])
+            for w in covering([w for w in wrong_solutions() if not w.known_bug])])
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +95,15 @@ def test_a_freshly_spawned_sandbox_loads_only_the_inside_the_confinement_the_wir
                                                      "dunderquest.grader.limits")
              and not any(name == p or name.startswith(p + ".") for p in allowed)]
     assert extra == []
+
+
+def test_the_spawned_cases_cover_every_level_and_every_check_the_wrong_corpus_fails():
+    from grader_corpus import check_ids
+
+    levels = {case[1] for case in CASES}
+    assert levels == set(LEVELS)
+    failed = {(case[1], check) for case in CASES for check in case[4]}
+    named = {(w.level, check) for w in wrong_solutions() if not w.known_bug for check in w.must_fail}
+    assert failed == named
+    for level in CATALOG:
+        assert {check for lv, check in failed if lv == level.folder.name} <= set(check_ids(level))

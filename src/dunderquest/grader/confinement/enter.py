@@ -44,11 +44,13 @@ def close_other_fds(keep: set[int]) -> None:
 
 
 def shut_in(rfd: int, wfd: int, home: str, reads: Iterable[tuple[str, int]], hide: Iterable[str],
-            off: set[str]) -> list[str]:
+            off: set[str], *, in_pid_namespace: bool = False) -> list[str]:
     """Makes this process a sandbox that talks to the grader on `rfd` and `wfd`, works in `home`, may
     read as `reads` says (landlock.read_rules), and never sees the folders in `hide` (the answer key).
     Returns, in the process that will run the learner's code, the protections applied; the first
-    process stays behind as the supervisor and never returns."""
+    process stays behind as the supervisor and never returns. With `in_pid_namespace`, this process
+    was started in a PID namespace of its own whose init the process that forked it holds (see
+    `start_in_pid_namespace`): it is the learner's process itself, with no supervisor."""
     name_process("dq-sandbox")
     if hasattr(os, "setsid"):
         os.setsid()
@@ -68,15 +70,18 @@ def shut_in(rfd: int, wfd: int, home: str, reads: Iterable[tuple[str, int]], hid
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     forget_the_environment()
+    if in_pid_namespace:
+        return enter_in_pid_namespace(home, reads, hide, off)
     return enter_sandbox(home, [rfd, wfd], reads, hide, off)
 
 
 def serve(rfd: int, wfd: int, home: str, reads: Iterable[tuple[str, int]], hide: Iterable[str],
-          off: set[str]) -> None:
+          off: set[str], *, in_pid_namespace: bool = False) -> None:
     """A sandbox's whole life: shut in, then the inside's loop until the grader closes the channel."""
     from ..inside.server import Server
 
-    applied = shut_in(rfd, wfd, home, reads, hide, off)  # from here on, learner code may run
+    # from here on, learner code may run
+    applied = shut_in(rfd, wfd, home, reads, hide, off, in_pid_namespace=in_pid_namespace)
     Server(rfd, wfd, applied).serve()
 
 
@@ -100,6 +105,68 @@ def forget_the_environment() -> None:
         if entry and not kept(entry.split(b"=", 1)[0].decode("utf-8", "replace")):
             ctypes.memset(start + offset, 0, len(entry))
         offset += len(entry) + 1
+
+
+def start_in_pid_namespace(own_pid_namespace: int) -> tuple[int, int, int]:
+    """Forks a sandbox's process as the second process of a new PID namespace, whose first is a small
+    init (init.py) that this process holds by a pipe: closing `keep_alive` ends the init, and with it
+    the namespace and every process in it. Returns (the child's pid, here 0 in the child, the init's
+    pid, keep_alive); the child goes on to `shut_in(..., in_pid_namespace=True)`. Raises OSError where
+    the kernel refuses a PID namespace to this process (only root may make one without a user
+    namespace; other users' sandboxes start the supervised way, see `enter_sandbox`)."""
+    namespaces.new_pid_namespace_for_children()
+    try:
+        init, keep_alive = spawn_init(())
+    except BaseException:
+        namespaces.back_to(own_pid_namespace)
+        raise
+    try:
+        child = os.fork()
+    except BaseException:
+        os.close(keep_alive)  # the init ends at once
+        os.waitpid(init, 0)
+        namespaces.back_to(own_pid_namespace)
+        raise
+    if child:
+        namespaces.back_to(own_pid_namespace)
+    return child, init, keep_alive
+
+
+def enter_in_pid_namespace(home: str, reads: Iterable[tuple[str, int]], hide: Iterable[str],
+                           off: set[str]) -> list[str]:
+    """`enter_sandbox` for a process started by `start_in_pid_namespace`: its own network, IPC and
+    mount namespaces, and the rest, in this process, which runs the learner's code."""
+    applied = ["pid namespace"]
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    flags = 0
+    try:
+        flags = namespaces.unshare(pid=False)
+    except OSError:
+        pass
+    if flags & namespaces.CLONE_NEWNS:
+        applied += namespaces.seal(home, FOLDER_LIMIT, hide)
+        os.chdir(home)
+    if flags & namespaces.CLONE_NEWNET:
+        applied.append("network namespace")
+    name_process("dq-learner")
+    return applied + finish_limits(home, reads, off, True, bool(flags & namespaces.CLONE_NEWUSER))
+
+
+def finish_limits(home: str, reads: Iterable[tuple[str, int]], off: set[str], in_pid_namespace: bool,
+                  own_user_namespace: bool) -> list[str]:
+    """The last of shutting in, in the learner's process: rlimits, the output cap and Landlock."""
+    applied: list[str] = []
+    if "rlimits" not in off:
+        applied += rlimits.set_limits(in_pid_namespace, own_user_namespace)
+    if "output-cap" not in off:
+        applied += rlimits.cap_output()
+    version = landlock.abi() if "landlock" not in off else 0
+    if version:
+        try:
+            applied += landlock.restrict(home, reads, version)
+        except OSError:
+            pass
+    return applied
 
 
 def enter_sandbox(home: str, keep_fds: Iterable[int], reads: Iterable[tuple[str, int]] | None = None,
@@ -146,14 +213,4 @@ def enter_sandbox(home: str, keep_fds: Iterable[int], reads: Iterable[tuple[str,
         applied.append("pid namespace" if init is not None else "subreaper")
         if flags & namespaces.CLONE_NEWNET:
             applied.append("network namespace")
-    if "rlimits" not in off:
-        applied += rlimits.set_limits(init is not None, bool(flags & namespaces.CLONE_NEWUSER))
-    if "output-cap" not in off:
-        applied += rlimits.cap_output()
-    version = landlock.abi() if "landlock" not in off else 0
-    if version:
-        try:
-            applied += landlock.restrict(home, reads, version)
-        except OSError:
-            pass
-    return applied
+    return applied + finish_limits(home, reads, off, init is not None, bool(flags & namespaces.CLONE_NEWUSER))

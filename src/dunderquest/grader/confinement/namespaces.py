@@ -27,15 +27,20 @@ def write_file(path: str, text: str) -> None:
         os.close(fd)
 
 
-def unshare() -> int:
-    """A new PID, network and IPC namespace for this process's next children, and a mount namespace
-    for this process from now on (all in a new user namespace, mapping this user to itself, when not
-    root). Returns the flags used; raises OSError where the kernel refuses."""
+def _libc():
     c = libc()
     if not LINUX or c is None:
         raise OSError(errno.ENOSYS, "no namespaces on this system")
+    return c
+
+
+def unshare(pid: bool = True) -> int:
+    """A new network and IPC namespace, and a mount namespace, for this process from now on, and (with
+    `pid`) a new PID namespace for its next children; all in a new user namespace, mapping this user
+    to itself, when not root. Returns the flags used; raises OSError where the kernel refuses."""
+    c = _libc()
     uid, gid = os.geteuid(), os.getegid()
-    flags = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWNS
+    flags = CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWNS | (CLONE_NEWPID if pid else 0)
     if uid != 0:
         flags |= CLONE_NEWUSER
     check(c.unshare(flags))
@@ -44,6 +49,18 @@ def unshare() -> int:
         write_file("/proc/self/uid_map", f"{uid} {uid} 1")
         write_file("/proc/self/gid_map", f"{gid} {gid} 1")
     return flags
+
+
+def new_pid_namespace_for_children() -> None:
+    """The next child of this process starts a new PID namespace, as its first process (PID 1), and
+    later ones join it, until `back_to(own)`. Root only: it needs no user namespace of its own."""
+    check(_libc().unshare(CLONE_NEWPID))
+
+
+def back_to(own_pid_namespace: int) -> None:
+    """Children go into this process's own PID namespace again (`own_pid_namespace`: an open
+    /proc/self/ns/pid)."""
+    check(_libc().setns(own_pid_namespace, CLONE_NEWPID))
 
 
 def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:

@@ -77,8 +77,9 @@ PROTECTIONS = (
                advice="Look for a loop that never ends, or a call that waits forever."),
     Protection("pid namespace", "every process the learner's code starts dies with its sandbox, and it can see and "
                                 "signal nothing outside",
-               "unshare(CLONE_NEWPID) before the learner's process is forked; init.py is its PID 1 "
-               "(namespaces.py, supervisor.py)", switch="namespaces",
+               "unshare(CLONE_NEWPID) before the learner's process is forked (by the sandbox's supervisor, or "
+               "as root by the grader itself); init.py is its PID 1 (namespaces.py, supervisor.py, enter.py)",
+               switch="namespaces",
                unavailable=NO_NAMESPACES, stops=OUTSIDE, signs=(Sign(("ProcessLookupError",), ("[Errno 3]",)),)),
     Protection("subreaper", "every process the learner's code starts is killed when its sandbox ends (a fallback "
                             "for the PID namespace)",

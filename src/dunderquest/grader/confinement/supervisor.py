@@ -1,6 +1,7 @@
 """The sandbox's first process, which stays outside its PID namespace as its supervisor: it starts
 the namespace's init (init.py), waits for the learner's process, and makes sure nothing below it
-outlives the sandbox. It ends the way the learner's process ended, so the grader can tell how."""
+outlives the sandbox. It ends the way the learner's process ended, so the grader can tell how.
+(As root, the grader starts the init itself and holds it: see enter.start_in_pid_namespace.)"""
 
 from __future__ import annotations
 

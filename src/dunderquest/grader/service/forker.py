@@ -12,6 +12,7 @@ and is itself the runner (processes.py, `one_off_sandboxes`).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import shutil
@@ -24,9 +25,10 @@ from typing import Any
 
 from .. import wire
 from ..confinement import enter, landlock
+from ..confinement.init import SAW_TOO_MANY
 from ..confinement.protections import switched_off
 from ..confinement.system import libc
-from ..limits import CHANNEL_BROKEN
+from ..limits import CHANNEL_BROKEN, TOO_MANY_PROCESSES
 from .channel import receive, send, wait_for
 
 
@@ -150,12 +152,22 @@ class Run:
 
 class SandboxForker:
     """Forks sandboxes on request and answers a runner's messages on its channel. A killed sandbox
-    is reaped later (`reap`), so that no run waits for a process with torch mapped to die."""
+    is reaped later (`reap`), so that no run waits for a process with torch mapped to die.
+
+    Where this process may make PID namespaces itself (as root), a sandbox is one forked process, the
+    second of a PID namespace whose init this process starts and holds (enter.start_in_pid_namespace):
+    ending the init ends the namespace. Elsewhere a sandbox's first process makes its namespaces and
+    stays as its supervisor, and the learner's code runs in a second fork (enter.enter_sandbox)."""
 
     def __init__(self) -> None:
         # The zygote keeps one sandbox forked ahead while it is idle (see refill_spares there).
         self.spare_sandbox: tuple[int, int, int, str] | None = None
-        self.dying: dict[int, str] = {}  # killed sandboxes not yet reaped: pid -> folder
+        self.dying: dict[int, str | None] = {}  # killed sandboxes (and their inits) not yet reaped: pid -> folder
+        self.inits: dict[int, tuple[int, int]] = {}  # sandbox pid -> its namespace's init and the pipe that keeps it
+        self.init_codes: dict[int, int] = {}  # sandbox pid -> how its init ended, once it has
+        self.own_pid_namespace: int | None = None
+        if os.geteuid() == 0 and "namespaces" not in switched_off() and os.path.exists("/proc/self/ns/pid"):
+            self.own_pid_namespace = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
 
     def fork_sandbox(self, mnist_root: str | None = None) -> tuple[int, int, int, str]:
         """Forks a sandbox; returns (pid, fd to read its answers, fd to write requests, its folder).
@@ -164,15 +176,25 @@ class SandboxForker:
         from_child_r, from_child_w = os.pipe()
         home = tempfile.mkdtemp(prefix=f"dunderquest-sandbox-{os.getpid()}-")
         reads, hide, off = sandbox_config(mnist_root)
-        pid = os.fork()
+        init = keep_alive = None
+        if self.own_pid_namespace is not None:
+            try:
+                pid, init, keep_alive = enter.start_in_pid_namespace(self.own_pid_namespace)
+            except OSError:  # refused here after all: every sandbox starts the supervised way
+                os.close(self.own_pid_namespace)
+                self.own_pid_namespace = None
+        if init is None:
+            pid = os.fork()
         if pid == 0:
             code = 0
             try:
-                enter.serve(to_child_r, from_child_w, home, reads, hide, off)
+                enter.serve(to_child_r, from_child_w, home, reads, hide, off, in_pid_namespace=init is not None)
             except BaseException:
                 code = CHANNEL_BROKEN
             finally:
                 os._exit(code)
+        if init is not None:
+            self.inits[pid] = (init, keep_alive)
         os.close(to_child_r)
         os.close(from_child_w)
         return pid, from_child_r, to_child_w, home
@@ -200,9 +222,9 @@ class SandboxForker:
         elif op == "forget" and int(message.get("pid", -1)) in run.sandboxes:
             # A process with torch mapped takes a few ms to die: reap it later, not while a run waits.
             pid = int(message["pid"])
-            self.dying[pid] = run.sandboxes.pop(pid)
+            self.let_die(pid, run.sandboxes.pop(pid))
         elif op == "wait" and int(message.get("pid", -1)) in run.sandboxes:
-            send(run.ctl, {"code": wait_for(int(message["pid"]), min(float(message.get("timeout", 2)), 5))})
+            send(run.ctl, {"code": self.sandbox_status(int(message["pid"]), min(float(message.get("timeout", 2)), 5))})
         elif op == "done":
             run.reply = message.get("reply", {})
             run.last = bool(message.get("last"))
@@ -214,9 +236,44 @@ class SandboxForker:
             send(run.ctl, {"error": f"unknown op {op!r}"})
         return "more"
 
-    @staticmethod
-    def kill_sandbox(pid: int, home: str) -> None:
-        """Ends a sandbox: its supervisor kills every process below it (see confinement/supervisor.py)."""
+    def sandbox_status(self, pid: int, timeout: float) -> int | None:
+        """How a sandbox's process ended (negative: the signal), or None if it still runs after
+        `timeout` s. A sandbox whose namespace's init ended it for starting too many processes ended
+        with TOO_MANY_PROCESSES, as a supervised one says itself."""
+        code = wait_for(pid, timeout)
+        if code == -signal.SIGKILL and pid in self.inits and pid not in self.init_codes:
+            init_code = wait_for(self.inits[pid][0], 1)  # it ends right after it kills the namespace
+            if init_code is not None:
+                self.init_codes[pid] = init_code
+        if code is not None and self.init_codes.get(pid) == SAW_TOO_MANY:
+            return TOO_MANY_PROCESSES
+        return code
+
+    def end_namespace(self, pid: int) -> int | None:
+        """For a sandbox started in a PID namespace of its own: ends its init, and with it every
+        process in the namespace. Returns the init's pid, to reap (None when it is reaped already)."""
+        init, keep_alive = self.inits.pop(pid, (None, None))
+        if keep_alive is not None:
+            os.close(keep_alive)
+        self.init_codes.pop(pid, None)
+        if init is not None and wait_for(init, 0) is None:
+            return init
+        return None
+
+    def kill_sandbox(self, pid: int, home: str) -> None:
+        """Ends a sandbox: its namespace's init, or its supervisor, kills every process in it (see
+        confinement/supervisor.py)."""
+        if pid in self.inits:
+            init = self.end_namespace(pid)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            for child in (pid, init):
+                if child is not None and wait_for(child, 5) is None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(child, signal.SIGKILL)
+                    wait_for(child, 5)
+            shutil.rmtree(home, ignore_errors=True)
+            return
         for sig, wait in ((signal.SIGTERM, 2), (signal.SIGKILL, 5)):
             try:
                 os.killpg(pid, sig) if sig == signal.SIGKILL else os.kill(pid, sig)
@@ -226,10 +283,19 @@ class SandboxForker:
                 break
         shutil.rmtree(home, ignore_errors=True)
 
+    def let_die(self, pid: int, home: str) -> None:
+        """A sandbox the runner is done with: it is ended now and reaped later (`reap`)."""
+        if pid in self.inits:
+            init = self.end_namespace(pid)
+            if init is not None:
+                self.dying[init] = None
+        self.dying[pid] = home
+
     def reap(self) -> None:
         for pid, home in list(self.dying.items()):
             if wait_for(pid, 0) is not None or not os.path.exists(f"/proc/{pid}"):
-                shutil.rmtree(home, ignore_errors=True)
+                if home:
+                    shutil.rmtree(home, ignore_errors=True)
                 del self.dying[pid]
 
     def close_spare_sandbox(self) -> None:
@@ -246,4 +312,4 @@ class SandboxForker:
         while self.answer_runner(run) == "more":
             self.reap()
         for pid, home in {**run.sandboxes, **self.dying}.items():
-            self.kill_sandbox(pid, home)
+            self.kill_sandbox(pid, home or "")

@@ -87,8 +87,8 @@ class ForkedProcess(SandboxProcess):
         self.code: int | None = None
 
     def kill(self) -> None:
-        """Ends it at once (its supervisor kills every process below it); the zygote reaps it and
-        removes its folder without making us wait."""
+        """Ends it at once; the zygote then ends its namespace's init (or its supervisor kills every
+        process below it), reaps it and removes its folder without making us wait."""
         for fd in (self.rfd, self.wfd):
             try:
                 os.close(fd)

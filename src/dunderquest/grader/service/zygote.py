@@ -151,7 +151,7 @@ class Zygote(SandboxForker):
                             self.finish(run, cancelled=True)
                         self.close_spares()
                         for pid, home in self.dying.items():
-                            self.kill_sandbox(pid, home)
+                            self.kill_sandbox(pid, home or "")
                         return
                 elif fd in self.runs:
                     run = self.runs[fd]
