@@ -111,7 +111,8 @@ def test_a_kit_s_wheel_carries_no_answer_key_unless_asked(wheel, tmp_path):
     assert {f"dunderquest/course/solutions/{level.file_name}" for level in CATALOG} <= names
     plain = zipfile.ZipFile(kit_wheel(tmp_path / "plain", given=wheel))
     assert not [name for name in plain.namelist() if name.startswith("dunderquest/course/solutions/")]
-    assert [name for name in plain.namelist() if name.startswith("dunderquest/levels/") and name.endswith("checks.py")]
+    assert [name for name in plain.namelist()
+            if name.startswith("dunderquest/course/levels/") and name.endswith("checks.py")]
     record = plain.read(next(name for name in plain.namelist() if name.endswith(".dist-info/RECORD"))).decode()
     assert "dunderquest/course/solutions/" not in record
     full = zipfile.ZipFile(kit_wheel(tmp_path / "full", given=wheel, with_solutions=True)).namelist()
