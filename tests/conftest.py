@@ -51,10 +51,19 @@ def workspace(tmp_path):
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory):
     """A wheel of this checkout with its reference solutions, as `pip install .` builds it (building
-    it is the slow part, so the session shares one)."""
+    it is the slow part, so the session shares one, and so do the workers of a parallel run)."""
+    import fcntl
+
     from dunderquest.classroom.wheel import kit_wheel
 
-    return kit_wheel(tmp_path_factory.mktemp("wheel"), with_solutions=True)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return kit_wheel(tmp_path_factory.mktemp("wheel"), with_solutions=True)
+    shared = tmp_path_factory.getbasetemp().parent / "shared-wheel"
+    shared.mkdir(exist_ok=True)
+    with open(shared / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker builds it; the others wait, then take it
+        built = sorted(shared.glob("dunderquest-*.whl"))
+        return built[0] if built else kit_wheel(shared, with_solutions=True)
 
 
 @pytest.fixture(scope="session")

@@ -68,6 +68,8 @@ class Submission:
             marks.append(pytest.mark.slow)
         if bug:
             marks.append(pytest.mark.xfail(strict=True, reason=bug))
+        if self.listens:  # one loopback port: the tests that listen on it never run side by side
+            marks.append(pytest.mark.xdist_group(f"port-{self.listens}"))
         return pytest.param(self, id=f"{self.level}/{self.path.name}", marks=marks)
 
 

@@ -26,7 +26,6 @@ own. This module imports neither torch nor pytest.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -46,8 +45,21 @@ DEFAULT_LINGER = 600.0  # seconds after the last request
 PACKAGE = Path(__file__).resolve().parents[2]  # dunderquest/
 
 
+def supported() -> bool:
+    """Whether this system has what a lingering grader needs: Unix sockets whose peer's user can be
+    read (SO_PEERCRED, Linux), and file locks."""
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:
+        return False
+    return hasattr(socket, "AF_UNIX") and hasattr(socket, "SO_PEERCRED")
+
+
 def linger_seconds(environ: dict[str, str] | None = None) -> float:
-    """How long a grader lingers, from DUNDERQUEST_LINGER: 0 turns lingering off."""
+    """How long a grader lingers, from DUNDERQUEST_LINGER: 0 turns lingering off (and it is off where
+    the system lacks what it needs)."""
+    if not supported():
+        return 0.0
     text = (os.environ if environ is None else environ).get(LINGER_VARIABLE, "").strip()
     try:
         return max(0.0, float(text)) if text else DEFAULT_LINGER
@@ -77,8 +89,10 @@ def runtime_folder(environ: dict[str, str] | None = None) -> Path | None:
 def identity(environ: dict[str, str] | None = None) -> tuple[str, str]:
     """(the socket's name, the fingerprint) for a grader started with `environ`: the name stands for
     who asks and with what (the user, the Python, the variables the grader keeps, but not the linger
-    time); the fingerprint for the files it serves (dunderquest's version and its files, the pack's)."""
+    time); the fingerprint for the files it serves (dunderquest's version and its files, the pack's, and
+    the MNIST files in the data folder, which `dunderquest data download` changes)."""
     from ... import __version__
+    from ...core.data import data_dir
 
     kept = sandbox_environment(environ)
     kept.pop(LINGER_VARIABLE, None)
@@ -88,6 +102,10 @@ def identity(environ: dict[str, str] | None = None) -> tuple[str, str]:
     roots = [PACKAGE]
     if pack := kept.get("DUNDERQUEST_PACK"):
         roots.append(Path(pack))
+    data = Path(kept["DUNDERQUEST_DATA"]).expanduser() if "DUNDERQUEST_DATA" in kept else data_dir()
+    with contextlib.suppress(OSError):
+        for path in sorted(data.rglob("*")):
+            files.update(f"{path} {path.stat().st_size}\n".encode())
     for root in roots:
         for path in sorted(root.rglob("*")):
             if path.suffix in (".py", ".toml", ".md") and "__pycache__" not in path.parts:
@@ -157,6 +175,8 @@ class LingeringGrader:
 
     @staticmethod
     def _take(lock) -> bool:
+        import fcntl
+
         deadline = time.monotonic() + 5.0  # a stale grader that was asked to stop lets go soon
         while True:
             try:

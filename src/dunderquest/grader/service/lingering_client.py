@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..confinement.environment import sandbox_environment
 from .client import GraderClient, GraderUnavailable
-from .lingering import identity, linger_seconds, peer, runtime_folder
+from .lingering import identity, linger_seconds, peer, runtime_folder, supported
 
 START_TIMEOUT = 15.0  # for a new grader to listen
 
@@ -206,6 +206,9 @@ def stop_all(environ: dict[str, str] | None = None) -> list[dict]:
 
 def describe_lingering() -> str:
     """A paragraph for `dunderquest doctor`: the background graders that run, or how one starts."""
+    if not supported():
+        return "Background grader: not on this system (it needs Linux's Unix-socket credentials); each check " \
+               "starts its own."
     graders = running()
     if linger_seconds() <= 0:
         off = "DUNDERQUEST_LINGER=0: no grader stays in the background; each check starts its own."

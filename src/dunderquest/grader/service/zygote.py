@@ -199,7 +199,8 @@ def main() -> None:
     client_in = sys.stdin.fileno()
     client_out = os.dup(sys.stdout.fileno())
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints must not corrupt the protocol
-    gc.collect()
+    # No gc.collect() first: the imports ran with the collector off (warm_imports), so it would find
+    # nothing to free and only cost a quarter of a second before the first check.
     gc.freeze()  # forked children then skip the imported heap in every gc pass
     # Each fork then costs a third of the processor time. Moving the heap takes the kernel most of a
     # second: it does that beside the first runs, not before them.
