@@ -41,6 +41,28 @@ def grader():
     client.close()
 
 
+@pytest.fixture(scope="module")
+def lingering_grader():
+    """For a module whose commands are not about how the grader starts: they share one background
+    grader, as a learner's commands do (see grader/service/lingering.py), instead of each importing
+    torch. It is stopped when the module ends."""
+    from dunderquest.grader.service.lingering_client import stop_all
+
+    runtime = Path(tempfile.mkdtemp(prefix="dq-run-", dir="/tmp"))  # short: a socket's path must be
+    saved = {name: os.environ.get(name) for name in ("DUNDERQUEST_LINGER", "XDG_RUNTIME_DIR")}
+    os.environ.update(DUNDERQUEST_LINGER="120", XDG_RUNTIME_DIR=str(runtime))
+    try:
+        yield
+    finally:
+        stop_all(dict(os.environ))
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
 @pytest.fixture
 def workspace(tmp_path):
     from dunderquest.core.workspace import Workspace

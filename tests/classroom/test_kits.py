@@ -27,6 +27,7 @@ from tools import venv_with
 
 REPO = Path(__file__).resolve().parent.parent.parent
 CATALOG = default_catalog()
+pytestmark = pytest.mark.usefixtures("lingering_grader")  # `grade` of one workspace shares a background grader
 FIRST, SECOND = list(CATALOG)[:2]
 CLASSROOM50_RUN = {"CLASSROOM": "cs-principles", "ASSIGNMENT": "dunderquest", "OWNER": "alice",
                    "SUBMISSION_TAG": "submit/2026-06-01T14-32-05Z-a1b2c3d", "ASSIGNMENT_TYPE": "individual",

@@ -16,6 +16,8 @@ from dunderquest.core.catalog import default_catalog
 
 REPO = Path(__file__).resolve().parent.parent.parent
 CATALOG = default_catalog()
+# The commands reach one background grader, as a learner's do; the tests of the one-off path say so.
+pytestmark = pytest.mark.usefixtures("lingering_grader")
 ALL_LOCKED = {level.id: "locked" for level in CATALOG}
 
 
@@ -261,15 +263,17 @@ def equal(*args, **kwargs):
 
 
 @pytest.mark.slow
-def test_a_torch_py_in_the_current_folder_is_never_imported(ws):
+@pytest.mark.parametrize("linger", ["120", "0"], ids=["background grader", "one-off"])
+def test_a_torch_py_in_the_current_folder_is_never_imported(ws, linger):
+    env = dict(os.environ, DUNDERQUEST_LINGER=linger)
     for folder in (ws, ws / "exercises"):
         (folder / "torch.py").write_text(PLANTED, encoding="utf-8")
-    done = dq("check", "1", "--format", "json", cwd=ws)
+    done = dq("check", "1", "--format", "json", cwd=ws, env=env)
     assert "HACKED" not in done.stdout + done.stderr
     assert not (ws / "torch-was-imported").exists() and not (ws / "exercises" / "torch-was-imported").exists()
     assert done.returncode == 1 and one_json_document(done.stdout)["passed"] is False  # the stub, failed
     put_solution(ws, "1")
-    done = dq("check", "1", "--format", "json", cwd=ws / "exercises")
+    done = dq("check", "1", "--format", "json", cwd=ws / "exercises", env=env)
     assert done.returncode == 0 and one_json_document(done.stdout)["passed"] is True
     assert "HACKED" not in done.stdout + done.stderr
 

@@ -96,21 +96,3 @@ def leaks(result) -> list[str]:
 def explain(result) -> str:
     return "\n".join(f"  {'PASS' if c.passed else 'FAIL'} {c.id}: {c.message[:300]}" for c in result.checks)
 
-
-def covering(submissions: list[Submission]) -> list[Submission]:
-    """Few wrong solutions that, between them, fail every check that any of `submissions` must fail
-    (per level, the one that fails most of what is still uncovered first), for a path too slow to
-    run the whole corpus through: each check is still shown failing for some wrong file there."""
-    chosen: list[Submission] = []
-    for level in sorted({s.level for s in submissions}):
-        todo = {(level, check) for s in submissions if s.level == level for check in s.must_fail}
-        candidates = [s for s in submissions if s.level == level]
-        while todo:
-            best = max(candidates, key=lambda s: (len(todo & {(level, c) for c in s.must_fail}), -len(chosen)))
-            covered = todo & {(level, c) for c in best.must_fail}
-            if not covered:
-                break
-            chosen.append(best)
-            todo -= covered
-            candidates.remove(best)
-    return chosen

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,9 @@ from dunderquest.core.finale import (
 )
 from dunderquest.core.workspace import Workspace
 
-pytestmark = pytest.mark.slow
+# The finales reach one background grader, as `dunderquest finale` does; one test compares it with
+# a finale run in the command's own process.
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("lingering_grader")]
 REPO = Path(__file__).resolve().parent.parent.parent
 
 
@@ -79,8 +82,7 @@ def test_the_reference_solutions_train_a_model_past_85_percent(ready):
 
 
 def test_the_lingering_grader_runs_the_same_finale_as_the_command_itself(ready, tmp_path):
-    runtime = tmp_path / "run"
-    runtime.mkdir(mode=0o700)
+    runtime = Path(tempfile.mkdtemp(prefix="dq-run-", dir="/tmp"))  # short: a socket's path must be
     lingering = dict(os.environ, DUNDERQUEST_LINGER="60", XDG_RUNTIME_DIR=str(runtime))
     try:
         code, events = finale(ready, lingering)
@@ -88,11 +90,12 @@ def test_the_lingering_grader_runs_the_same_finale_as_the_command_itself(ready, 
         again = finale(ready, lingering)
     finally:
         subprocess.run([sys.executable, "-m", "dunderquest", "stop"], env=lingering, capture_output=True, timeout=60)
+        shutil.rmtree(runtime, ignore_errors=True)
     assert code == 0 and isinstance(events[-1], Finished)
     assert events[:-1] == again[1][:-1], "the same training, step by step"
     # In the command's own process (DUNDERQUEST_LINGER=0) the same training starts the same way; the
     # floating-point rounding of the two processes' matrix products parts after a few steps.
-    alone = finale(ready)[1]
+    alone = finale(ready, dict(os.environ, DUNDERQUEST_LINGER="0"))[1]
     assert alone[0] == events[0] and alone[1].losses[:4] == events[1].losses[:4]
     assert [type(event) for event in alone] == [type(event) for event in events]
     assert min(e.fraction for e in (events[-3], alone[-3])) >= 0.85

@@ -23,6 +23,9 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "packs" / "torch-containers"
 
 
+pytestmark = pytest.mark.usefixtures("lingering_grader")  # commands share a background grader
+
+
 def dq(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "dunderquest", *args], capture_output=True, text=True, cwd=cwd,
                           env={**os.environ, **(env or {})}, timeout=900)

@@ -19,12 +19,14 @@ INIT = str(Path(__file__).resolve().with_name("init.py"))
 
 
 def spawn_init(close: Iterable[int]) -> tuple[int, int]:
-    """Starts the namespace's init, with the descriptors in `close` closed; returns its pid and the
-    end of its pipe that keeps it alive while this process holds it."""
+    """Starts the namespace's init, with the descriptors in `close` closed and its standard ones on
+    /dev/null (never the grader's output, which a caller may be reading to its end); returns its pid
+    and the end of its pipe that keeps it alive while this process holds it."""
     ending, keep_alive = os.pipe()
     try:
         os.set_inheritable(ending, True)
-        actions = [(os.POSIX_SPAWN_CLOSE, fd) for fd in close]
+        actions = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
+        actions += [(os.POSIX_SPAWN_CLOSE, fd) for fd in close]
         pid = os.posix_spawn(sys.executable, [sys.executable, "-I", "-S", INIT, str(PROCESS_LIMIT), str(ending)],
                              {}, file_actions=actions)
     except OSError:

@@ -311,5 +311,8 @@ class SandboxForker:
         run = Run(None, -1, ctl)
         while self.answer_runner(run) == "more":
             self.reap()
-        for pid, home in {**run.sandboxes, **self.dying}.items():
+        # Sandboxes first: a namespace's init ends only once every process in it is reaped, and
+        # this process is the sandbox's parent (the inits are the entries with no home).
+        leftovers = {**run.sandboxes, **self.dying}
+        for pid, home in sorted(leftovers.items(), key=lambda item: item[1] is None):
             self.kill_sandbox(pid, home or "")

@@ -67,13 +67,20 @@ def linger_seconds(environ: dict[str, str] | None = None) -> float:
         return DEFAULT_LINGER
 
 
+SOCKET_PATH_ROOM = 100  # bytes a Unix socket's path may take (108 on Linux, with room for its name)
+
+
 def runtime_folder(environ: dict[str, str] | None = None) -> Path | None:
     """The folder for this user's graders' sockets, created if need be, or None when there is no safe
-    one: a folder that is not a symbolic link, belongs to this user, and nobody else may open."""
+    one: a folder that is not a symbolic link, belongs to this user, and nobody else may open, with a
+    path short enough for a socket in it."""
     environ = os.environ if environ is None else environ
     base = environ.get("XDG_RUNTIME_DIR")
-    folder = (Path(base) / "dunderquest") if base and Path(base).is_dir() else \
-        Path(tempfile.gettempdir()) / f"dunderquest-{os.getuid()}"
+    candidates = [Path(base) / "dunderquest"] if base and Path(base).is_dir() else []
+    candidates.append(Path(tempfile.gettempdir()) / f"dunderquest-{os.getuid()}")
+    folder = next((c for c in candidates if len(os.fsencode(c)) + 26 <= SOCKET_PATH_ROOM), None)
+    if folder is None:
+        return None
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
         info = folder.lstat()
@@ -90,9 +97,9 @@ def identity(environ: dict[str, str] | None = None) -> tuple[str, str]:
     """(the socket's name, the fingerprint) for a grader started with `environ`: the name stands for
     who asks and with what (the user, the Python, the variables the grader keeps, but not the linger
     time); the fingerprint for the files it serves (dunderquest's version and its files, the pack's, and
-    the MNIST files in the data folder, which `dunderquest data download` changes)."""
+    whether the full MNIST set is in the data folder, which `dunderquest data download` changes)."""
     from ... import __version__
-    from ...core.data import data_dir
+    from ...core.data import data_dir, full_source
 
     kept = sandbox_environment(environ)
     kept.pop(LINGER_VARIABLE, None)
@@ -103,9 +110,7 @@ def identity(environ: dict[str, str] | None = None) -> tuple[str, str]:
     if pack := kept.get("DUNDERQUEST_PACK"):
         roots.append(Path(pack))
     data = Path(kept["DUNDERQUEST_DATA"]).expanduser() if "DUNDERQUEST_DATA" in kept else data_dir()
-    with contextlib.suppress(OSError):
-        for path in sorted(data.rglob("*")):
-            files.update(f"{path} {path.stat().st_size}\n".encode())
+    files.update(f"full MNIST: {full_source(data) is not None}\n".encode())  # the data a grader preloads
     for root in roots:
         for path in sorted(root.rglob("*")):
             if path.suffix in (".py", ".toml", ".md") and "__pycache__" not in path.parts:
@@ -162,6 +167,8 @@ class LingeringGrader:
                     continue
                 except OSError:
                     break
+                with self.guard:  # counted before the next idle check, not when its thread starts
+                    self.connections += 1
                 threading.Thread(target=self._serve_connection, args=(sock,), daemon=True).start()
         finally:
             self._stop_listening(lock)
@@ -203,8 +210,6 @@ class LingeringGrader:
     # one connection ---------------------------------------------------------------------------------
 
     def _serve_connection(self, sock: socket.socket) -> None:
-        with self.guard:
-            self.connections += 1
         write_lock = threading.Lock()
         asked: dict[int, int] = {}  # the client's request id -> the zygote's
         cancelled: set[int] = set()  # ids cancelled before they reached the zygote
