@@ -48,12 +48,13 @@ def cold_check(workspace: Path, level: str) -> float:
                  "--workspace", str(workspace)])
 
 
-def line(label: str, value: float, unit: str = "s") -> None:
-    print(f"  {label:<52} {value * (1000 if unit == 'ms' else 1):>9.1f} {unit}")
+def line(label: str, value: float, unit: str = "s", goal: str | None = None) -> None:
+    shown = value * (1000 if unit == "ms" else 1)
+    print(f"  {label:<52} {shown:>9.1f} {unit}" + (f"   (goal: {goal})" if goal else ""))
 
 
-def ratio(label: str, value: float, goal: str) -> None:
-    print(f"  {label:<52} {value:>9.2f} x   (goal: {goal})")
+def ratio(label: str, value: float, goal: str | None = None) -> None:
+    print(f"  {label:<52} {value:>9.2f} x" + (f"   (goal: {goal})" if goal else ""))
 
 
 def cleanup() -> None:
