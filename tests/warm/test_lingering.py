@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -180,6 +181,39 @@ def test_a_killed_grader_is_replaced_and_an_unsafe_folder_means_a_one_off_check(
     folder.chmod(0o755)  # others could reach a socket in it: no grader may listen there
     assert check_json(lingering, workspace, "level3") == expected
     assert list(folder.glob("*.sock")) == []
+
+
+@pytest.mark.slow
+def test_a_grader_that_hangs_is_ended_and_replaced_before_or_during_a_request(lingering, workspace, monkeypatch):
+    from dunderquest.grader.service import lingering_client
+
+    expected = check_json(lingering, workspace, "level3")
+    (hung,) = graders(lingering)
+    os.kill(hung["pid"], signal.SIGSTOP)  # it still accepts connections (the kernel queues them), but never answers
+    assert check_json(lingering, workspace, "level3") == expected
+    assert wait_until(lambda: not alive(hung["pid"]), 10), "the grader that hung was left running"
+    (replacement,) = graders(lingering)
+
+    monkeypatch.setattr(lingering_client, "SILENCE", 3.0)
+    client = lingering_client.LingeringClient(lingering, fallback=False)
+    try:
+        client._ensure()
+        assert client.process.pid == replacement["pid"]
+        os.kill(replacement["pid"], signal.SIGSTOP)  # it hangs with the request on its way
+        results = []
+        asking = threading.Thread(target=lambda: results.append(client.grade(
+            workspace.catalog.get("level3"), workspace.root / "exercises" / "level3_numbers.py", seed=7)), daemon=True)
+        asking.start()
+        asking.join(60)
+        assert results, "the request waited on a grader that hangs"
+        (result,) = results
+        assert result.passed, result
+        assert [check.id for check in result.checks] == [check["id"] for check in expected["checks"]]
+        assert wait_until(lambda: not alive(replacement["pid"]), 10), "the grader that hung was left running"
+        (third,) = graders(lingering)
+        assert third["pid"] not in (hung["pid"], replacement["pid"])
+    finally:
+        client.close()
 
 
 def test_a_folder_that_is_not_this_users_own_is_not_used(tmp_path):

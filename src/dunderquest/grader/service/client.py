@@ -84,6 +84,19 @@ class GraderClient:
                                 env=sandbox_environment(self.env), start_new_session=True)
 
     def _read(self, process: subprocess.Popen) -> None:
+        try:
+            self._read_answers(process)
+        except (OSError, ValueError) as err:  # a connection that broke, or went silent (TimeoutError)
+            self._unanswered(process, err)
+        # This zygote is gone: wake everyone who waits on it (not those asking a newer one).
+        with self.lock:
+            gone = [key for key, (_, _, asked, _) in self.waiting.items() if asked is process]
+            waiters = [self.waiting.pop(key) for key in gone]
+        for event, box, _, _ in waiters:
+            box.append({"ok": False, "gone": True})
+            event.set()
+
+    def _read_answers(self, process: subprocess.Popen) -> None:
         for line in process.stdout:
             try:
                 message = json.loads(line)
@@ -91,6 +104,8 @@ class GraderClient:
                 continue
             if message.get("ready"):
                 self.ready.set()
+                continue
+            if message.get("alive"):  # a lingering grader's heartbeat
                 continue
             with self.lock:
                 if "progress" in message:  # a piece of a longer answer (the finale's events)
@@ -102,13 +117,9 @@ class GraderClient:
             if waiter is not None:
                 waiter[1].append(message)
                 waiter[0].set()
-        # This zygote is gone: wake everyone who waits on it (not those asking a newer one).
-        with self.lock:
-            gone = [key for key, (_, _, asked, _) in self.waiting.items() if asked is process]
-            waiters = [self.waiting.pop(key) for key in gone]
-        for event, box, _, _ in waiters:
-            box.append({"ok": False, "gone": True})
-            event.set()
+
+    def _unanswered(self, process: subprocess.Popen, err: Exception) -> None:
+        """The answers stopped coming with `err`, not with the end of the stream."""
 
     @property
     def pid(self) -> int | None:

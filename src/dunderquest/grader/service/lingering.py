@@ -42,6 +42,7 @@ from .client import Cancelled, GraderClient, GraderStopped, GraderUnavailable
 
 LINGER_VARIABLE = "DUNDERQUEST_LINGER"
 DEFAULT_LINGER = 600.0  # seconds after the last request
+HEARTBEAT = 2.0  # seconds between the lines that tell a connected command this grader is alive
 PACKAGE = Path(__file__).resolve().parents[2]  # dunderquest/
 
 
@@ -219,6 +220,7 @@ class LingeringGrader:
                 sock.sendall(json.dumps(message).encode() + b"\n")
 
         lines = sock.makefile("rb")
+        ended = threading.Event()
         said_hello = False  # a command, not `doctor` or `stop`: its end counts as activity
         try:
             if peer(sock)[1] != os.getuid():
@@ -232,6 +234,7 @@ class LingeringGrader:
                 send({"ok": True, "pid": os.getpid()})
                 said_hello = True
                 threading.Thread(target=self._say_ready, args=(send,), daemon=True).start()
+                threading.Thread(target=self._beat, args=(send, ended), daemon=True).start()
             elif not self._answer_control(hello, send):
                 return
             for line in lines:
@@ -252,6 +255,7 @@ class LingeringGrader:
         except (OSError, ValueError):
             pass
         finally:
+            ended.set()
             if asked:
                 self.grader.cancel(list(asked.values()))  # its command is gone: so are its runs
             for stream in (lines, sock):
@@ -267,6 +271,13 @@ class LingeringGrader:
             if self.grader.ready.wait(0.5):
                 send({"id": None, "ok": True, "ready": True, "pid": os.getpid()})
                 return
+
+    @staticmethod
+    def _beat(send, ended: threading.Event) -> None:
+        """Tells the command, every HEARTBEAT seconds, that this grader is alive, however long a run
+        takes: a command that hears nothing for a while knows it hangs (see lingering_client.py)."""
+        while not ended.wait(HEARTBEAT):
+            send({"id": None, "alive": True})
 
     def _answer_control(self, request: dict, send) -> bool:
         """{"op": "status"} and {"op": "stop"}; False for anything else."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +21,8 @@ from .client import GraderClient, GraderUnavailable
 from .lingering import identity, linger_seconds, peer, runtime_folder, supported
 
 START_TIMEOUT = 15.0  # for a new grader to listen
+HELLO_TIMEOUT = 5.0  # for a grader to answer a command's first line
+SILENCE = 30.0  # a grader that sends nothing this long (not even its heartbeat, every 2 s) hangs
 
 
 class Connection:
@@ -45,6 +48,13 @@ class Connection:
     def poll(self) -> int | None:
         return 0 if self.closed else None
 
+    def end_grader(self) -> None:
+        """Kills the grader at the other end: one that hangs. It runs as this user (see `connect`),
+        and its zygote ends with it."""
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        self.kill()
+
     def kill(self) -> None:
         if not self.closed:
             self.closed = True
@@ -60,7 +70,7 @@ class Connection:
     close = kill
 
 
-def connect(path: Path, timeout: float = 5.0) -> socket.socket | None:
+def connect(path: Path, timeout: float = HELLO_TIMEOUT) -> socket.socket | None:
     """A connection to the grader listening at `path`, if one does and runs as this user."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(timeout)
@@ -127,13 +137,16 @@ class LingeringClient(GraderClient):
         connection = Connection(sock)
         try:
             answer = connection.ask({"op": "hello", "fingerprint": self.fingerprint})
+        except TimeoutError:  # it accepted the connection but does not answer: it hangs
+            connection.end_grader()
+            return None
         except (OSError, ValueError):
             connection.kill()
             return None
         if answer.get("stale"):  # it serves other files: it stops, and a fresh one starts
             connection.kill()
             return None
-        sock.settimeout(None)
+        sock.settimeout(SILENCE)
         return connection
 
     def _launch(self) -> Connection | None:
@@ -155,6 +168,10 @@ class LingeringClient(GraderClient):
                 return None
             time.sleep(0.02)
         return None
+
+    def _unanswered(self, process, err: Exception) -> None:
+        if isinstance(err, TimeoutError) and isinstance(process, Connection):
+            process.end_grader()  # the request is asked again, of a fresh grader
 
     def _died_while_running(self, process, reply: dict) -> bool:
         if self.lingering and process is not None and isinstance(process, Connection):
