@@ -58,6 +58,20 @@ def record_pass(ws: Path, number: str) -> None:
 # -- help, init, list ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("command", [["list"], ["check", "1"], ["hint", "1"]], ids=lambda c: c[0])
+def test_output_into_a_reader_that_went_away_ends_quietly(ws, command):
+    """`dunderquest list | head -1`: once the reader has gone, the command stops without a traceback."""
+    reader, writer = os.pipe()
+    os.close(reader)  # gone before the first line is written
+    try:
+        done = subprocess.run([sys.executable, "-m", "dunderquest", *command], cwd=ws, stdout=writer,
+                              stderr=subprocess.PIPE, text=True, timeout=180)
+    finally:
+        os.close(writer)
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+    assert done.returncode == 1
+
+
 @pytest.mark.parametrize("command", [[], ["play"], ["init"], ["check"], ["list"], ["hint"], ["reset"],
                                      ["solution"], ["data"]], ids=lambda c: c[0] if c else "top")
 def test_help_explains_every_command(tmp_path, command):
