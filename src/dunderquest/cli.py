@@ -8,6 +8,7 @@ import contextlib
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from . import __version__
@@ -65,6 +66,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     root = Path(args.dir)
     existed = (root / STATE_DIR).is_dir()
+    enclosing = None if existed else Workspace.find(root.resolve().parent)
+    if enclosing is not None:
+        raise UsageError(f"{root} is inside the workspace {enclosing.root}, whose exercises are in "
+                         f"{enclosing.root / 'exercises'}. Choose a folder outside it.")
     try:
         pack = read_pack(Path(args.pack)) if args.pack else None
         workspace = Workspace.create(root, pack)
@@ -73,7 +78,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     if not workspace.pack.builtin:
         print(f"Playing the course pack {workspace.pack.title} ({workspace.pack.name} {workspace.pack.version}), "
               f"from {workspace.pack.root}")
-    print(f"{'Updated' if existed else 'Created'} the workspace {workspace.root}")
+    if not existed:
+        print(f"Created the workspace {workspace.root}")
+    elif workspace.added:
+        print(f"Updated the workspace {workspace.root}: wrote the starting file of "
+              f"{', '.join(level.exercise_path for level in workspace.added)}")
+    else:
+        print(f"{workspace.root} is a workspace already; every exercise file is in place.")
     print(f"Your exercises: {', '.join(level.exercise_path for level in workspace.catalog)}")
     print(f"Next: cd {args.dir} && dunderquest play   (or: dunderquest check 1)")
     return OK
@@ -102,7 +113,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     was_locked = progress.status(level) is Status.LOCKED
     from .grader.service.command import check as check_level
 
+    started = time.monotonic()
     result = check_level(level, workspace.exercise(level), seed=args.seed)
+    took = time.monotonic() - started  # with the grader's start, which the result's own time leaves out
     outcome = progress.record(level, result.passed)
 
     if args.format == "json":
@@ -122,13 +135,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     for note in result.notes:
         print(f"\n  Note: {note}")
     passed = sum(c.passed for c in result.checks)
-    print(f"\n{passed}/{len(result.checks)} checks passed in {result.seconds:.1f} s.")
+    print(f"\n{passed}/{len(result.checks)} checks passed in {took:.1f} s.")
     if result.passed:
         if unlocked := outcome.unlocked:
             print(f"Level {level.number} passed. Level {unlocked.number} ({unlocked.title}) is now unlocked: "
                   f"{unlocked.exercise_path}")
         elif outcome.last_level:
             print(f"Level {level.number} passed. {LAST_LEVEL}")
+            print("Now watch your own classes train a model on MNIST: dunderquest finale")
         else:
             print(f"Level {level.number} passed.")
         print(f"Compare with the reference solution: dunderquest solution {level.number}")
@@ -139,7 +153,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_hint(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
-    level = _level(workspace, args.level)
+    level = _level(workspace, args.level) if args.level else workspace.progress.current()
     hint = workspace.progress.next_hint(level)
     print(f"{hint.heading} ({level.class_name}):\n")
     print(hint.text)
@@ -149,7 +163,14 @@ def cmd_hint(args: argparse.Namespace) -> int:
 def cmd_reset(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
     level = _level(workspace, args.level)
-    backup = workspace.reset(level)
+    path = workspace.exercise(level)
+    if path.exists() and not path.is_file():
+        return _cannot(f"{level.exercise_path} is a folder, not a file. Move it away, then run "
+                       f"`dunderquest reset {level.number}` again.")
+    try:
+        backup = workspace.reset(level)
+    except OSError as err:
+        return _cannot(f"Could not put back {level.exercise_path}: {err.strerror or err}.")
     print(f"{level.exercise_path} is back to its starting stub.")
     if backup:
         print(f"Your previous file was kept as {backup.relative_to(workspace.root)}")
@@ -166,13 +187,22 @@ def cmd_solution(args: argparse.Namespace) -> int:
     from .core.solution import solution_diff
 
     path = workspace.exercise(level)
-    diff = solution_diff(level, path.read_text(encoding="utf-8", errors="replace") if path.exists() else "")
+    try:
+        mine = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+    except OSError as err:
+        return _cannot(f"Could not read {level.exercise_path}: {err.strerror or err}.")
+    diff = solution_diff(level, mine)
     if not diff.installed:
         print(diff.heading, file=sys.stderr)
         return FAILED
     print(diff.heading + "\n")
     print("\n".join(diff.lines))
     return OK
+
+
+def _cannot(message: str) -> int:
+    print(message, file=sys.stderr)
+    return FAILED
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -325,7 +355,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text for people (default); json prints a list of {id, title, status, file}")
     p = command("hint", cmd_hint, "show the next hint for a level")
-    p.add_argument("level", metavar="LEVEL")
+    p.add_argument("level", metavar="LEVEL", nargs="?",
+                   help=f"{level_names()} (default: your current level, the first you have not passed)")
     p = command("reset", cmd_reset, "restore a level's starting file (yours is kept as a backup)")
     p.add_argument("level", metavar="LEVEL")
     p = command("solution", cmd_solution, "after you pass a level: your file and the reference, as a diff")

@@ -138,12 +138,16 @@ class Watch:
         self.grader.warm_up()
         self.start_level(self.level)
         seen, watched = None, self.level  # None: check once at the start, as on a save
+        listening = True  # to keys; an input that ends (no terminal: an IDE's run pane, `&`) turns them off
         with single_keys(keys):
             while True:
-                ready, _, _ = select.select([keys], [], [], POLL)
+                ready, _, _ = select.select([keys] if listening else [], [], [], POLL)
                 if ready:
                     key = os.read(keys.fileno(), 1).decode(errors="ignore")
-                    if not key or not self.key(key):  # q, or end of input
+                    if not key:
+                        listening = False
+                        self.say("(The input ended, so keys are off; still watching. Ctrl+C stops.)")
+                    elif not self.key(key):  # q
                         return 0
                 if self.level != watched:
                     watched, seen = self.level, None

@@ -95,8 +95,32 @@ def test_init_creates_a_workspace_with_every_exercise(tmp_path):
 def test_init_never_overwrites_the_learner_work(ws):
     exercise(ws, "1").write_text("# my own Double\n", encoding="utf-8")
     done = dq("init", str(ws), cwd=ws.parent)
-    assert done.returncode == 0 and "Updated the workspace" in done.stdout
+    assert done.returncode == 0 and "is a workspace already; every exercise file is in place" in done.stdout
     assert exercise(ws, "1").read_text(encoding="utf-8") == "# my own Double\n"
+    exercise(ws, "2").unlink()
+    done = dq("init", str(ws), cwd=ws.parent)
+    assert f"Updated the workspace {ws}: wrote the starting file of exercises/level2_data.py" in done.stdout
+    assert exercise(ws, "1").read_text(encoding="utf-8") == "# my own Double\n"
+
+
+def test_init_of_a_file_or_of_a_folder_inside_a_workspace_is_refused_in_plain_words(ws, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
+    done = dq("init", "notes.txt", cwd=tmp_path)
+    assert done.returncode == 2 and "is a file, not a folder" in done.stderr, done.stderr
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine\n"
+    done = dq("init", "exercises", cwd=ws)
+    assert done.returncode == 2 and f"is inside the workspace {ws}" in done.stderr, done.stderr
+    assert not (ws / "exercises" / ".dunderquest").exists()
+    assert "Traceback" not in done.stderr
+
+
+def test_a_missing_exercise_file_is_written_again_and_the_command_says_so(ws):
+    exercise(ws, "1").unlink()
+    done = dq("list", cwd=ws)
+    assert done.returncode == 0
+    assert "exercises/level1_double.py was missing, so its starting file was written again." in done.stderr
+    assert exercise(ws, "1").read_text(encoding="utf-8") == CATALOG.get("1").stub()
+    assert "was missing" not in dq("list", cwd=ws).stderr, "said once, when it happened"
 
 
 def test_list_shows_every_level_and_its_status(ws):
@@ -177,6 +201,30 @@ def test_reset_restores_the_stub_and_keeps_a_backup(ws):
     assert exercise(ws, "1").read_text(encoding="utf-8") == CATALOG.get("1").stub()
     kept = done.stdout.split("kept as ")[1].strip()
     assert (ws / kept).read_text(encoding="utf-8") == "class Double:\n    pass  # my try\n"
+
+
+def test_reset_of_the_untouched_stub_keeps_no_backup(ws):
+    done = dq("reset", "1", cwd=ws)
+    assert done.returncode == 0 and "kept as" not in done.stdout
+    assert not (ws / ".dunderquest" / "backups").exists()
+
+
+def test_a_folder_where_the_file_should_be_is_named_by_reset_and_solution(ws):
+    record_pass(ws, "1")
+    exercise(ws, "1").unlink()
+    exercise(ws, "1").mkdir()
+    for command in ("reset", "solution"):
+        done = dq(command, "1", cwd=ws)
+        assert done.returncode == 1, done.stderr
+        assert "exercises/level1_double.py" in done.stderr and "Traceback" not in done.stderr
+    assert "is a folder, not a file" in dq("reset", "1", cwd=ws).stderr
+    assert exercise(ws, "1").is_dir(), "nothing of the learner's was removed"
+
+
+def test_hint_without_a_level_is_for_the_current_one(ws):
+    record_pass(ws, "1")
+    done = dq("hint", cwd=ws)
+    assert done.returncode == 0 and "Level 2: hint 1 of" in done.stdout
 
 
 def test_the_solution_opens_only_after_a_pass(ws):

@@ -51,7 +51,7 @@ class Submission:
     @classmethod
     def read(cls, path: Path, level: str | None = None) -> Submission:
         headers: dict[str, list[str]] = {}
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             match = re.match(r"^# ([a-z ]+): (.+)$", line)
             if match:
                 headers.setdefault(match[1], []).append(match[2].strip())

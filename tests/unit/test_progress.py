@@ -166,6 +166,8 @@ def test_a_kill_between_write_and_rename_leaves_the_old_file_whole(progress, cat
     b'{"passed": {"level1": 5}}',
     b'{"hints_seen": {"level1": "two"}}',
     b'{"failed_tries": {"level1": null}}',
+    b'{"hints_seen": {"level1": -5}}',
+    b'{"failed_tries": {"level1": true}}',
 ])
 def test_a_damaged_file_is_set_aside_and_progress_restarts(workspace, catalog, content):
     progress = workspace.progress

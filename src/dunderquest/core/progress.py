@@ -94,11 +94,17 @@ class State:
 
         def table(key: str, kind: type) -> dict:
             value = raw.get(key, {})
-            if not isinstance(value, dict) or not all(isinstance(v, kind) for v in value.values()):
-                raise ValueError(f"{key!r} is not a table of {kind.__name__}")
+            if not isinstance(value, dict) or not all(well_formed(v, kind) for v in value.values()):
+                raise ValueError(f"{key!r} is not a table of {'counts' if kind is int else kind.__name__}")
             return {str(k): v for k, v in value.items()}
 
         return cls(table("passed", str), table("hints_seen", int), table("failed_tries", int))
+
+
+def well_formed(value: object, kind: type) -> bool:
+    if kind is int:  # a count: a whole number, not negative (and not True or False)
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, kind)
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -37,6 +37,7 @@ class Workspace:
     root: Path
     catalog: Catalog
     pack: Pack = field(default_factory=builtin_pack)
+    added: list[Level] = field(default_factory=list, repr=False, compare=False)  # stubs written when opened
 
     @property
     def state_dir(self) -> Path:
@@ -54,16 +55,21 @@ class Workspace:
         """Makes `root` a workspace for `pack`'s levels (the built-in course by default). Existing
         learner files are never touched. A workspace made for another pack says so in workspace.toml."""
         root = root.resolve()
-        pack = pack or recorded_pack(root) or builtin_pack()
-        workspace = cls(root, pack.catalog, pack)
-        workspace.state_dir.mkdir(parents=True, exist_ok=True)
-        record = workspace.state_dir / RECORD
-        if not pack.builtin:
-            write_atomically(record, f"# The course pack this workspace plays (dunderquest init --pack).\n"
-                                     f"pack = {json.dumps(str(pack.root))}\n")
-        elif record.exists():
-            record.unlink()
-        workspace.add_missing_stubs()
+        if root.exists() and not root.is_dir():
+            raise NoWorkspace(f"{root} is a file, not a folder: give a new folder's name for the workspace.")
+        try:
+            pack = pack or recorded_pack(root) or builtin_pack()
+            workspace = cls(root, pack.catalog, pack)
+            workspace.state_dir.mkdir(parents=True, exist_ok=True)
+            record = workspace.state_dir / RECORD
+            if not pack.builtin:
+                write_atomically(record, f"# The course pack this workspace plays (dunderquest init --pack).\n"
+                                         f"pack = {json.dumps(str(pack.root))}\n")
+            elif record.exists():
+                record.unlink()
+            workspace.add_missing_stubs()
+        except OSError as err:
+            raise NoWorkspace(f"Could not make a workspace in {root}: {err.strerror or err}.") from None
         return workspace
 
     @classmethod
@@ -90,7 +96,17 @@ class Workspace:
                 except FileExistsError:
                     continue
                 added.append(level)
+        self.added += added
         return added
+
+    def missing_note(self) -> str | None:
+        """What to tell the learner about the files that were missing when the workspace was opened."""
+        if not self.added:
+            return None
+        paths = ", ".join(level.exercise_path for level in self.added)
+        if len(self.added) == 1:
+            return f"{paths} was missing, so its starting file was written again."
+        return f"{paths} were missing, so their starting files were written again."
 
     def back_up(self, level: Level) -> Path | None:
         """Copies the level's file into `.dunderquest/backups/`; returns the copy (None: no file)."""
@@ -106,9 +122,13 @@ class Workspace:
         return backup
 
     def reset(self, level: Level) -> Path | None:
-        """Restores the stub. The learner's file is kept in `.dunderquest/backups/`; returns that copy."""
+        """Restores the stub. The learner's file is kept in `.dunderquest/backups/` (unless it is the
+        stub already); returns that copy."""
+        path = self.exercise(level)
+        if path.is_file() and path.read_bytes() == level.stub().encode("utf-8"):
+            return None
         backup = self.back_up(level)
-        write_atomically(self.exercise(level), level.stub())
+        write_atomically(path, level.stub())
         return backup
 
 
@@ -145,11 +165,11 @@ def resolve_workspace(explicit: Path | None, cwd: Path | None = None) -> Resolve
                 f"{explicit} is not a dunderquest workspace. Create one with: dunderquest init {explicit}"
             )
         found.add_missing_stubs()
-        return Resolved(found, None)
+        return Resolved(found, found.missing_note())
     found = Workspace.find(cwd or Path.cwd())
     if found is not None:
         found.add_missing_stubs()
-        return Resolved(found, None)
+        return Resolved(found, found.missing_note())
     default = default_workspace_path()
     if (default / STATE_DIR).is_dir():
         workspace = Workspace.create(default)

@@ -124,6 +124,16 @@ def grader_import_message(display_path: str, lines: list[int]) -> str:
             "so it was not run. Write the class yourself, with Python and torch; remove that import.")
 
 
+def importing(display_path: str) -> str:
+    """What the grader runs to load a learner's file, as the learner would write it."""
+    return f"import {display_path.rsplit('/', 1)[-1].removesuffix('.py')}"
+
+
+def not_text_message(display_path: str, problem: str) -> str:
+    return (f"Python cannot read {display_path}: {problem}. Save the file as UTF-8 text (your editor's "
+            "encoding setting), as Python expects.")
+
+
 def load_message(error: dict, display_path: str) -> str:
     """The message for a learner's file that did not import."""
     if error.get("type") in ("SyntaxError", "IndentationError", "TabError") and error.get("line"):
@@ -133,8 +143,9 @@ def load_message(error: dict, display_path: str) -> str:
             pointer = f"\n    {error['source']}\n    {' ' * (int(error['column']) - 1)}^"
         return (f"Python cannot read {display_path}: {error['type']} at line {error['line']}"
                 f"{column}: {error.get('message', '')}{pointer}")
-    if stopped := _protection_message(f"import {display_path}", error, display_path):
+    if stopped := _protection_message(importing(display_path), error, display_path):
         return stopped
-    return (f"Running {display_path} raised {error.get('type')}: {error.get('message', '')}"
-            f"{where(error, display_path)}. The file must run without errors before its class "
+    place = where(error, display_path)
+    return (f"Running {display_path} raised {error.get('type')}: {error.get('message', '')}{place}"
+            f"{chr(10) if chr(10) in place else '. '}The file must run without errors before its class "
             "can be checked.")

@@ -26,13 +26,15 @@ from .messages import (
     SandboxGone,
     death_message,
     grader_import_message,
+    importing,
     load_message,
+    not_text_message,
     raised_message,
     timeout_message,
     unreadable_message,
 )
 from .remote import Named, Remote
-from .source import grader_imports
+from .source import grader_imports, not_text
 
 if TYPE_CHECKING:
     from .service.processes import SandboxProcess, SandboxSource
@@ -120,6 +122,11 @@ class SandboxProxy:
                 self.load_error = LoadFailed(f"The grader could not read {display}: {err.strerror}.")
                 self._stop()
                 raise self.load_error from None
+            if (problem := not_text(text)) is not None:
+                self.load_error = LoadFailed(not_text_message(display, problem[1]))
+                self.load_error.line = problem[0]
+                self._stop()
+                raise self.load_error
             if lines := grader_imports(text):
                 self.load_error = LoadFailed(grader_import_message(display, lines))
                 self.load_error.line = lines[0]
@@ -128,7 +135,7 @@ class SandboxProxy:
             try:
                 request = {"op": "load", "path": str(file), "module": module, "seed": self.seed}
                 reply, _ = self._exchange(request, [text],
-                                          f"import {display}", self.timeout, "Look for a loop at the top level "
+                                          importing(display), self.timeout, "Look for a loop at the top level "
                                           "of your file: it runs when the file is imported.")
             except SandboxGone as gone:  # it would hang or crash again in every check: say it once
                 self.load_error = LoadFailed(str(gone))
@@ -261,7 +268,7 @@ class SandboxProxy:
     def _learner_class(self, name: str, module: str | None) -> Remote:
         display = next((d for _, d, m in self.also if m == module), self.display_path)
         reply = self.request({"op": "class", "name": name, "module": module or self.module_name}, [],
-                             f"import {display}")
+                             importing(display))
         if reply.get("missing"):
             names = self.defined.get(display)
             defined = f" It defines: {', '.join(names)}." if names else " It defines nothing yet."

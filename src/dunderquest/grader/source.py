@@ -123,6 +123,31 @@ def grader_imports(text: bytes) -> list[int]:
     return sorted(lines)
 
 
+def not_text(data: bytes) -> tuple[int, str] | None:
+    """(line, what is wrong) when a file's bytes are not text in the encoding Python reads it in
+    (UTF-8, or what a coding line declares), as `python file.py` would refuse it; None when they are."""
+    import io
+    import tokenize
+
+    encoding = "utf-8"
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as err:  # a coding line naming an unknown encoding, or no UTF-8 in the first lines
+        encoding = "utf-8"
+        declared = err.msg
+    else:
+        declared = None
+    try:
+        data.decode(encoding)
+        if declared:
+            return 1, declared
+    except UnicodeDecodeError as err:
+        line = data[:err.start].count(b"\n") + 1
+        name = "UTF-8" if encoding.replace("_", "-").lower() in ("utf-8", "utf-8-sig") else encoding
+        return line, f"line {line} holds the byte 0x{data[err.start]:02x}, which is not {name} text"
+    return None
+
+
 def read_source(path: Path | str) -> Source:
     try:
         tree = ast.parse(Path(path).read_bytes(), filename=str(path))
