@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from ..core.catalog import Level, UnknownLevel, default_catalog
-from ..core.pack import Pack, PackError, builtin_pack, read_pack, use_pack
+from ..core.pack import BUILTIN_NAME, Pack, PackError, builtin_pack, read_pack, use_pack
 from ..exit_status import FAILED, OK, USAGE
 from .report import CLASSROOM50_NEEDS, FORMATS
 
@@ -41,13 +41,14 @@ A whole class:
   JUnit reports next to it. The same --seed gives the same gradebook, byte for byte.
 
 Points are whole numbers. Each level is worth its points (level.toml, 10 by default, or the class
-file's), shared by the checks that its untouched stub fails: starter code scores 0.
+file's), shared by the checks that its untouched stub fails: starter code scores 0, and a level
+whose stub fails no check is worth 0.
 
 A class file (classroom.toml) sets, per level, its points and its Gradescope visibility, and asks
 for a Gradescope leaderboard of the finale's test accuracy:
   leaderboard = true
   [levels.1]
-  points = 5
+  points = 12                       # 0, or at least the level's number of checks
   visibility = "after_due_date"     # visible, hidden, after_due_date or after_published"""
 
 CLASSROOM_HELP = "build a kit that grades on Gradescope, Classroom 50 or GitHub Actions"
@@ -112,8 +113,8 @@ def _class_option(p: argparse.ArgumentParser) -> None:
                    help="a class file (classroom.toml): each level's points and Gradescope visibility, and a "
                         "leaderboard")
     p.add_argument("--pack", metavar="DIR", type=Path,
-                   help="a course pack's levels instead of the built-in course (a workspace made from a pack "
-                        "uses its own)")
+                   help=f"a course pack's levels instead of the built-in course, or {BUILTIN_NAME!r} for the "
+                        "built-in course (a workspace made from a pack outside it uses that pack)")
 
 
 def _kit_options(kit: argparse.ArgumentParser) -> None:
@@ -141,16 +142,26 @@ def chosen_levels(text: str | None) -> list[Level]:
 
 
 def choose_pack(path: Path | None, workspace: Path | None = None) -> Pack:
-    """The course pack to grade with: `--pack`'s, else the one the workspace was made from, else the
-    built-in course. It becomes the pack in use, for the grader's processes too."""
+    """The course pack to grade with: `--pack`'s (`builtin` is the built-in course), else the one the
+    workspace was made from, else the built-in course. It becomes the pack in use, for the grader's
+    processes too.
+
+    A pack's checks run as trusted code, outside the sandbox. So a pack that lies inside the graded
+    workspace, which is the submission, is refused: a student could otherwise hand in checks of
+    their own that pass anything. The kits always name their pack."""
     from ..core.workspace import NoWorkspace, Workspace
 
     try:
         if path is not None:
-            chosen = read_pack(path)
+            chosen = builtin_pack() if str(path) == BUILTIN_NAME else read_pack(path)
         else:
             found = Workspace.find(workspace) if workspace is not None and workspace.is_dir() else None
             chosen = found.pack if found is not None and found.root == workspace.resolve() else builtin_pack()
+            if not chosen.builtin and chosen.root.is_relative_to(found.root):
+                raise Usage(f"{found.root} is set to use the course pack in {chosen.root}, inside the workspace "
+                            "itself. A pack's checks run outside the sandbox, so dunderquest grade never takes "
+                            "one from the work it grades. Pass the pack you trust: --pack DIR, or --pack "
+                            f"{BUILTIN_NAME} for the built-in course.")
     except (PackError, NoWorkspace) as err:
         raise Usage(str(err)) from None
     use_pack(chosen)

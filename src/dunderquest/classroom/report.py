@@ -171,7 +171,8 @@ class Report:
         document = {
             "score": sum(test["score"] for test in tests),
             "execution_time": max(1, round(self.seconds)),
-            "output": self.summary(),
+            # Shown to students at once: it speaks only of the levels whose tests they may see now.
+            "output": self.summary(shown_now_only=True),
             "output_format": "text",
             "visibility": "visible",
             "stdout_visibility": "hidden",
@@ -268,10 +269,13 @@ class Report:
 
     # -- for people ------------------------------------------------------------------------------
 
-    def summary(self) -> str:
-        """A few readable lines: each level's points and its first failure."""
+    def summary(self, shown_now_only: bool = False) -> str:
+        """A few readable lines: each level's points and its first failure. With `shown_now_only`,
+        only the levels whose visibility shows them to students now, and their total."""
         lines = []
-        for graded in self.levels:
+        levels = [graded for graded in self.levels
+                  if not shown_now_only or graded.marking.visibility == "visible"]
+        for graded in levels:
             passed = sum(check.passed for check in graded.result.checks)
             mark = "PASS" if graded.passed else "FAIL"
             problem = f" ({graded.problem})" if graded.problem else ""
@@ -281,8 +285,14 @@ class Report:
             failure = graded.result.first_failure
             if failure is not None and failure.message:
                 lines.extend(f"        {line}" for line in f"{failure.name}: {failure.message}".splitlines())
-        lines.append(f"Total: {str(self.score)}/{str(self.max_score)} points. "
-                     f"Seed {self.seed} (repeat this run with --seed {self.seed}). Data: {self.data}")
+        later = len(self.levels) - len(levels)
+        if later:
+            score, most = sum(graded.score for graded in levels), sum(graded.max_score for graded in levels)
+            total = (f"Total of the levels shown: {score}/{most} points. {later} more "
+                     f"{'level is' if later == 1 else 'levels are'} shown later.")
+        else:
+            total = f"Total: {self.score}/{self.max_score} points."
+        lines.append(f"{total} Seed {self.seed} (repeat this run with --seed {self.seed}). Data: {self.data}")
         return "\n".join(lines)
 
     def markdown(self) -> str:

@@ -32,6 +32,7 @@ from .catalog import FOLDER, Catalog, scan
 
 PACK_VARIABLE = "DUNDERQUEST_PACK"
 BUILTIN = Path(importlib.import_module("dunderquest.course").__file__).resolve().parent  # course/ in a checkout
+BUILTIN_NAME = "builtin"  # how --pack names the built-in course
 PACK_KEYS = ("name", "title", "version", "dunderquest", "levels")
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 

@@ -141,7 +141,7 @@ def recorded_pack(root: Path) -> Pack | None:
         return None
     try:
         path = tomllib.loads(text)["pack"]
-        return read_pack(Path(path))
+        return read_pack(root / path)  # a relative path is the workspace's own
     except (tomllib.TOMLDecodeError, KeyError, TypeError) as err:
         raise NoWorkspace(f"{record} is damaged ({err}); it should say `pack = \"/path/to/the/pack\"`.") from None
     except PackError as err:

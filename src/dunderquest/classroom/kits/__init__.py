@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ...core.catalog import Level
-from ...core.pack import Pack
+from ...core.pack import BUILTIN_NAME, Pack
 from ..wheel import KitError
 
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
@@ -29,14 +29,14 @@ def grading_options(levels: Sequence[Level], all_levels: Sequence[Level], class_
                     pack: Pack | None = None, folder: str = "") -> str:
     """What a kit's grading command adds to `dunderquest grade`: ` --levels 1,3` when only some
     levels are graded, ` --class PATH` when the kit carries a class file, and ` --pack PATH` when it
-    carries a course pack (both in `folder`, relative to where the command runs)."""
+    carries a course pack (both in `folder`, relative to where the command runs), else ` --pack builtin`."""
     options = ""
     if [level.id for level in levels] != [level.id for level in all_levels]:
         options += " --levels " + ",".join(str(level.number) for level in levels)
     if class_file is not None:
         options += f" --class {folder}{CLASS_FILE}"
-    if pack is not None and not pack.builtin:
-        options += f" --pack {folder}{PACK_FOLDER}"
+    # Always named: grading a submission never takes the pack its workspace records.
+    options += f" --pack {folder}{PACK_FOLDER}" if pack is not None and not pack.builtin else f" --pack {BUILTIN_NAME}"
     return options
 
 

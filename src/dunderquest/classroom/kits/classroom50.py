@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ...core.catalog import Level
-from ...core.pack import Pack
+from ...core.pack import BUILTIN_NAME, Pack
 from ..wheel import kit_wheel
 from . import (
     CLASS_FILE,
@@ -136,11 +136,15 @@ if __name__ == "__main__":
 def autograder_py(levels: Sequence[Level], all_levels: Sequence[Level], class_file: Path | None,
                   pack: Pack | None, points: int) -> str:
     """The bundle's autograder.py, with the options its `dunderquest grade` takes written in."""
-    options = [json.dumps(option) for option in grading_options(levels, all_levels, None).split()]
+    options = [json.dumps(option) for option in grading_options(levels, all_levels, None).split()
+               if option != "--pack" and option != BUILTIN_NAME]
     if class_file is not None:
         options += ['"--class"', f'os.path.join(BUNDLE, "{CLASS_FILE}")']
+    # Always named: grading the student's checkout never takes the pack its workspace records.
     if pack is not None and not pack.builtin:
         options += ['"--pack"', f'os.path.join(BUNDLE, "{PACK_FOLDER}")']
+    else:
+        options += ['"--pack"', json.dumps(BUILTIN_NAME)]
     return (AUTOGRADER.replace("__OPTIONS__", f"[{', '.join(options)}]").replace("__MAX_SCORE__", str(points))
             .replace("__TORCH_INDEX__", TORCH_CPU_INDEX))
 
