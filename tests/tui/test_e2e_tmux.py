@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 import subprocess
 import time
@@ -60,8 +61,35 @@ class Terminal:
     def pane(self, field: str) -> str:
         return self.tmux("display-message", "-p", "-t", "game", f"#{{{field}}}").strip()
 
+    def nudge_if_exited(self, pid: str) -> None:
+        """Makes tmux reap the pane's process if it has exited unseen. Built with libutempter, tmux
+        misses the SIGCHLD of a child that exits while utempter's own handler is in place (when the
+        pane's terminal closes at the same moment), and leaves it a zombie until the next SIGCHLD
+        (tmux issues 311 and 4559)."""
+        try:
+            exited = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+        except (OSError, IndexError):
+            return
+        if exited:
+            os.kill(int(self.tmux("display-message", "-p", "#{pid}").strip()), signal.SIGCHLD)
+
     def stop(self) -> None:
         subprocess.run([tmux(), "-L", self.socket, "kill-server"], capture_output=True)
+
+
+def threads(pid: str) -> str:
+    """What each thread of a process is doing, as the kernel sees it (its stack only for root)."""
+    lines = []
+    for task in sorted(Path(f"/proc/{pid}/task").glob("*")):
+        fields = {}
+        for name in ("comm", "stat", "wchan", "syscall", "stack"):
+            try:
+                fields[name] = (task / name).read_text().strip()
+            except OSError as err:
+                fields[name] = f"({err.strerror})"
+        lines.append(f"{task.name} {fields['comm']}: {fields['stat']}\n  wchan {fields['wchan']}"
+                     f"\n  syscall {fields['syscall']}\n  {fields['stack']}")
+    return "\n".join(lines) or f"(no threads under /proc/{pid})"
 
 
 def listed(workspace: Path, env: dict[str, str]) -> dict[str, str]:
@@ -109,6 +137,7 @@ def test_play_in_a_real_terminal(tmp_path):
         terminal.wait_for("# added in EDITOR", seconds=15)
         assert exercise.read_text().endswith("# added in EDITOR\n")
 
+        game = terminal.pane("pane_pid")
         terminal.keys("C-q")
         deadline = time.monotonic() + 60  # quitting stops the grader's processes too
         # tmux marks the pane dead a moment before it records the exit status.
@@ -116,7 +145,9 @@ def test_play_in_a_real_terminal(tmp_path):
             if time.monotonic() > deadline:
                 processes = subprocess.run(["ps", "-eo", "pid,ppid,stat,etime,args"], capture_output=True,
                                            text=True).stdout
-                raise AssertionError(f"the game did not quit:\n{terminal.screen()}\nProcesses:\n{processes}")
+                raise AssertionError(f"the game did not quit:\n{terminal.screen()}\nProcesses:\n{processes}\n"
+                                     f"The game's threads:\n{threads(terminal.pane('pane_pid'))}")
+            terminal.nudge_if_exited(game)
             time.sleep(0.2)
         assert terminal.pane("pane_dead_status") == "0"
     finally:
