@@ -134,6 +134,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(f"        {line}")
     for note in result.notes:
         print(f"\n  Note: {note}")
+    if printed := result.printed_lines():
+        print("\n" + "\n".join("  " + line for line in printed))
     passed = sum(c.passed for c in result.checks)
     print(f"\n{passed}/{len(result.checks)} checks passed in {took:.1f} s.")
     if result.passed:

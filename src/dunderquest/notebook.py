@@ -117,7 +117,7 @@ class CellResult:
             labels = ", ".join(f"[{item.index}] {item.learner.label if item.learner else item.error}"
                                for item in self.panel.items)
             out.append(f"MNIST panel ({self.panel.data}): yours: {labels}")
-        return "\n".join(out + self.after())
+        return "\n".join(out + self.result.printed_lines() + self.after())
 
     def _repr_html_(self) -> str:
         colour = "#1a7f37" if self.result.passed else "#cf222e"
@@ -140,6 +140,8 @@ class CellResult:
             parts.append(f'<p>MNIST items {first} to {last} of {self.panel.total:,} ({html.escape(self.panel.data)}): '
                          f'yours on top, the reference below. Your labels: {labels}</p>'
                          f'<img class="dunderquest-digits" alt="MNIST digits" src="data:image/png;base64,{image}">')
+        if printed := self.result.printed_lines():
+            parts.append(f"<p>{html.escape(printed[0])}</p><pre>{html.escape(self.result.printed.strip())}</pre>")
         parts += [f"<p>{html.escape(line)}</p>" for line in self.after()]
         return "\n".join(parts) + "</div>"
 

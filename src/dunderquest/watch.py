@@ -45,6 +45,7 @@ def render(level: Level, result: LevelResult, run: int) -> str:
         for other in failures[1:]:
             lines.append(f"  FAIL  {other.name}")
     lines += [f"  Note: {note}" for note in result.notes]
+    lines += ["  " + line for line in result.printed_lines()]
     lines.append(f"  {passed}/{len(result.checks)} checks passed.  Data: {result.data}")
     return "\n".join(lines)
 

@@ -252,7 +252,7 @@ def test_data_names_the_sample(ws):
 
 def one_json_document(stdout: str) -> dict:
     document = json.loads(stdout)  # raises if anything else was printed
-    assert set(document) == {"level", "title", "passed", "data", "checks", "seconds", "notes"}
+    assert set(document) == {"level", "title", "passed", "data", "checks", "seconds", "notes", "printed"}
     assert all(set(check) == {"id", "name", "passed", "message", "line"} for check in document["checks"])
     return document
 
@@ -268,6 +268,27 @@ def test_check_of_the_stub_fails_with_one_json_document(ws):
     assert failed and all(check["message"] for check in failed)
     assert "Traceback" not in done.stdout + done.stderr
     assert listing(ws)["level1"] == "unlocked"
+
+
+def test_check_shows_what_the_learner_s_code_printed(ws):
+    """Debugging with print() works: the end of what the code printed, at import and in the checks,
+    comes after the checks, in the text and in the JSON document. A quiet file shows nothing of it."""
+    exercise(ws, "1").write_text('print("importing my Double")\n'
+                                 "class Double:\n"
+                                 "    def __call__(self, x):\n"
+                                 "        print('called with', repr(x)[:20])\n"
+                                 "        return x + x + 1\n")
+    done = dq("check", "1", cwd=ws)
+    assert done.returncode == 1, done.stderr
+    shown = done.stdout.split("What your code printed during the run (its last lines):")[1]
+    assert "importing my Double" in done.stdout and "called with" in shown
+    assert len([line for line in shown.splitlines() if line.startswith("      ")]) <= 20
+    document = one_json_document(dq("check", "1", "--format", "json", cwd=ws).stdout)
+    assert "importing my Double" in document["printed"]
+    put_solution(ws, "1")
+    quiet = dq("check", "1", "--format", "json", cwd=ws)
+    assert one_json_document(quiet.stdout)["printed"] == ""
+    assert "What your code printed" not in dq("check", "1", cwd=ws).stdout
 
 
 @pytest.mark.slow

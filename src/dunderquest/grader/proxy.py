@@ -34,6 +34,7 @@ from .messages import (
     unreadable_message,
 )
 from .remote import Named, Remote
+from .result import last_printed
 from .source import grader_imports, not_text
 
 if TYPE_CHECKING:
@@ -54,8 +55,7 @@ def render(value: Any) -> str:
 
 
 def sandbox_seed(run_seed: int) -> int:
-    """The seed of a sandbox's global random state for a run: fixed by the run's seed, and telling
-    nothing about it."""
+    """The seed of a sandbox's global random state for a run: fixed by the run's seed, telling nothing of it."""
     return int.from_bytes(hashlib.sha256(f"sandbox {run_seed}".encode()).digest()[:4], "big")
 
 
@@ -90,7 +90,8 @@ class SandboxProxy:
         self.loaded = False
         self.reused: dict[str, Any] = {}
         self._source: Any = None
-        self.output_was_cut = False  # some sandbox of this file printed past OUTPUT_LIMIT
+        # Whether some sandbox of this file printed past OUTPUT_LIMIT, and the end of what they printed.
+        self.output_was_cut, self.printed = False, ""
         self.applied: list[str] | None = None  # the protections its sandbox said it got, before any learner code
 
     def close(self) -> None:
@@ -184,6 +185,7 @@ class SandboxProxy:
         self.generation += 1  # every Remote from the old process is now stale
         if self.process is not None:
             self.output_was_cut = self.output_was_cut or self.process.output_cut()
+            self.printed = last_printed("\n".join(filter(None, (self.printed, self.process.output_tail()))))
             self.process.kill()
             self.process = None
 

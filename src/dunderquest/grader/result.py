@@ -28,6 +28,7 @@ class LevelResult:
     checks: list[CheckResult] = field(default_factory=list)
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)  # what the learner should know even when all passed
+    printed: str = ""  # the last lines the learner's code printed during the run (print(), warnings)
 
     def to_json(self) -> dict:
         """As JSON: what `dunderquest check --format json` prints, and what a runner sends back."""
@@ -48,3 +49,19 @@ class LevelResult:
     @property
     def first_failure(self) -> CheckResult | None:
         return next((c for c in self.checks if not c.passed), None)
+
+    def printed_lines(self) -> list[str]:
+        """What the learner's code printed, as lines to show under the checks (none if nothing)."""
+        if not self.printed.strip():
+            return []
+        return ["What your code printed during the run (its last lines):",
+                *("    " + line for line in self.printed.strip("\n").splitlines())]
+
+
+PRINTED_LINES, PRINTED_WIDTH = 20, 200  # how much of what the learner's code printed a result keeps
+
+
+def last_printed(text: str) -> str:
+    """The last PRINTED_LINES lines of `text`, each cut at PRINTED_WIDTH characters."""
+    lines = text.rstrip("\n").splitlines()[-PRINTED_LINES:]
+    return "\n".join(line if len(line) <= PRINTED_WIDTH else line[:PRINTED_WIDTH] + "…" for line in lines)

@@ -205,8 +205,10 @@ class GraderPlugin:
         applied = self._sandbox.applied if self._sandbox is not None else None
         if applied is not None and (missing := missing_note(applied)):
             notes.append(missing)
+        printed = self._sandbox.printed if self._sandbox is not None else ""
         return LevelResult(task.level.id, task.level.title, all(c.passed for c in checks),
-                           task.mnist.source.description, checks, round(time.monotonic() - began, 3), notes)
+                           task.mnist.source.description, checks, round(time.monotonic() - began, 3), notes,
+                           printed)
 
 
 PYTEST_ARGS = [

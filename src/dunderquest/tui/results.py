@@ -103,6 +103,8 @@ class ChecksPanel(Vertical):
             if check.line:
                 detail.append(f"Line {check.line} of your file.\n", style="yellow")
             detail.append(check.message or "Failed.")
+        if self.result is not None and (printed := self.result.printed_lines()):
+            detail.append("\n\n" + "\n".join(printed), style="dim")
         self._detail(detail)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

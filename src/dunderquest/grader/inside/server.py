@@ -119,6 +119,7 @@ class Server:
 
     def serve(self) -> None:
         sys.meta_path.insert(0, GraderModules())
+        self.streams = (sys.stdout, sys.stderr)  # the sandbox's own, set before any learner code runs
         wire.write_frame(self.wfd, {"ready": True, "pid": os.getpid(), "applied": self.applied})
         while True:
             try:
@@ -139,6 +140,7 @@ class Server:
             # A process the learner's code forked came back here, by returning or raising: it does not
             # speak for the sandbox. It ends at once, silently, and only the sandbox's own process answers.
             os._exit(0)
+        flush_output(self.streams)
         try:
             wire.write_frame(self.wfd, reply, blobs)
         except (TypeError, ValueError) as exc:  # e.g. a value too large to send
@@ -296,3 +298,14 @@ class Server:
         if name in MAKERS:
             return MAKERS[name]
         raise ValueError(f"nothing called {name!r} can be made in the sandbox")
+
+
+def flush_output(streams: tuple[Any, ...]) -> None:
+    """Sends what the learner's code printed so far to output.txt before each answer, so that the
+    grader can show it even when this process is ended right after (the streams are block-buffered).
+    Only the sandbox's own streams: one the learner's code put in their place is never called."""
+    for stream in streams:
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):  # closed by the learner's code, or past the size limit
+            pass
