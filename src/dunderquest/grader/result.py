@@ -62,6 +62,8 @@ PRINTED_LINES, PRINTED_WIDTH = 20, 200  # how much of what the learner's code pr
 
 
 def last_printed(text: str) -> str:
-    """The last PRINTED_LINES lines of `text`, each cut at PRINTED_WIDTH characters."""
+    """The last PRINTED_LINES lines of `text`, each cut at PRINTED_WIDTH characters, with control
+    characters (which could move a terminal's cursor or clear it) shown as "?"."""
     lines = text.rstrip("\n").splitlines()[-PRINTED_LINES:]
+    lines = ["".join(c if c.isprintable() or c == "\t" else "?" for c in line) for line in lines]
     return "\n".join(line if len(line) <= PRINTED_WIDTH else line[:PRINTED_WIDTH] + "…" for line in lines)
