@@ -15,6 +15,7 @@ def test_the_reference_solution_passes_every_check(grader, catalog, folder):
     result = grader.grade(level, REPO / "course" / "solutions" / level.file_name)
     assert result.passed, explain(result)
     assert {check.id for check in result.checks} == set(check_ids(level))
+    assert result.printed == ""  # nothing the grader's own processes print is shown as the learner's
 
 
 @pytest.mark.parametrize("folder", LEVELS)

@@ -22,6 +22,7 @@ def warm_imports() -> None:
     import torchvision.transforms  # noqa: F401
 
     torch.set_num_threads(1)
+    torch.backends.cpu.get_cpu_capability()  # reads /proc/cpuinfo while it may (see service/forker.py)
 
 
 def main() -> None:

@@ -53,6 +53,9 @@ def warm_imports() -> None:
         if collecting:
             gc.enable()
     torch.set_num_threads(1)
+    # Reads the processor's description (/proc/cpuinfo) now: a sandbox may not read it, and torch,
+    # doing so at its first arithmetic there, would print an error as if the learner's code had.
+    torch.backends.cpu.get_cpu_capability()
 
 
 def preload_mnist() -> None:
