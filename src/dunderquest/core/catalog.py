@@ -13,6 +13,41 @@ from pathlib import Path
 FOLDER = re.compile(r"^[a-z][a-z0-9_]*$")  # a level's folder: its files are named after it
 NUMBERED = re.compile(r"^level(?P<number>\d+)_(?P<slug>[a-z0-9_]+)$")  # level7_shapes: played seventh
 LEVEL_KEYS = ("title", "class", "also", "summary", "panel", "points")
+REQUIRED = ("title", "class", "summary")
+TOML_WHERE = re.compile(r" \(at line (\d+), column (\d+)\)$")
+
+
+class LevelError(ValueError):
+    """What is wrong with a level's file: the file, the line when there is one, and what is wrong."""
+
+    def __init__(self, path: Path, line: int | None, message: str):
+        self.path, self.line, self.message = path, line, message
+        super().__init__(f"{path}{f':{line}' if line else ''}: {message}")
+
+
+def toml_problem(err: ValueError) -> tuple[int | None, str]:
+    """The line and the words of a TOML error (`tomllib` puts them at the end of its message)."""
+    text = str(err)
+    where = TOML_WHERE.search(text)
+    if where is None:
+        return None, f"not valid TOML: {text}"
+    return int(where[1]), f"not valid TOML: {text[:where.start()]} (column {where[2]})"
+
+
+def not_utf8(raw: bytes, err: UnicodeDecodeError) -> tuple[int, str]:
+    """The line and the words for a file that is not UTF-8 text, from the first byte that is not."""
+    return (raw.count(b"\n", 0, err.start) + 1,
+            f"not UTF-8 text: byte {err.start + 1} of the file (0x{raw[err.start]:02x}) cannot be read; save it "
+            "as UTF-8")
+
+
+def read_text(path: Path) -> str:
+    """The file's text; LevelError, with the line, when it is not UTF-8 text."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise LevelError(path, *not_utf8(raw, err)) from None
 
 
 @dataclass(frozen=True)
@@ -74,17 +109,24 @@ class Level:
         return path if path.is_file() else None
 
     def lesson(self) -> str:
-        return (self.folder / "lesson.md").read_text(encoding="utf-8")
+        return read_text(self.folder / "lesson.md")
 
     def hints(self) -> list[str]:
         """The hints, from a nudge to almost the answer: sections of hints.md split on `## ` headings."""
-        text = (self.folder / "hints.md").read_text(encoding="utf-8")
+        text = read_text(self.folder / "hints.md")
         parts = re.split(r"^## .*$", text, flags=re.MULTILINE)
         return [part.strip() for part in parts[1:] if part.strip()]
 
     def checks(self) -> list[tuple[str, str]]:
-        """(id, sentence) of each check, in order, read from checks.py as text (not imported)."""
-        tree = ast.parse(self.checks_path.read_text(encoding="utf-8"))
+        """(id, sentence) of each check, in order, read from checks.py as text (not imported); a
+        LevelError, with the line, when Python cannot read it."""
+        path = self.checks_path
+        try:
+            tree = ast.parse(path.read_bytes(), filename=str(path))
+        except OSError as err:
+            raise LevelError(path, None, f"it cannot be read ({err.strerror or err})") from None
+        except SyntaxError as err:
+            raise LevelError(path, err.lineno, f"{type(err).__name__}: {err.msg}") from None
         return [(node.name, check_title(node.name, ast.get_docstring(node)))
                 for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
 
@@ -160,8 +202,19 @@ class Catalog:
 def whole_points(value: object, folder: Path) -> int:
     """A level's points: a whole number, 0 or more (Classroom 50 and the reporters take no fractions)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{folder.name}/level.toml: points must be a whole number, 0 or more (got {value!r})")
+        raise LevelError(folder / "level.toml", None, f"points must be a whole number, 0 or more (got {value!r})")
     return value
+
+
+def read_level_toml(folder: Path) -> dict:
+    """The keys of the level's level.toml; LevelError, with the line, when it cannot be read."""
+    path = folder / "level.toml"
+    try:
+        return tomllib.loads(read_text(path))
+    except OSError as err:
+        raise LevelError(path, None, f"it cannot be read ({err.strerror or err})") from None
+    except tomllib.TOMLDecodeError as err:
+        raise LevelError(path, *toml_problem(err)) from None
 
 
 def load_level(folder: Path, number: int | None = None) -> Level:
@@ -171,7 +224,10 @@ def load_level(folder: Path, number: int | None = None) -> Level:
         if numbered is None:
             raise ValueError(f"level folder {folder.name!r} is not named like level<N>_<name>")
         number = int(numbered["number"])
-    meta = tomllib.loads((folder / "level.toml").read_text(encoding="utf-8"))
+    meta = read_level_toml(folder)
+    for key in REQUIRED:
+        if not isinstance(meta.get(key), str):
+            raise LevelError(folder / "level.toml", None, f"{key} is required, as text")
     return Level(
         number=number,
         slug=numbered["slug"] if numbered else folder.name,
@@ -190,7 +246,10 @@ def scan(levels_dir: Path, order: list[str] | None = None) -> Catalog:
     else every folder named `level<N>_<name>`, by N."""
     if order is not None:
         return Catalog([load_level(levels_dir / name, number) for number, name in enumerate(order, start=1)])
-    folders = [p for p in levels_dir.iterdir() if p.is_dir() and NUMBERED.match(p.name)]
+    try:
+        folders = [p for p in levels_dir.iterdir() if p.is_dir() and NUMBERED.match(p.name)]
+    except OSError as err:
+        raise LevelError(levels_dir, None, f"it cannot be read ({err.strerror or err})") from None
     return Catalog([load_level(folder) for folder in folders])
 
 

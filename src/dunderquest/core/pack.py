@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .catalog import FOLDER, Catalog, scan
+from .catalog import FOLDER, Catalog, LevelError, not_utf8, scan, toml_problem
 
 PACK_VARIABLE = "DUNDERQUEST_PACK"
 BUILTIN = Path(importlib.import_module("dunderquest.course").__file__).resolve().parent  # course/ in a checkout
@@ -39,6 +39,10 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 class PackError(ValueError):
     """What is wrong with a pack, with the file (and the line or key) where it is."""
+
+    def __init__(self, message: str, file: str = "pack.toml"):
+        super().__init__(message)
+        self.file = file  # the file it is about, for `pack check --format json`
 
 
 @dataclass(frozen=True)
@@ -82,17 +86,29 @@ def _catalog(root: Path, order: tuple[str, ...] | None) -> Catalog:
     return scan(root / "levels", list(order) if order is not None else None)
 
 
-def read_pack(root: Path) -> Pack:
-    """The pack in the folder `root`; PackError, with the file and the key, when pack.toml is wrong."""
+def read_pack(root: Path, *, levels: bool = True) -> Pack:
+    """The pack in the folder `root`; PackError, with the file and the key, when pack.toml is wrong,
+    or (unless `levels` is False, as for `pack check`, which reports each) with the file and the line
+    when a level's level.toml or checks.py cannot be read."""
     root = Path(root).resolve()
     path = root / "pack.toml"
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        raw = tomllib.loads(data.decode("utf-8"))
     except FileNotFoundError:
         raise PackError(f"{root} is not a course pack: it has no pack.toml. `dunderquest pack new DIR` "
-                        "makes one.") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise PackError(f"{path}: not valid TOML ({err})") from None
+                        "makes one.", str(root)) from None
+    except NotADirectoryError:
+        raise PackError(f"{root} is a file, not a folder: a course pack is a folder that holds pack.toml and "
+                        "levels/. `dunderquest pack new DIR` makes one.", str(root)) from None
+    except OSError as err:
+        raise PackError(f"{path}: it cannot be read ({err.strerror or err}).") from None
+    except UnicodeDecodeError as err:
+        line, message = not_utf8(data, err)
+        raise PackError(f"{path}:{line}: {message}") from None
+    except tomllib.TOMLDecodeError as err:
+        line, message = toml_problem(err)
+        raise PackError(f"{path}{f':{line}' if line else ''}: {message}") from None
     unknown = sorted(set(raw) - set(PACK_KEYS))
     if unknown:
         raise PackError(f"{path}: unknown key {unknown[0]!r}; the keys are {', '.join(PACK_KEYS)}.")
@@ -106,7 +122,10 @@ def read_pack(root: Path) -> Pack:
         if not isinstance(order, list) or not order or not all(isinstance(n, str) and FOLDER.match(n) for n in order):
             raise PackError(f"{path}: levels must list the level folders in play order, as "
                             '["first_level", "second_level"].')
-        missing = [name for name in order if not (root / "levels" / name / "level.toml").is_file()]
+        try:
+            missing = [name for name in order if not (root / "levels" / name / "level.toml").is_file()]
+        except OSError as err:
+            raise PackError(f"{err.filename}: it cannot be read ({err.strerror or err}).") from None
         if missing:
             raise PackError(f"{path}: levels names {missing[0]!r}, but levels/{missing[0]}/level.toml does not exist.")
         order = tuple(order)
@@ -116,7 +135,20 @@ def read_pack(root: Path) -> Pack:
 
         raise PackError(f"{path}: this pack works with dunderquest {requires}, and this is dunderquest "
                         f"{__version__}.")
-    return Pack(root, raw["name"], raw["title"], raw["version"], requires, order)
+    pack = Pack(root, raw["name"], raw["title"], raw["version"], requires, order)
+    if levels and not pack.builtin:
+        readable_levels(pack)
+    return pack
+
+
+def readable_levels(pack: Pack) -> None:
+    """PackError, with the file and the line, when a level's level.toml or checks.py cannot be read
+    (what grading needs of a level before it starts)."""
+    try:
+        for level in pack.catalog:
+            level.checks()
+    except LevelError as err:
+        raise PackError(str(err), str(err.path)) from None
 
 
 def works_with(requires: str) -> bool:

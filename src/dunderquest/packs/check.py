@@ -4,8 +4,9 @@ It holds when every `pack.toml` and `level.toml` key is known and well-formed, e
 lesson and at least one hint, each stub fails its level, each reference solution and each right file
 passes, each wrong file fails every check it names in `# must fail:` lines (and says what its
 `# says:` lines say), every check is named and failed by at least one wrong file (a check that
-nothing fails proves nothing), and no check crashes. Every file is graded by the warm grader, one
-PyTorch import for the whole pack. Each problem is reported with its file and line.
+nothing fails proves nothing), every level's checks load, and no check crashes. Every file is graded
+by the warm grader, one PyTorch import for the whole pack. Each problem is reported with its file
+and line.
 """
 
 from __future__ import annotations
@@ -14,17 +15,18 @@ import ast
 import importlib.util
 import os
 import re
-import tomllib
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..core.catalog import FOLDER, LEVEL_KEYS, NUMBERED, Level
+from ..core.catalog import FOLDER, LEVEL_KEYS, NUMBERED, Level, LevelError, read_level_toml, read_text
 from ..core.pack import PACK_VARIABLE, Pack
 from ..grader.result import LevelResult
 
 CRASHED = "The grader itself failed"
+NOT_LOADED = "load_checks"  # the one result of a level whose checks the grader could not import
 HEADER = re.compile(r"^# (must fail|says): (.+)$")
 
 
@@ -54,6 +56,7 @@ class PackReport:
     pack: Pack
     problems: list[Problem] = field(default_factory=list)
     graded: int = 0
+    levels: int = 0
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -62,13 +65,13 @@ class PackReport:
 
     def to_json(self) -> dict:
         return {"pack": self.pack.name, "title": self.pack.title, "version": self.pack.version,
-                "root": str(self.pack.root), "holds": self.holds, "levels": len(self.pack.catalog),
+                "root": str(self.pack.root), "holds": self.holds, "levels": self.levels,
                 "graded": self.graded, "notes": self.notes, "problems": [asdict(p) for p in self.problems]}
 
     def text(self) -> str:
         lines = [f"PROBLEM  {problem}" for problem in self.problems]
         lines += [f"Note: {note}" for note in self.notes]
-        levels = len(self.pack.catalog)
+        levels = self.levels
         if self.holds:
             lines.append(f"The pack {self.pack.name} {self.pack.version} holds: {levels} level"
                          f"{'s' if levels != 1 else ''}, {self.graded} files graded, and every check is failed "
@@ -92,8 +95,22 @@ def line_of(path: Path, pattern: str) -> int | None:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if re.search(pattern, line):
                 return number
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         pass
+    return None
+
+
+def unreadable(pack: Pack, path: Path) -> Problem | None:
+    """The problem with a text file that is there but cannot be read (not UTF-8, say); None when it
+    reads, or is missing."""
+    try:
+        read_text(path)
+    except FileNotFoundError:
+        return None
+    except LevelError as err:
+        return Problem(relative(pack, path), err.line, err.message)
+    except OSError as err:
+        return Problem(relative(pack, path), None, f"it cannot be read ({err.strerror or err})")
     return None
 
 
@@ -109,12 +126,12 @@ def check_level_toml(pack: Pack, folder: Path) -> list[Problem]:
 
     path = folder / "level.toml"
     where = relative(pack, path)
-    try:
-        meta = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         return [Problem(relative(pack, folder), None, "a level folder needs a level.toml")]
-    except tomllib.TOMLDecodeError as err:
-        return [Problem(where, getattr(err, "lineno", None), f"not valid TOML: {err}")]
+    try:
+        meta = read_level_toml(folder)
+    except LevelError as err:
+        return [Problem(where, err.line, err.message)]
     found = []
     for key in sorted(set(meta) - set(LEVEL_KEYS)):
         found.append(Problem(where, line_of(path, rf"^\s*{re.escape(key)}\s*="),
@@ -140,13 +157,17 @@ def check_level_toml(pack: Pack, folder: Path) -> list[Problem]:
 
 def check_level_files(pack: Pack, level: Level) -> list[Problem]:
     found = []
-    lesson = level.folder / "lesson.md"
-    if not lesson.is_file() or not lesson.read_text(encoding="utf-8").strip():
+    lesson, hints = level.folder / "lesson.md", level.folder / "hints.md"
+    if problem := unreadable(pack, lesson):
+        found.append(problem)
+    elif not lesson.is_file() or not level.lesson().strip():
         found.append(Problem(relative(pack, lesson), None, "every level needs a lesson"))
-    hints = level.folder / "hints.md"
-    if not hints.is_file() or not level.hints():
+    if problem := unreadable(pack, hints):
+        found.append(problem)
+    elif not hints.is_file() or not level.hints():
         found.append(Problem(relative(pack, hints), None, "every level needs at least one hint, under a `## Hint 1` "
                                                            "heading"))
+    readable = set()
     for path in (level.checks_path, level.folder / "probes.py", level.stub_path, level.solution_path):
         if path.name == "probes.py" and not path.exists():
             continue
@@ -154,16 +175,35 @@ def check_level_files(pack: Pack, level: Level) -> list[Problem]:
             continue  # an install without the reference solutions: noted once, below
         try:
             ast.parse(path.read_bytes(), filename=str(path))
+            readable.add(path)
         except FileNotFoundError:
             found.append(Problem(relative(pack, path), None, "missing"))
+        except OSError as err:
+            found.append(Problem(relative(pack, path), None, f"it cannot be read ({err.strerror or err})"))
         except SyntaxError as err:
-            found.append(Problem(relative(pack, path), err.lineno, f"Python cannot read it: {err.msg}"))
-    if level.checks_path.is_file() and not found and not level.checks():
-        found.append(Problem(relative(pack, level.checks_path), None, "it holds no check: a function named test_..."))
+            found.append(Problem(relative(pack, path), err.lineno, f"{type(err).__name__}: {err.msg}"))
+    if level.checks_path in readable:
+        found += check_count(pack, level)
     if importlib.util.find_spec(level.folder.name) is not None and not NUMBERED.match(level.folder.name):
         found.append(Problem(relative(pack, level.folder), None, f"a level folder may not be named like a module "
                                                                  f"Python can import ({level.folder.name})"))
     return found
+
+
+def check_count(pack: Pack, level: Level) -> list[Problem]:
+    """A level needs a check, and points enough for each check to be worth one: a check worth
+    nothing costs nothing to fail."""
+    count = len(level.checks())
+    if not count:
+        return [Problem(relative(pack, level.checks_path), None, "it holds no check: a function named test_...")]
+    if 0 < level.points < count:
+        path = level.folder / "level.toml"
+        line = line_of(path, r"^\s*points\s*=")
+        return [Problem(relative(pack, path), line,
+                        f"points = {level.points}{'' if line else ' (the default)'} is fewer than the level's "
+                        f"{count} checks, so some checks would be worth no points and failing them would cost "
+                        f"nothing; give 0 or at least {count}")]
+    return []
 
 
 def read_headers(path: Path) -> tuple[list[tuple[str, int]], list[str]]:
@@ -182,12 +222,20 @@ def files_to_grade(pack: Pack, level: Level, problems: list[Problem]) -> list[Gr
     if level.solution_path.is_file():
         graded.append(Graded(level, level.solution_path, "solution"))
     graded += [Graded(level, path, "right") for path in sorted((pack.right_dir / level.folder.name).glob("*.py"))]
-    ids = {check_id for check_id, _ in level.checks()}
+    try:
+        ids = {check_id for check_id, _ in level.checks()}
+    except LevelError:
+        ids = None  # reported with the level's files: the names cannot be known
     for path in sorted((pack.wrong_dir / level.folder.name).glob("*.py")):
+        if problem := unreadable(pack, path):
+            problems.append(problem)
+            continue
         must_fail, says = read_headers(path)
         if not must_fail:
             problems.append(Problem(relative(pack, path), 1, "a wrong file names the checks it must fail, one "
                                                              "`# must fail: test_...` line each"))
+        if ids is None:
+            continue
         for check_id, number in must_fail:
             if check_id not in ids:
                 problems.append(Problem(relative(pack, path), number, f"{level.folder.name}'s checks have no "
@@ -225,6 +273,28 @@ def judge(pack: Pack, item: Graded, result: LevelResult) -> list[Problem]:
     return found
 
 
+def not_loaded(pack: Pack, level: Level, items: list[Graded], results: dict[Path, LevelResult]) -> Problem | None:
+    """The problem with a level whose checks.py the grader could not import, if it could not: the
+    error, and the line where importing it here stops."""
+    said = next((check.message for item in items if item.path in results
+                 for check in results[item.path].checks if check.id == NOT_LOADED and not check.passed), None)
+    if said is None:
+        return None
+    path = level.checks_path
+    detail = re.search(r"\((.*)\)\. This is a problem", said, re.DOTALL)
+    line, error = None, detail[1] if detail else said
+    spec = importlib.util.spec_from_file_location(f"dunderquest_pack_check_{level.folder.name}", path)
+    try:
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    except KeyboardInterrupt:
+        raise
+    except BaseException as err:  # whatever stops the import is what the teacher needs to read
+        frames = [frame for frame in traceback.extract_tb(err.__traceback__) if frame.filename == str(path)]
+        line = frames[-1].lineno if frames else getattr(err, "lineno", None)
+        error = f"{type(err).__name__}: {err}"
+    return Problem(relative(pack, path), line, f"the grader cannot import it: {error}")
+
+
 def unproven_checks(pack: Pack, level: Level, items: list[Graded], results: dict[Path, LevelResult]) -> list[Problem]:
     """Checks that no wrong file names and fails: nothing shows they are needed. (A wrong file that
     fails every check, a function where a class was asked for, say, proves only the checks it names.)"""
@@ -239,14 +309,11 @@ def unproven_checks(pack: Pack, level: Level, items: list[Graded], results: dict
             for check_id, _ in level.checks() if check_id not in failed_somewhere]
 
 
-def check_pack(pack: Pack, *, jobs: int | None = None, on_graded: Callable[[int, int], None] | None = None,
-               client=None) -> PackReport:
-    """Proves `pack`; `on_graded(done, total)` follows the grading (for a progress bar)."""
-    from ..grader.service.client import GraderClient
-
-    report = PackReport(pack)
-    problems = report.problems
+def check_files(report: PackReport) -> list[Graded] | None:
+    """Puts in `report` what can be seen without grading; the files to grade, when all of it holds."""
+    pack, problems = report.pack, report.problems
     folders = level_folders(pack)
+    report.levels = len(folders)
     for folder in folders:
         if not FOLDER.match(folder.name):
             problems.append(Problem(relative(pack, folder), None, "a level folder's name is lower-case letters, "
@@ -257,12 +324,16 @@ def check_pack(pack: Pack, *, jobs: int | None = None, on_graded: Callable[[int,
                              f"levels/{folder.name} is not in pack.toml's levels")
                      for folder in folders if folder.name not in pack.order]
     if problems:
-        return report
+        return None
     try:
         catalog = pack.catalog
-    except (ValueError, KeyError, OSError) as err:
+    except LevelError as err:
+        problems.append(Problem(relative(pack, err.path), err.line, err.message))
+        return None
+    except ValueError as err:
         problems.append(Problem("levels", None, f"the levels cannot be read: {err}"))
-        return report
+        return None
+    report.levels = len(catalog)
     items: list[Graded] = []
     for level in catalog:
         problems += check_level_files(pack, level)
@@ -271,8 +342,26 @@ def check_pack(pack: Pack, *, jobs: int | None = None, on_graded: Callable[[int,
         report.notes.append("This install has no wrong files (wrong/): whether each check can fail was not proven.")
     if not any(level.solution_path.is_file() for level in catalog):
         report.notes.append("This install has no reference solutions (solutions/): they were not graded.")
-    if problems:
+    return None if problems else items
+
+
+def check_pack(pack: Pack, *, jobs: int | None = None, on_graded: Callable[[int, int], None] | None = None,
+               client=None) -> PackReport:
+    """Proves `pack`; `on_graded(done, total)` follows the grading (for a progress bar)."""
+    from ..grader.service.client import GraderClient
+
+    report = PackReport(pack)
+    problems = report.problems
+    try:
+        items = check_files(report)
+    except OSError as err:  # a folder or a file of the pack that cannot be read
+        where = relative(pack, Path(err.filename)) if err.filename else "levels"
+        problems.append(Problem(where, None, "missing" if isinstance(err, FileNotFoundError) else
+                                f"it cannot be read ({err.strerror or err})"))
         return report
+    if items is None:
+        return report
+    catalog = pack.catalog
     own = client is None
     client = client or GraderClient(env={**os.environ, PACK_VARIABLE: str(pack.root)})
     results: dict[Path, LevelResult] = {}
@@ -290,11 +379,18 @@ def check_pack(pack: Pack, *, jobs: int | None = None, on_graded: Callable[[int,
         if own:
             client.close()
     report.graded = len(results)
+    unloaded = set()
+    for level in catalog:
+        if problem := not_loaded(pack, level, [i for i in items if i.level == level], results):
+            problems.append(problem)  # and nothing about its files: no check of it ran
+            unloaded.add(level.folder)
     for item in items:
-        problems += judge(pack, item, results[item.path])
+        if item.level.folder not in unloaded:
+            problems += judge(pack, item, results[item.path])
     if pack.wrong_dir.is_dir():
         for level in catalog:
-            problems += unproven_checks(pack, level, [i for i in items if i.level == level], results)
+            if level.folder not in unloaded:
+                problems += unproven_checks(pack, level, [i for i in items if i.level == level], results)
     return report
 
 

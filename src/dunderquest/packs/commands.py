@@ -68,10 +68,10 @@ def _check(args: argparse.Namespace) -> int:
     from .check import check_pack
 
     try:
-        chosen = read_pack(Path(args.dir)) if args.dir else builtin_pack()
+        chosen = read_pack(Path(args.dir), levels=False) if args.dir else builtin_pack()
     except PackError as err:
         if args.format == "json":
-            print(json.dumps({"holds": False, "problems": [{"file": "pack.toml", "line": None, "message": str(err)}]}))
+            print(json.dumps({"holds": False, "problems": [{"file": err.file, "line": None, "message": str(err)}]}))
             return FAILED
         print(f"PROBLEM  {err}", file=sys.stderr)
         return FAILED
