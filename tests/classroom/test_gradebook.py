@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import stat
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import pytest
 
 from dunderquest.cli import main
 from dunderquest.core.catalog import default_catalog
+from dunderquest.core.progress import write_atomically
 
 REPO = Path(__file__).resolve().parent.parent.parent
 CATALOG = default_catalog()
@@ -151,3 +154,117 @@ def test_right_solutions_get_full_marks_on_every_level_when_runs_overlap(tmp_pat
     rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "gradebook.csv").read_text())))
     full = str(sum(level.points for level in CATALOG))
     assert [(row["student"], row["total"], row["status"]) for row in rows] == [("ann", full, "ok"), ("ben", full, "ok")]
+
+
+# -- what a class folder holds besides students, and what an output folder held before ---------------
+
+
+def one_level(root: Path, out: Path, capsys) -> tuple[int, str, str]:
+    code = main(["grade", "--submissions", str(root), "--output", str(out), "--seed", str(SEED),
+                 "--levels", str(FIRST.number), "--jobs", "2"])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.slow
+def test_what_is_not_a_student_folder_is_named_after_grading(tmp_path, capsys):
+    root = tmp_path / "class"
+    write(root / "ann", {FIRST.file_name: solution(FIRST)})
+    write(root, {FIRST.file_name: FIRST.stub(), "zoe.zip": "PK", ".DS_Store": ""})
+    code, out, err = one_level(root, tmp_path / "out", capsys)
+    assert code == 0, err
+    assert (f"Not graded: {FIRST.file_name} (a file, not a student's folder), zoe.zip (a zip file: unzip it into "
+            "a folder named after the student)\n") in out
+    assert ".DS_Store" not in out
+    rows = (tmp_path / "out" / "gradebook.csv").read_text().splitlines()[1:]
+    assert rows == [f"ann,{FIRST.points},{FIRST.points},ok"]
+
+
+def test_a_folder_of_loose_files_or_one_workspace_is_refused_with_the_layout_it_needs(tmp_path, capsys):
+    """Nothing is graded and nothing is written: these are mistakes about what --submissions takes."""
+    flat = tmp_path / "export"  # one student's files, or a flat LMS export
+    write(flat, {FIRST.file_name: FIRST.stub(), f"ann_{SECOND.file_name}": SECOND.stub(), "zoe.zip": "PK"})
+    code, out, err = one_level(flat, tmp_path / "out", capsys)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert f"{flat} holds no student folders, only Python files at its top level" in err
+    assert FIRST.file_name in err and f"ann_{SECOND.file_name}" in err
+    assert f"dunderquest grade --workspace {flat}" in err and "a folder named after the student" in err
+    assert "one folder per student" in err and f"    alice/\n      {FIRST.file_name}" in err
+
+    for mark in ("exercises", ".dunderquest"):
+        workspace = tmp_path / f"workspace-{mark}"
+        write(workspace / mark, {FIRST.file_name: FIRST.stub()})
+        code, out, err = one_level(workspace, tmp_path / "out", capsys)
+        assert code == 2 and out == ""
+        assert f"{workspace} is one workspace (it has {mark}/)" in err and f"called {mark!r}" in err
+        assert f"dunderquest grade --workspace {workspace}" in err
+
+    archives = tmp_path / "archives"
+    write(archives, {"zoe.zip": "PK"})
+    code, _, err = one_level(archives, tmp_path / "out", capsys)
+    assert code == 2 and "holds no student folders" in err and "zoe.zip (a zip file: unzip it" in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_reports_get_the_usual_mode_for_new_files(tmp_path, capsys):
+    """0666 less the umask, as any file the teacher writes, not the 0600 of a private state file."""
+    root = tmp_path / "class"
+    write(root / "ann", {FIRST.file_name: solution(FIRST)})
+    previous = os.umask(0o022)
+    try:
+        code, _, err = one_level(root, tmp_path / "out", capsys)
+        assert code == 0, err
+        assert main(["grade", "--workspace", str(root / "ann"), "--levels", str(FIRST.number), "--format", "json",
+                     "--output", str(tmp_path / "one.json"), "--seed", str(SEED)]) == 0
+        capsys.readouterr()
+        os.umask(0o027)
+        write_atomically(tmp_path / "group.csv", "a report\n", private=False)
+        write_atomically(tmp_path / "progress.json", "{}\n")
+    finally:
+        os.umask(previous)
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in (tmp_path / "out").iterdir()}
+    assert modes == {"gradebook.csv": 0o644, "ann.json": 0o644, "ann.xml": 0o644}
+    assert stat.S_IMODE((tmp_path / "one.json").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "group.csv").stat().st_mode) == 0o640
+    assert stat.S_IMODE((tmp_path / "progress.json").stat().st_mode) == 0o600  # state stays private
+    assert not [path for path in tmp_path.iterdir() if path.name.endswith(".tmp")]
+
+
+@pytest.mark.slow
+def test_an_earlier_run_s_reports_of_students_not_in_this_one_are_removed_and_nothing_else(tmp_path, capsys):
+    root, out = tmp_path / "class", tmp_path / "out"
+    for name in ("ann", "bob", "cy.d"):
+        write(root / name, {FIRST.file_name: solution(FIRST)})
+    assert one_level(root, out, capsys)[0] == 0
+    shutil.rmtree(root / "bob")  # bob left the class; cy.d's folder was renamed
+    shutil.move(root / "cy.d", root / "cyd")
+    kept = {
+        "notes.json": '{"student": "notes"}\n',  # JSON, but no report of ours
+        "bobby.xml": "<testsuites name='bobby'/>\n",  # XML, but no report of ours
+        "bob.txt": "not a report's suffix\n",
+        "bob.csv": "student,total\n",
+        "results.json": (out / "ann.json").read_text(),  # a report, but not under its student's name
+    }
+    write(out, kept)
+    (out / "link.json").symlink_to(out / "ann.json")
+    code, said, err = one_level(root, out, capsys)
+    assert code == 0, err
+    assert sorted(path.name for path in out.iterdir()) == sorted(
+        ["gradebook.csv", "ann.json", "ann.xml", "cyd.json", "cyd.xml", "link.json", *kept])
+    assert all((out / name).read_text() == text for name, text in kept.items())
+    assert ("Removed the reports that an earlier run left there for students not in this one: bob.json, bob.xml, "
+            "cy.d.json, cy.d.xml\n") in said
+
+
+@pytest.mark.slow
+def test_a_file_that_imports_dunderquest_has_its_own_status_in_the_gradebook(tmp_path, capsys):
+    root = tmp_path / "class"
+    module = f"dunderquest.course.solutions.{FIRST.file_name.removesuffix('.py')}"
+    write(root / "mallory", {FIRST.exercise_path: f"from {module} import {FIRST.class_name}\n"})
+    write(root / "sam", {FIRST.exercise_path: FIRST.stub()})
+    code, out, err = one_level(root, tmp_path / "out", capsys)
+    assert code == 0, err
+    rows = (tmp_path / "out" / "gradebook.csv").read_text().splitlines()[1:]
+    assert rows == [f"mallory,0,0,{FIRST.id}: imports dunderquest", "sam,0,0,ok"]
+    assert f"  mallory: {FIRST.id}: imports dunderquest" in out

@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parent.parent.parent
 CATALOG = default_catalog()
 pytestmark = pytest.mark.usefixtures("lingering_grader")  # `grade` of one workspace shares a background grader
 FIRST, SECOND = list(CATALOG)[:2]
+CLASS_POINTS = 12  # a class file's points for the first level: at least its number of checks
 CLASSROOM50_RUN = {"CLASSROOM": "cs-principles", "ASSIGNMENT": "dunderquest", "OWNER": "alice",
                    "SUBMISSION_TAG": "submit/2026-06-01T14-32-05Z-a1b2c3d", "ASSIGNMENT_TYPE": "individual",
                    "COMMIT_URL": "https://github.com/org/r/commit/abc", "RELEASE_URL": "https://github.com/org/r/r",
@@ -116,10 +117,10 @@ def test_run_autograder_grades_the_submission_into_results_json(autograder_zip, 
 
 @pytest.mark.slow
 def test_a_class_file_sets_visibility_points_and_a_leaderboard_of_the_finale(kit, tmp_path):
-    """classroom.toml in the kit: the first level hidden until the due date and worth 4 points, and
+    """classroom.toml in the kit: the first level hidden until the due date and worth 12 points, and
     the finale's test accuracy on Gradescope's leaderboard (the reference solutions train past 85%)."""
     class_file = tmp_path / "classroom.toml"
-    class_file.write_text(f'leaderboard = true\n\n[levels.{FIRST.number}]\npoints = 4\n'
+    class_file.write_text(f'leaderboard = true\n\n[levels.{FIRST.number}]\npoints = {CLASS_POINTS}\n'
                           'visibility = "after_due_date"\n', encoding="utf-8")
     out = tmp_path / "autograder.zip"
     assert main(["classroom", "gradescope", "--output", str(out), "--wheel", str(kit), "--class", str(class_file)]) == 0
@@ -127,9 +128,10 @@ def test_a_class_file_sets_visibility_points_and_a_leaderboard_of_the_finale(kit
     files = {level.file_name: REPO / "course" / "solutions" / level.file_name for level in CATALOG}
     results = run_gradescope(out, tmp_path / "autograder", files)
     first = [t for t in results["tests"] if t["number"].startswith(f"{FIRST.number}.")]
-    assert {t["visibility"] for t in first} == {"after_due_date"} and sum(t["max_score"] for t in first) == 4
+    assert {t["visibility"] for t in first} == {"after_due_date"}
+    assert sum(t["max_score"] for t in first) == CLASS_POINTS
     assert {t["visibility"] for t in results["tests"] if t not in first} == {"visible"}
-    assert results["score"] == 4 + sum(level.points for level in CATALOG if level != FIRST)
+    assert results["score"] == CLASS_POINTS + sum(level.points for level in CATALOG if level != FIRST)
     (entry,) = results["leaderboard"]
     assert entry["order"] == "desc" and entry["value"] >= 85
 
@@ -139,6 +141,7 @@ def test_a_class_file_with_a_wrong_key_is_refused_with_the_file_and_the_key(tmp_
                        ('[levels.99]\npoints = 4\n', "There is no level called '99'"),
                        ('[levels.1]\nvisibility = "later"\n', "visibility must be one of"),
                        ('[levels.1]\npoints = 2.5\n', "whole number"),
+                       ('[levels.1]\npoints = 1\n', "[levels.1] points = 1 is too few"),
                        ('leaderbord = true\n', "unknown key 'leaderbord'")):
         class_file = tmp_path / "classroom.toml"
         class_file.write_text(text, encoding="utf-8")

@@ -10,19 +10,23 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from classroom50_rules import problems
 
 from dunderquest.classroom.gradebook import Gradebook
+from dunderquest.classroom.grading import marking as grading_marking
 from dunderquest.classroom.points import split
-from dunderquest.classroom.report import GradedLevel, Marking, Report
+from dunderquest.classroom.report import STATUSES, GradedLevel, Marking, Report
 from dunderquest.core.catalog import default_catalog, load_level
 from dunderquest.grader.confinement.doctor import in_force
+from dunderquest.grader.messages import grader_import_message, load_message
 from dunderquest.grader.result import STOPPED_BY_CODE, CheckResult, LevelResult
 
 CATALOG = default_catalog()
 LEVELS = list(CATALOG)[:2]
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 HANG = "`import exercises/level2_data.py` did not finish within 10 s, so it was stopped. Look for a loop."
 
 # Gradescope's autograder specification: results.json has a top-level score (or the tests' scores
@@ -103,7 +107,15 @@ class TestPoints:
 
     def test_checks_the_stub_passes_carry_no_points(self):
         assert split(10, ["a", "b", "c", "d"], {"b", "c", "d"}) == {"a": 0, "b": 4, "c": 3, "d": 3}
-        assert split(10, ["a", "b"], set()) == {"a": 5, "b": 5}  # a stub that passes all: every check counts
+
+    def test_a_stub_that_fails_no_check_leaves_the_level_worth_0(self):
+        """Handing in such a stub untouched passes every check: it must still earn nothing."""
+        assert split(10, ["a", "b"], set()) == {"a": 0, "b": 0}
+        level = LEVELS[0]
+        marked = grading_marking(level, set())
+        assert marked.points == 0 and set(marked.weights.values()) == {0}
+        untouched = GradedLevel.of(marked, level_result(level, [True] * len(level.checks())))
+        assert untouched.passed and untouched.score == 0 and untouched.max_score == 0
 
     def test_a_level_score_is_the_points_of_its_passed_checks(self, report):
         first, second = report.levels
@@ -194,6 +206,24 @@ class TestStatus:
         assert replace(report, levels=[report.levels[0], hung]).status == "level2: hang"
         assert stopped.problem == "stopped the grader"
         assert report.status == "ok"  # failed checks are a score, not a problem
+
+    def test_a_file_that_imports_dunderquest_has_a_status_of_its_own(self, report):
+        """Not "ok", as an untouched stub is: the grader refused the file, and the status says why."""
+        second = report.levels[1]
+        path = second.level.exercise_path
+        refused = grader_import_message(path, [3])
+        guarded = load_message({"type": "ModuleNotFoundError", "message": "No module named 'dunderquest.course': a "
+                                "sandbox cannot import the grader's own package"}, path)
+        for message in (refused, guarded):
+            graded = GradedLevel.of(second.marking, level_result(second.level, [False] * 20, message))
+            assert graded.problem == "imports dunderquest", message
+            status = replace(report, levels=[report.levels[0], graded]).status
+            assert status == f"{second.level.id}: imports dunderquest"
+
+    def test_the_readme_names_every_gradebook_status(self):
+        section = README.split("### A whole class on one machine", 1)[1].split("\n## ", 1)[0]
+        missing = [status for status in STATUSES if f"`{status}`" not in section]
+        assert not missing, f"README.md's statuses leave out {missing}"
 
     def test_gradebook_columns_follow_the_levels_graded(self, report):
         other = replace(report, student="=cmd|' /C calc'!A0")

@@ -4,12 +4,14 @@ each level counts in this course, and whether Gradescope shows a leaderboard.
     leaderboard = true            # Gradescope: the finale's test accuracy on the assignment's leaderboard
 
     [levels.1]                    # a level, named as everywhere: 1, level1 or double
-    points = 5                    # what the level is worth here (a whole number; level.toml's otherwise)
+    points = 12                   # what the level is worth here (a whole number; level.toml's otherwise):
+                                  # 0, or at least the level's number of checks, so each check counts
     visibility = "after_due_date" # when Gradescope shows its tests: visible (the default), hidden,
                                   # after_due_date or after_published
 
-Every key is checked: an unknown one, a level that does not exist, or a value of the wrong kind is
-refused with the file and the key, before anything is graded.
+Every key is checked: an unknown one, a level that does not exist, a value of the wrong kind, or
+points that some checks would get none of, is refused with the file and the key, before anything
+is graded.
 """
 
 from __future__ import annotations
@@ -78,6 +80,11 @@ def read_class_file(path: Path, catalog: Catalog) -> ClassFile:
         points = table.get("points")
         if points is not None and (isinstance(points, bool) or not isinstance(points, int) or points < 0):
             raise ClassFileError(f"{path}: [levels.{name}] points must be a whole number, 0 or more, not {points!r}.")
+        if points and points < (checks := len(level.checks())):
+            raise ClassFileError(
+                f"{path}: [levels.{name}] points = {points} is too few: level {level.number} has {checks} checks, "
+                f"so some of them would be worth 0 points and a student could fail them and lose nothing. Give "
+                f"it 0 points, or {checks} or more.")
         visibility = table.get("visibility", "visible")
         if visibility not in VISIBILITIES:
             raise ClassFileError(f"{path}: [levels.{name}] visibility must be one of {', '.join(VISIBILITIES)}, "

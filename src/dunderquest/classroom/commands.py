@@ -38,7 +38,9 @@ A whole class:
   dunderquest grade --submissions DIR --output OUTDIR [--jobs N] [--seed N] [--levels 1,3] [--class FILE]
   DIR holds one folder per student (a workspace, or the exercise files at its top level). Writes
   OUTDIR/gradebook.csv (student, level1 ... levelN, total, status) and each student's JSON and
-  JUnit reports next to it. The same --seed gives the same gradebook, byte for byte.
+  JUnit reports next to it. The same --seed gives the same gradebook, byte for byte. What in DIR is
+  not a folder is named after grading, with why it was not graded; the reports that an earlier run
+  left in OUTDIR for students not in this one are removed.
 
 Points are whole numbers. Each level is worth its points (level.toml, 10 by default, or the class
 file's), shared by the checks that its untouched stub fails: starter code scores 0, and a level
@@ -65,6 +67,12 @@ CLASSROOM_EPILOG = """\
 
 Every kit's wheel leaves out the reference solutions (--with-solutions adds them). It is built from
 the checkout you run from, or else packed from this installed dunderquest; --wheel uses yours."""
+
+
+# What --output names for one workspace, format by format.
+OUTPUT_EXAMPLES = {"gradescope": "such as results.json", "classroom50": "./result.json by default",
+                   "junit": "such as report.xml", "json": "such as report.json",
+                   "github": "by default the file that $GITHUB_OUTPUT names"}
 
 
 class Usage(Exception):
@@ -234,7 +242,6 @@ def missing_classroom50_variables() -> list[str]:
 
 
 def _grade_workspace(args: argparse.Namespace, levels: list[Level], class_file) -> int:
-    from ..core.progress import write_atomically
     from .grading import grade_one
     from .submission import Submission
 
@@ -245,6 +252,11 @@ def _grade_workspace(args: argparse.Namespace, levels: list[Level], class_file) 
                     f"identity in the environment; these variables are missing: {', '.join(missing)}.")
     from ..grader.service.lingering_client import warm_grader
 
+    output = args.output or ("result.json" if args.format == "classroom50" else None)
+    if output and Path(output).is_dir():
+        raise Usage(f"--output {output} is a folder. For --format {args.format}, --output names the file to write "
+                    f"({OUTPUT_EXAMPLES[args.format]}); a folder is for --submissions, which writes a gradebook and "
+                    "each student's reports into it.")
     folder = _folder_to_grade(args)
     client = warm_grader()  # the lingering grader, as `dunderquest check` uses it
     try:
@@ -254,8 +266,17 @@ def _grade_workspace(args: argparse.Namespace, levels: list[Level], class_file) 
         client.close()
     report.student = None  # one workspace: the report is about the files, not about a class roster
     document = report.render(args.format)
-    output = args.output or ("result.json" if args.format == "classroom50" else None)
-    if args.format == "github":
+    try:
+        _write_report(args.format, report, document, output)
+    except OSError as err:
+        return _fail(f"could not write the report to {err.filename or output}: {err.strerror or err}.", FAILED)
+    return OK if report.passed else FAILED
+
+
+def _write_report(fmt: str, report, document: str, output: str | None) -> None:
+    from ..core.progress import write_atomically
+
+    if fmt == "github":
         print(report.summary())
         if os.environ.get("GITHUB_STEP_SUMMARY"):
             with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
@@ -267,16 +288,16 @@ def _grade_workspace(args: argparse.Namespace, levels: list[Level], class_file) 
         else:
             print(document, end="")
     elif output:
-        write_atomically(Path(output), document)
+        write_atomically(Path(output), document, private=False)
         print(report.summary())
         print(f"Wrote {output}")
     else:
         sys.stdout.write(document)
-    return OK if report.passed else FAILED
 
 
 def _grade_class(args: argparse.Namespace, levels: list[Level], class_file) -> int:
     from .gradebook import GRADEBOOK, grade_class
+    from .submission import read_class_folder
 
     if args.workspace:
         raise Usage("--submissions grades a class folder; leave out --workspace.")
@@ -292,16 +313,29 @@ def _grade_class(args: argparse.Namespace, levels: list[Level], class_file) -> i
         raise Usage("--output must be outside the submissions folder, or it would be graded as a student.")
     if outdir.exists() and not outdir.is_dir():
         raise Usage(f"{args.output} is a file; --output names the folder for the gradebook.")
+    found = read_class_folder(Path(args.submissions))
+    if problem := found.problem(levels):
+        raise Usage(problem)
     seed = _seed(args)
-    gradebook = grade_class(root, levels, seed=seed, jobs=args.jobs, progress=True, class_file=class_file)
-    path = gradebook.write(outdir)
+    gradebook = grade_class(found.submissions, levels, seed=seed, jobs=args.jobs, progress=True,
+                            class_file=class_file)
+    try:
+        path, removed = gradebook.write(outdir)
+    except OSError as err:
+        return _fail(f"could not write the gradebook in {args.output}: {err.strerror or err} "
+                     f"({err.filename or outdir}).", FAILED)
     reports = gradebook.reports
     full = sum(report.passed for report in reports)
     print(f"Graded {len(reports)} students x {len(levels)} levels with seed {seed}: {full} passed everything.")
     for report in reports:
         if report.status != "ok":
             print(f"  {report.student}: {report.status}")
+    if found.skipped:
+        print(f"Not graded: {found.not_graded()}")
     print(f"Wrote {path} and each student's reports next to it ({GRADEBOOK}, STUDENT.json, STUDENT.xml).")
+    if removed:
+        print(f"Removed the reports that an earlier run left there for students not in this one: "
+              f"{', '.join(stale.name for stale in removed)}")
     return OK
 
 
@@ -320,17 +354,23 @@ def classroom(args: argparse.Namespace) -> int:
         class_file = read_class(args.class_file)
         kit = {"wheel": args.wheel, "with_solutions": args.with_solutions, "class_file": args.class_file,
                "pack": pack}
+        points = {level.id: class_file.points(level) if class_file else level.points for level in levels}
+        total = sum(points.values())
         if args.kit == "gradescope":
+            if Path(args.output).is_dir():
+                raise Usage(f"--output {args.output} is a folder; it names the zip file to write, such as "
+                            f"{Path(args.output) / 'autograder.zip'}.")
             path = gradescope_zip(Path(args.output), levels, everything, **kit)
-            print(f"Wrote {path}. In Gradescope: create a Programming Assignment, choose the Ubuntu 24.04 base "
-                  "image in Configure Autograder, and upload this zip.")
+            whose = f"the levels' points in {args.class_file}" if class_file else "the levels' points"
+            print(f"Wrote {path}. In Gradescope: create a Programming Assignment, enter {total} as its autograder "
+                  f"points ({whose}), choose the Ubuntu 24.04 base image in Configure Autograder, and upload this "
+                  "zip.")
         elif args.kit == "classroom50":
-            total = sum(class_file.points(level) if class_file else level.points for level in levels)
             written = classroom50_kit(Path(args.dir), levels, everything, total=total, **kit)
             print(f"Wrote a Classroom 50 kit in {args.dir} ({len(written)} files). Its README.md has the steps: "
                   "the starter repository, the assignment, and the autograder bundle.")
         else:
-            written = github_template(Path(args.dir), levels, everything, **kit)
+            written = github_template(Path(args.dir), levels, everything, points=points, **kit)
             print(f"Wrote a template repository in {args.dir} ({len(written)} files). Push it to GitHub: every "
                   "push runs its workflow, which grades the levels and shows the points in the run's summary.")
         return OK
@@ -338,3 +378,5 @@ def classroom(args: argparse.Namespace) -> int:
         return _fail(str(err), USAGE)
     except KitError as err:
         return _fail(str(err), FAILED)
+    except OSError as err:
+        return _fail(f"could not write the kit ({err.filename or err}): {err.strerror or err}.", FAILED)

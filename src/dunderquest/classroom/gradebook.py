@@ -2,16 +2,21 @@
 student's JSON and JUnit reports next to it.
 
 Everything is computed in memory first and written at the end, each file atomically and the
-gradebook last, so a run that dies half way leaves the previous gradebook whole. The gradebook holds
-no timings, so the same submissions and the same seed give the same file, byte for byte.
+gradebook last, so a run that dies half way leaves the previous gradebook whole. Then the reports
+that an earlier run left in the folder for students who are not in this one are removed (only files
+that are such a report, by name and by content), so the folder holds this run's class and no other.
+The gradebook holds no timings, so the same submissions and the same seed give the same file, byte
+for byte.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +27,7 @@ from ..grader.service.client import GraderClient
 from .class_file import ClassFile
 from .grading import grade_submissions
 from .report import Report
-from .submission import Submission, class_folder
+from .submission import Submission
 
 GRADEBOOK = "gradebook.csv"
 
@@ -46,15 +51,59 @@ class Gradebook:
                              *(graded.score for graded in report.levels), report.score, report.status])
         return out.getvalue()
 
-    def write(self, outdir: Path) -> Path:
-        """Writes every student's reports, then the gradebook; returns the gradebook's path."""
+    def write(self, outdir: Path) -> tuple[Path, list[Path]]:
+        """Writes every student's reports, then the gradebook, then removes the reports that an earlier
+        run wrote there for students not in this one; returns the gradebook's path and those removed."""
         outdir.mkdir(parents=True, exist_ok=True)
         for report in self.reports:
-            write_atomically(outdir / f"{report.student}.json", json.dumps(report.to_json(), indent=2) + "\n")
-            write_atomically(outdir / f"{report.student}.xml", report.to_junit())
+            write_atomically(outdir / f"{report.student}.json", json.dumps(report.to_json(), indent=2) + "\n",
+                             private=False)
+            write_atomically(outdir / f"{report.student}.xml", report.to_junit(), private=False)
         path = outdir / GRADEBOOK
-        write_atomically(path, self.csv_text())
-        return path
+        write_atomically(path, self.csv_text(), private=False)
+        removed = []
+        for stale in earlier_reports(outdir, {report.student or "" for report in self.reports}):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+                removed.append(stale)
+        return path, removed
+
+
+REPORT_SUFFIXES = (".json", ".xml")  # a student's reports, as Gradebook.write names them
+JUNIT_START = '<?xml version="1.0" encoding="utf-8"?>\n<testsuites name='
+
+
+def earlier_reports(outdir: Path, students: set[str]) -> list[Path]:
+    """The files in `outdir` that an earlier `grade --submissions` wrote as the report of a student
+    who is not in `students`: a `.json` or `.xml` file named after the student, whose text is such a
+    report for that student. Nothing else is ever listed."""
+    return [path for path in sorted(outdir.iterdir())
+            if path.suffix in REPORT_SUFFIXES and path.stem not in students and not path.is_symlink()
+            and path.is_file() and is_student_report(path)]
+
+
+def is_student_report(path: Path) -> bool:
+    """Whether `path` holds a report that Gradebook.write wrote for the student its name says."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if path.suffix == ".json":
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return False
+        return (isinstance(data, dict) and "dunderquest" in data and data.get("student") == path.stem
+                and isinstance(data.get("levels"), list) and "seed" in data)
+    if not text.startswith(JUNIT_START):
+        return False
+    try:
+        root = ET.fromstring(text.split("\n", 1)[1])
+    except ET.ParseError:
+        return False
+    suites = root.findall("testsuite")
+    return root.tag == "testsuites" and root.get("name") == path.stem and bool(suites) and all(
+        {"seed", "max_points"} <= {prop.get("name") for prop in suite.iter("property")} for suite in suites)
 
 
 class ClassProgress:
@@ -98,12 +147,11 @@ class ClassProgress:
             self.bar.advance(self.task)
 
 
-def grade_class(submissions_root: Path, levels: Sequence[Level], *, seed: int, jobs: int | None = None,
+def grade_class(submissions: Sequence[Submission], levels: Sequence[Level], *, seed: int, jobs: int | None = None,
                 progress: bool = True, class_file: ClassFile | None = None) -> Gradebook:
     client = GraderClient()
-    client.warm_up()  # the grader starts (imports torch) while the class folder is read
+    client.warm_up()  # the grader starts (imports torch) while the first levels are set up
     try:
-        submissions: list[Submission] = class_folder(submissions_root)
         with ClassProgress(len(submissions), progress) as bar:
             reports = grade_submissions(submissions, levels, seed=seed, jobs=jobs, client=client,
                                         on_student_done=bar.student_done, class_file=class_file)

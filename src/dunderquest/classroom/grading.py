@@ -24,7 +24,7 @@ from ..grader.result import LevelResult
 from ..grader.service.client import GraderClient, GraderUnavailable
 from .class_file import ClassFile
 from .points import split
-from .report import MISSING, GradedLevel, Marking, Report
+from .report import GRADER_ERROR, MISSING, UNREADABLE, GradedLevel, Marking, Report
 from .submission import Submission
 
 
@@ -70,12 +70,12 @@ def grade_level(client: GraderClient, submission: Submission, level: Level, seed
             shutil.copyfile(found.path, copy)  # the bytes only: no link, mode or owner comes along
         except OSError as err:
             message = f"{level.file_name} could not be read ({err.strerror or err}), so it was not graded."
-            return GradedLevel(marking_of(level), LevelResult.not_run(level, message), "unreadable file")
+            return GradedLevel(marking_of(level), LevelResult.not_run(level, message), UNREADABLE)
         try:
             result = client.grade(level, copy, seed=seed)
         except GraderUnavailable as err:
             message = f"The grader could not run this level ({err}). This is not a problem in your code."
-            return GradedLevel(marking_of(level), LevelResult.not_run(level, message), "grader error")
+            return GradedLevel(marking_of(level), LevelResult.not_run(level, message), GRADER_ERROR)
     return GradedLevel.of(marking_of(level), result)
 
 

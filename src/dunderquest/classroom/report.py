@@ -37,10 +37,14 @@ PROBLEMS = (
     ("the process running your code was killed", "crash"),
     ("cut the sandbox off from the grader", "crash"),
     ("Python cannot read", "syntax error"),
+    ("the grader's own package", "imports dunderquest"),  # grader_import_message, or the sandbox's guard
     ("must run without errors", "error at import"),
     ("did not run to the end", "incomplete run"),
 )
 MISSING = "missing file"
+UNREADABLE = "unreadable file"  # the submitted file could not be copied to be graded
+GRADER_ERROR = "grader error"  # the grader itself could not run the level
+STATUSES = (*dict.fromkeys(name for _, name in PROBLEMS), MISSING, UNREADABLE, GRADER_ERROR)  # besides "ok"
 
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")  # as Gradescope defines them

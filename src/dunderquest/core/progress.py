@@ -7,10 +7,11 @@ game, `check`, `watch`) records through it and only words the `Outcome` it retur
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
-import tempfile
+import secrets
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -107,10 +108,12 @@ def well_formed(value: object, kind: type) -> bool:
     return isinstance(value, kind)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """The one way the project replaces a state file: readers see the old file or the new one."""
+def write_atomically(path: Path, text: str, *, private: bool = True) -> None:
+    """The one way the project replaces a state file: readers see the old file or the new one.
+    `private` files (state, progress) are readable by their owner only; a report for others to read
+    (`private=False`) gets the mode any new file gets, 0666 less the umask."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _new_file_beside(path, 0o600 if private else 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)
@@ -126,6 +129,19 @@ def write_atomically(path: Path, text: str) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def _new_file_beside(path: Path, mode: int) -> tuple[int, str]:
+    """A new, empty file in `path`'s folder, open for writing, created with `mode` (the umask is
+    taken off it, as for any new file); never an existing file or a link."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        tmp = os.path.join(path.parent, f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, flags, mode), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(path.parent))
 
 
 class Progress:

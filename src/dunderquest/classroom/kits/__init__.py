@@ -68,6 +68,8 @@ def write_new_files(dest: Path, files: dict[str, bytes], executable: Sequence[st
     """Writes `files` under `dest` and returns their paths. It never overwrites a file: if any of
     them exists already, it writes nothing and says which."""
     dest = dest.resolve()
+    if dest.exists() and not dest.is_dir():
+        raise KitError(f"{dest} is a file; give a folder for the kit (a new one, or an empty one).")
     clashes = sorted(name for name in files if (dest / name).exists())
     if clashes:
         raise KitError(f"{dest} already has {', '.join(clashes)}; nothing was written. Choose an empty folder.")

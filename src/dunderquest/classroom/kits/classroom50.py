@@ -33,6 +33,7 @@ from . import (
     write_new_files,
 )
 
+WHEEL_FOLDER = "install"  # where the starter repository carries the wheel students install
 RUNTIME = {"runs-on": "ubuntu-latest", "python": "3.12"}  # a Python that torch has wheels for
 
 AUTOGRADER = '''#!/usr/bin/env python3
@@ -149,7 +150,7 @@ def autograder_py(levels: Sequence[Level], all_levels: Sequence[Level], class_fi
             .replace("__TORCH_INDEX__", TORCH_CPU_INDEX))
 
 
-def student_readme(levels: Sequence[Level]) -> str:
+def student_readme(levels: Sequence[Level], wheel_name: str) -> str:
     rows = "\n".join(f"| {level.number} | {level.title} | `{level.class_name}` in `{level.exercise_path}` |"
                      for level in levels)
     return f"""# dunderquest assignment
@@ -161,8 +162,16 @@ Python magic behind PyTorch, and a grader checks your class against the real PyT
 | --- | --- | --- |
 {rows}
 
-Install dunderquest (`python -m pip install dunderquest`; Python 3.11 or newer, PyTorch comes with
-it) and play in this folder: `dunderquest play`, or check one level with `dunderquest check 1`.
+Install dunderquest from the wheel in this repository (Python 3.11 or newer; this installs PyTorch
+too), then play in this folder:
+
+```sh
+python -m pip install {WHEEL_FOLDER}/{wheel_name}
+dunderquest play
+```
+
+`dunderquest play` shows each level's lesson, your file and the checks' results; `dunderquest check 1`
+runs one level's checks from the command line. Use `dunderquest watch` if you prefer your own editor.
 
 Submit with `gh student submit` (or as your teacher says). Every submission is graded by the same
 checks; the grade and each check's message are in the submission's release.
@@ -177,7 +186,8 @@ This kit grades dunderquest levels {numbers} ({total} points) on Classroom 50. I
 
 - `autograder/`: the assignment's autograder bundle: `autograder.py` and `{wheel_name}` (a
   dunderquest without its reference solutions: the bundle is public on your classroom's Pages site).
-- `starter/`: the students' starting repository: a file to complete for each level.
+- `starter/`: the students' starting repository: a file to complete for each level, and the same
+  wheel in `starter/{WHEEL_FOLDER}/`, which its README tells students to install dunderquest from.
 - `runtime.json`: the runtime to choose: a Python that PyTorch has wheels for (Classroom 50's
   default, 3.14, may have none yet).
 
@@ -228,7 +238,8 @@ def classroom50_kit(dest: Path, levels: Sequence[Level], all_levels: Sequence[Le
         built = kit_wheel(Path(scratch), given=wheel, with_solutions=with_solutions)
         files = {f"starter/{name}": data for name, data in starter_files(levels).items()}
         files.update({
-            "starter/README.md": student_readme(levels).encode(),
+            "starter/README.md": student_readme(levels, built.name).encode(),
+            f"starter/{WHEEL_FOLDER}/{built.name}": built.read_bytes(),
             "autograder/autograder.py": autograder_py(levels, all_levels, class_file, pack, total).encode(),
             f"autograder/{built.name}": built.read_bytes(),
             "runtime.json": (json.dumps(RUNTIME, indent=2) + "\n").encode(),

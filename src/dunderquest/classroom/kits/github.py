@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ...core.catalog import Level
@@ -65,10 +65,11 @@ jobs:
 """
 
 
-def student_readme(levels: Sequence[Level], wheel_name: str) -> str:
+def student_readme(levels: Sequence[Level], wheel_name: str, points: Mapping[str, int]) -> str:
+    """The students' README: each level with its points as the workflow grades it (`points`, by level id)."""
     rows = "\n".join(f"| {level.number} | {level.title} | `{level.class_name}` in `{level.exercise_path}` | "
-                     f"{level.points} |" for level in levels)
-    total = sum(level.points for level in levels)
+                     f"{points[level.id]} |" for level in levels)
+    total = sum(points[level.id] for level in levels)
     return f"""# dunderquest assignment
 
 Write a small Python class in each file under `exercises/`. Each level teaches one piece of the
@@ -103,14 +104,16 @@ not change `.github/`.
 
 def github_template(dest: Path, levels: Sequence[Level], all_levels: Sequence[Level], wheel: Path | None = None,
                     with_solutions: bool = False, class_file: Path | None = None,
-                    pack: Pack | None = None) -> list[Path]:
+                    pack: Pack | None = None, points: Mapping[str, int] | None = None) -> list[Path]:
     """Writes the template repository into `dest` and returns the files it wrote (never over a file
-    that exists: then nothing is written)."""
+    that exists: then nothing is written). `points` is each level's points by id, as the class file
+    gives them (the levels' own by default)."""
+    points = {level.id: level.points for level in levels} if points is None else points
     with tempfile.TemporaryDirectory(prefix="dunderquest-kit-") as scratch:
         built = kit_wheel(Path(scratch), given=wheel, with_solutions=with_solutions)
         files = starter_files(levels)
         files.update({
-            "README.md": student_readme(levels, built.name).encode(),
+            "README.md": student_readme(levels, built.name, points).encode(),
             ".github/workflows/dunderquest.yml": workflow(levels, built.name, class_file, pack).encode(),
             f"{KIT_FOLDER}/{built.name}": built.read_bytes(),
         })

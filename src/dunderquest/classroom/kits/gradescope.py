@@ -4,6 +4,7 @@ autograder's image, then `run_autograder` for every submission."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from ...core.catalog import Level
 from ...core.pack import Pack
-from ..wheel import kit_wheel
+from ..wheel import KitError, kit_wheel
 from . import TORCH_CPU_INDEX, copy_class_file, grading_options, pack_files
 
 AUTOGRADER_ROOT_VARIABLE = "DUNDERQUEST_AUTOGRADER_ROOT"
@@ -79,6 +80,8 @@ def gradescope_zip(output: Path, levels: Sequence[Level], all_levels: Sequence[L
                    with_solutions: bool = False, class_file: Path | None = None, pack: Pack | None = None) -> Path:
     """Writes the autograder zip to `output` (atomically) and returns its path."""
     output = output.resolve()
+    if output.is_dir():
+        raise KitError(f"{output} is a folder; give the zip file to write, such as {output / 'autograder.zip'}.")
     with tempfile.TemporaryDirectory(prefix="dunderquest-kit-") as scratch:
         built = kit_wheel(Path(scratch), given=wheel, with_solutions=with_solutions)
         partial = Path(scratch) / "autograder.zip"
@@ -90,6 +93,12 @@ def gradescope_zip(output: Path, levels: Sequence[Level], all_levels: Sequence[L
             for name, data in {**copy_class_file(class_file), **pack_files(pack)}.items():
                 _add_file(archive, name, data)
         output.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(partial, output.with_name(output.name + ".partial"))
-        os.replace(output.with_name(output.name + ".partial"), output)
+        beside = output.with_name(output.name + ".partial")
+        try:
+            shutil.copyfile(partial, beside)
+            os.replace(beside, output)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                beside.unlink()
+            raise
     return output
