@@ -71,6 +71,7 @@ def class_folder(tmp_path_factory) -> Path:
     write(root / "frank", {a: deletes_its_neighbours(solution(FIRST)), b: solution(SECOND)})
     write(root / "grace", {a: solution(FIRST), b: FLOODS})
     write(root / "heidi", {a: solution(FIRST)})  # the second file is missing
+    write(root / "ivan", {FIRST.file_name: EXITS, SECOND.file_name: solution(SECOND)})  # loose, and one crashes
     (root / "notes.txt").write_text("not a student")  # a loose file beside the student folders
     return root
 
@@ -85,6 +86,7 @@ def expected_gradebook() -> str:
         ("frank", 10, 10, "ok"),
         ("grace", 10, 0, f"{SECOND.id}: printed too much"),
         ("heidi", 10, 0, f"{SECOND.id}: missing file"),
+        ("ivan", 0, 10, f"{FIRST.id}: crash"),
     ]
     lines = [f"student,{FIRST.id},{SECOND.id},total,status"]
     lines += [f"{name},{x},{y},{x + y},{status}" for name, x, y, status in rows]
@@ -115,6 +117,12 @@ def test_a_mixed_class_gives_exactly_the_expected_gradebook_and_is_left_untouche
     assert report["levels"][1]["passed"] is False and report["levels"][0]["passed"] is True
     junit = ET.parse(tmp_path / "out" / "heidi.xml").getroot()
     assert "could not be graded" in junit.find(".//failure").text
+    # Messages name each file as the student handed it in: in a workspace, or loose.
+    messages = {name: [check["message"] for check in json.loads((tmp_path / "out" / f"{name}.json").read_text())
+                       ["levels"][0]["checks"] if not check["passed"]] for name in ("erin", "ivan")}
+    assert any(FIRST.exercise_path in message for message in messages["erin"])
+    assert any(f"in {FIRST.file_name}" in message for message in messages["ivan"])
+    assert not any(FIRST.exercise_path in message for message in messages["ivan"])
 
 
 @pytest.mark.slow

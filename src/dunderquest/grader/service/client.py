@@ -202,10 +202,12 @@ class GraderClient:
         except (OSError, subprocess.TimeoutExpired):
             pass
 
-    def grade(self, level: Level, file: Path, *, seed: int | None = None) -> LevelResult:
+    def grade(self, level: Level, file: Path, *, seed: int | None = None, display: str | None = None) -> LevelResult:
+        """The level's checks run against `file`, which messages call `display` (the level's
+        exercise path by default)."""
         try:
             reply = self._ask({"op": "grade", "level": level.id, "file": str(Path(file).resolve()),
-                               "display": level.exercise_path, "seed": seed})
+                               "display": display or level.exercise_path, "seed": seed})
         except GraderStopped:
             # Twice in a row the grader died during this file's run: the file is what stops it.
             return LevelResult.not_run(level, STOPPED_BY_CODE)
