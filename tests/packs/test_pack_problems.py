@@ -5,8 +5,10 @@ with a Python traceback."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -63,14 +65,28 @@ def test_a_pack_toml_that_cannot_be_read_is_named(pack, tmp_path):
     assert code == 2 and f"{pack / 'pack.toml'}: it cannot be read" in said
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any folder")
-def test_a_pack_folder_that_cannot_be_read_is_named(pack, tmp_path):
+def test_a_pack_folder_that_cannot_be_read_is_named(pack, tmp_path, request):
+    """Root reads any folder, so as root the commands run as `nobody`, as a teacher would run them."""
+    prefix, python, env = (), sys.executable, dict(os.environ)
+    if os.geteuid() == 0:
+        prefix, python, env, top = request.getfixturevalue("as_nobody")
+        tmp_path = Path(tempfile.mkdtemp(dir=top))
+        tmp_path.chmod(0o777)
+        pack = shutil.copytree(pack, tmp_path / "my-pack")
+    env = dict(env, DUNDERQUEST_LINGER="0")
+    (tmp_path / "class" / "ann").mkdir(parents=True)
+    for folder in (tmp_path / "class", tmp_path / "class" / "ann"):
+        folder.chmod(0o777)
     pack.chmod(0)
     try:
-        code, said = pack_check(pack)
-        assert code == 1 and "it cannot be read (Permission denied)" in said
-        code, said = grade_with(pack, tmp_path)
-        assert code == 2 and "it cannot be read (Permission denied)" in said
+        for args, code in ((["pack", "check", str(pack)], 1),
+                           (["grade", "--pack", str(pack), "--submissions", str(tmp_path / "class"), "--output",
+                             str(tmp_path / "grades")], 2)):
+            done = subprocess.run([*prefix, python, "-m", "dunderquest", *args], capture_output=True, text=True,
+                                  env=env, timeout=600, cwd="/")
+            assert done.returncode == code, done.stdout + done.stderr
+            assert "it cannot be read (Permission denied)" in done.stdout + done.stderr
+            assert "Traceback" not in done.stdout + done.stderr
     finally:
         pack.chmod(0o755)
 
