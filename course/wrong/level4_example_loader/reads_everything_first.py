@@ -1,7 +1,7 @@
 # Copies the data into a list up front: fine for a list, never ends on an endless generator.
 # must fail: test_it_pulls_no_item_before_it_is_asked
 # must fail: test_it_works_on_an_endless_generator
-# slow: one check waits for the 10 s deadline
+# says: before giving back a single one
 
 
 class ExampleLoader:
