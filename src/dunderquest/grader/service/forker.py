@@ -314,8 +314,10 @@ class SandboxForker:
         run = Run(None, -1, ctl)
         while self.answer_runner(run) == "more":
             self.reap()
-        # Sandboxes first: a namespace's init ends only once every process in it is reaped, and
-        # this process is the sandbox's parent (the inits are the entries with no home).
-        leftovers = {**run.sandboxes, **self.dying}
+        self.end_all({**run.sandboxes, **self.dying})
+
+    def end_all(self, leftovers: dict[int, str | None]) -> None:
+        """Ends these sandboxes and inits (the entries with no home), sandboxes first: a namespace's
+        init ends only once every process in it is reaped, and this process is the sandbox's parent."""
         for pid, home in sorted(leftovers.items(), key=lambda item: item[1] is None):
             self.kill_sandbox(pid, home or "")

@@ -150,8 +150,7 @@ class Zygote(SandboxForker):
                         for run in list(self.runs.values()):
                             self.finish(run, cancelled=True)
                         self.close_spares()
-                        for pid, home in self.dying.items():
-                            self.kill_sandbox(pid, home or "")
+                        self.end_all(self.dying)
                         return
                 elif fd in self.runs:
                     run = self.runs[fd]
