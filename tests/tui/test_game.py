@@ -609,3 +609,26 @@ def test_a_workspace_made_from_a_course_pack_plays_its_levels(tmp_path, fake_gra
         assert not game.check_action("finale", ())
 
     play(app, steps)
+
+
+def test_a_file_that_is_not_utf8_is_shown_with_a_warning_and_its_bytes_are_kept_before_a_save(app, workspace):
+    path = workspace.exercise(workspace.catalog.get("1"))
+    original = "# Réponse de l'élève\nclass Double:\n    pass\n".encode("cp1252")  # as an old Windows editor saves
+
+    async def steps(pilot):
+        path.write_bytes(original)
+        app.game.open_level(level(app, "1"))
+        await pilot.pause()
+        assert "\ufffd" in app.game.editor.text and "class Double:" in app.game.editor.text
+        assert any("is not UTF-8 text (line 1)" in str(n.message) for n in app._notifications)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert path.read_bytes().decode("utf-8").startswith("# R\ufffdponse")  # saved as UTF-8, as shown
+        backups = sorted((workspace.state_dir / "backups").glob("level1_double.*.py"))
+        assert [b.read_bytes() for b in backups] == [original]  # and the learner's own bytes are kept
+        app.game.editor.insert("# more\n", (0, 0))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert len(list((workspace.state_dir / "backups").glob("level1_double.*.py"))) == 1  # UTF-8 now: no more
+
+    play(app, steps)

@@ -5,6 +5,7 @@ This module is the one place that decides which workspace a command uses."""
 from __future__ import annotations
 
 import json
+import shutil
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -118,7 +119,8 @@ class Workspace:
         while backup.exists():
             backup = backup.with_name(f"{path.stem}.{time.strftime('%Y%m%d-%H%M%S')}-{n}.py")
             n += 1
-        write_atomically(backup, path.read_text(encoding="utf-8", errors="replace"))
+        backup.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, backup)  # the bytes as they are, whatever their encoding
         return backup
 
     def reset(self, level: Level) -> Path | None:

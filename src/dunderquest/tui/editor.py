@@ -20,6 +20,9 @@ class ExerciseFile:
         self.path = path
         self.saved_text = ""  # the file's text when the game last read or wrote it
         self._seen: tuple[int, int] | None = None  # (mtime_ns, size) at that moment
+        # The line of the first byte that is not UTF-8, when the file on disk is not UTF-8 text: the
+        # editor shows such bytes as "\ufffd", and saving would write that in their place.
+        self.not_utf8_line: int | None = None
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
@@ -30,9 +33,14 @@ class ExerciseFile:
 
     def _disk_text(self) -> str:
         try:
-            return self.path.read_text(encoding="utf-8", errors="replace")
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             return ""
+        try:
+            text, self.not_utf8_line = raw.decode("utf-8"), None
+        except UnicodeDecodeError as err:
+            text, self.not_utf8_line = raw.decode("utf-8", errors="replace"), raw.count(b"\n", 0, err.start) + 1
+        return text
 
     def read(self) -> str:
         self.accept(self._disk_text())
@@ -45,6 +53,7 @@ class ExerciseFile:
 
     def write(self, text: str) -> None:
         write_atomically(self.path, text)
+        self.not_utf8_line = None
         self.accept(text)
 
     def changed_on_disk(self) -> str | None:

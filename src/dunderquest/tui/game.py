@@ -198,6 +198,7 @@ class GameScreen(Screen[None]):
             self.workspace.add_missing_stubs()
         status = self.status
         self.editor.show(self.file.read(), read_only=status is Status.LOCKED)
+        self.warn_if_not_utf8()
         self.show_lesson()
         self.query_one("#lesson-scroll").scroll_home(animate=False)
         self.query_one("#side-tabs", TabbedContent).active = "lesson-tab"
@@ -316,8 +317,17 @@ class GameScreen(Screen[None]):
             [("mine", "Save mine over it"), ("disk", "Load the file from disk"), ("cancel", "Cancel")]),
             answered)
 
+    def warn_if_not_utf8(self) -> None:
+        if self.file.not_utf8_line is not None:
+            self.notify(f"{self.level.exercise_path} is not UTF-8 text (line {self.file.not_utf8_line}): the editor "
+                        "shows what it cannot read as \ufffd. Saving writes the file as UTF-8, and keeps the "
+                        "original as a backup first.", severity="warning", timeout=15)
+
     def _write(self, then: Callable[[], None] | None) -> None:
         try:
+            if self.file.not_utf8_line is not None:  # its bytes are kept before UTF-8 text replaces them
+                backup = self.workspace.back_up(self.level)
+                self.notify(f"The file as it was, not UTF-8 text, is kept as {backup}.", timeout=8)
             self.file.write(self.editor.text)
         except OSError as err:
             self.notify(f"Could not save {self.level.exercise_path}: {err}", severity="error")
@@ -330,6 +340,7 @@ class GameScreen(Screen[None]):
         self.file.accept(text)
         self.editor.replace_keeping_cursor(text)
         self.show_status()
+        self.warn_if_not_utf8()
 
     def check_disk(self) -> None:
         """Runs every DISK_POLL_SECONDS: picks up changes made outside the game."""
