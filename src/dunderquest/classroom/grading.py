@@ -72,7 +72,7 @@ def grade_level(client: GraderClient, submission: Submission, level: Level, seed
             message = f"{level.file_name} could not be read ({err.strerror or err}), so it was not graded."
             return GradedLevel(marking_of(level), LevelResult.not_run(level, message), UNREADABLE)
         try:
-            # Messages name the file as the student handed it in: exercises/level1_double.py or level1_double.py.
+            # Messages name the file as the student handed it in: in exercises/, or at the top level.
             result = client.grade(level, copy, seed=seed, display=found.path.relative_to(submission.root).as_posix())
         except GraderUnavailable as err:
             message = f"The grader could not run this level ({err}). This is not a problem in your code."
