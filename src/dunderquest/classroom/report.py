@@ -293,7 +293,7 @@ class Report:
         if later:
             score, most = sum(graded.score for graded in levels), sum(graded.max_score for graded in levels)
             total = (f"Total of the levels shown: {score}/{most} points. {later} more "
-                     f"{'level is' if later == 1 else 'levels are'} shown later.")
+                     f"{'level is' if later == 1 else 'levels are'} graded but not shown here.")
         else:
             total = f"Total: {self.score}/{self.max_score} points."
         lines.append(f"{total} Seed {self.seed} (repeat this run with --seed {self.seed}). Data: {self.data}")
