@@ -166,3 +166,16 @@ def test_a_cold_check_leaves_no_sandbox_folders_behind(tmp_path):
                           env={**os.environ, "TMPDIR": str(scratch)}, timeout=300)
     assert done.returncode == 1, done.stderr
     assert list(scratch.glob("dunderquest-sandbox-*")) == []
+
+
+def test_a_grader_closed_while_it_starts_is_ended_at_once_not_after_its_start_up():
+    """Quitting the game in its first seconds does not wait for the grader to finish importing torch:
+    a zygote that has not said it is ready holds nothing yet, and is killed."""
+    from dunderquest.grader.service.client import GraderClient
+
+    client = GraderClient()
+    client.warm_up()
+    process = client.process
+    assert process is not None and not client.ready.is_set()
+    client.close()
+    assert process.returncode == -signal.SIGKILL

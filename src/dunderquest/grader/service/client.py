@@ -129,6 +129,10 @@ class GraderClient:
         with self.lock:
             process, self.process = self.process, None
         if process is not None and process.poll() is None:
+            if not self.ready.is_set():  # still importing torch, which it would finish first: it holds nothing yet
+                process.kill()
+                process.wait()
+                return
             process.stdin.close()
             try:
                 process.wait(5)
