@@ -27,7 +27,8 @@ def test_the_top_level_output_speaks_only_of_the_levels_shown_now():
     assert f"Level {first.number}:" in output
     assert f"Level {second.number}:" not in output and SECRET not in output
     assert f"Level {third.number}:" not in output
-    assert f"Total of the levels shown: {first.points}/{first.points} points. 2 more levels are graded but not shown here." in output
+    assert (f"Total of the levels shown: {first.points}/{first.points} points. 2 more levels are graded but not "
+            "shown here.") in output
     # The tests keep their own visibility, and the score still counts every level.
     assert {test["visibility"] for test in document["tests"]} == {"visible", "hidden", "after_due_date"}
     assert document["score"] == first.points + third.points

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from dunderquest.classroom.class_file import read_class_file
-from dunderquest.classroom.wheel import kit_wheel
 from dunderquest.cli import main
 from dunderquest.core.catalog import default_catalog
 
@@ -21,19 +18,6 @@ CLASS_POINTS = 12  # a class file's points for the first level: at least its num
 CLASSROOM50_RUN = {"CLASSROOM": "cs-principles", "ASSIGNMENT": "dunderquest", "OWNER": "alice",
                    "SUBMISSION_TAG": "submit/2026-06-01T14-32-05Z-a1b2c3d",
                    "COMMIT_URL": "https://github.com/org/r/commit/abc", "RELEASE_URL": "https://github.com/org/r/r"}
-
-
-@pytest.fixture(scope="module")
-def kit(tmp_path_factory, wheel) -> Path:
-    """The wheel the kits carry: without the reference solutions."""
-    return kit_wheel(tmp_path_factory.mktemp("kit-wheel"), given=wheel)
-
-
-@pytest.fixture(scope="module")
-def classroom50(tmp_path_factory, kit) -> Path:
-    dest = tmp_path_factory.mktemp("classroom50") / "kit"
-    assert main(["classroom", "classroom50", str(dest), "--wheel", str(kit)]) == 0
-    return dest
 
 
 def test_a_class_file_giving_a_level_fewer_points_than_checks_is_refused(tmp_path, capsys):

@@ -36,12 +36,6 @@ CLASSROOM50_RUN = {"CLASSROOM": "cs-principles", "ASSIGNMENT": "dunderquest", "O
                    "REVIEW_URL": "https://github.com/org/r/compare/a...b"}
 
 
-@pytest.fixture(scope="module")
-def kit(tmp_path_factory, wheel) -> Path:
-    """The wheel the kits carry: without the reference solutions."""
-    return kit_wheel(tmp_path_factory.mktemp("kit-wheel"), given=wheel)
-
-
 def test_building_a_wheel_leaves_the_checkout_as_it_was(tmp_path):
     """The wheel is built from a copy: the checkout is byte for byte the same after, whatever a
     newcomer's `pip install .` has left in it before (a build/ folder, say)."""
@@ -151,13 +145,6 @@ def test_a_class_file_with_a_wrong_key_is_refused_with_the_file_and_the_key(tmp_
 
 
 # -- Classroom 50 ------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def classroom50(tmp_path_factory, kit) -> Path:
-    dest = tmp_path_factory.mktemp("classroom50") / "kit"
-    assert main(["classroom", "classroom50", str(dest), "--wheel", str(kit)]) == 0
-    return dest
 
 
 def test_the_classroom50_kit_has_its_bundle_starter_runtime_and_steps(classroom50, kit):

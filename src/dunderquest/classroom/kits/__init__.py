@@ -25,6 +25,21 @@ CLASS_FILE = "classroom.toml"  # a teacher's class file, as a kit carries it
 PACK_FOLDER = "pack"  # a course pack, as a kit carries it
 
 
+def install_and_play(wheel: str) -> str:
+    """A student README's steps to install dunderquest from the wheel at `wheel` (a path in the
+    repository) and play."""
+    return f"""Install dunderquest from the wheel in this repository (Python 3.11 or newer; this installs PyTorch
+too), then play in this folder:
+
+```sh
+python -m pip install {wheel}
+dunderquest play
+```
+
+`dunderquest play` shows each level's lesson, your file and the checks' results; `dunderquest check 1`
+runs one level's checks from the command line. Use `dunderquest watch` if you prefer your own editor."""
+
+
 def grading_options(levels: Sequence[Level], all_levels: Sequence[Level], class_file: Path | None,
                     pack: Pack | None = None, folder: str = "") -> str:
     """What a kit's grading command adds to `dunderquest grade`: ` --levels 1,3` when only some

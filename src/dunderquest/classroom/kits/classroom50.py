@@ -28,6 +28,7 @@ from . import (
     TORCH_CPU_INDEX,
     copy_class_file,
     grading_options,
+    install_and_play,
     pack_files,
     starter_files,
     write_new_files,
@@ -162,16 +163,7 @@ Python magic behind PyTorch, and a grader checks your class against the real PyT
 | --- | --- | --- |
 {rows}
 
-Install dunderquest from the wheel in this repository (Python 3.11 or newer; this installs PyTorch
-too), then play in this folder:
-
-```sh
-python -m pip install {WHEEL_FOLDER}/{wheel_name}
-dunderquest play
-```
-
-`dunderquest play` shows each level's lesson, your file and the checks' results; `dunderquest check 1`
-runs one level's checks from the command line. Use `dunderquest watch` if you prefer your own editor.
+{install_and_play(f"{WHEEL_FOLDER}/{wheel_name}")}
 
 Submit with `gh student submit` (or as your teacher says). Every submission is graded by the same
 checks; the grade and each check's message are in the submission's release.

@@ -14,7 +14,15 @@ from pathlib import Path
 from ...core.catalog import Level
 from ...core.pack import Pack
 from ..wheel import kit_wheel
-from . import TORCH_CPU_INDEX, copy_class_file, grading_options, pack_files, starter_files, write_new_files
+from . import (
+    TORCH_CPU_INDEX,
+    copy_class_file,
+    grading_options,
+    install_and_play,
+    pack_files,
+    starter_files,
+    write_new_files,
+)
 
 REPORTER = "classroom-resources/autograding-grading-reporter@v1"
 KIT_FOLDER = ".github/dunderquest"
@@ -83,15 +91,7 @@ Total: {total} points.
 
 ## Work on it
 
-Install dunderquest (Python 3.11 or newer; this installs PyTorch too), then play in this folder:
-
-```sh
-python -m pip install {KIT_FOLDER}/{wheel_name}
-dunderquest play
-```
-
-`dunderquest play` shows each level's lesson, your file and the checks' results; `dunderquest check 1`
-runs one level's checks from the command line. Use `dunderquest watch` if you prefer your own editor.
+{install_and_play(f"{KIT_FOLDER}/{wheel_name}")}
 
 ## How it is graded
 
