@@ -34,6 +34,11 @@ def toml_problem(err: ValueError) -> tuple[int | None, str]:
     return int(where[1]), f"not valid TOML: {text[:where.start()]} (column {where[2]})"
 
 
+def cannot_read(err: OSError) -> str:
+    """The words for a file or folder that is there but cannot be read."""
+    return f"it cannot be read ({err.strerror or err})"
+
+
 def not_utf8(raw: bytes, err: UnicodeDecodeError) -> tuple[int, str]:
     """The line and the words for a file that is not UTF-8 text, from the first byte that is not."""
     return (raw.count(b"\n", 0, err.start) + 1,
@@ -124,7 +129,7 @@ class Level:
         try:
             tree = ast.parse(path.read_bytes(), filename=str(path))
         except OSError as err:
-            raise LevelError(path, None, f"it cannot be read ({err.strerror or err})") from None
+            raise LevelError(path, None, cannot_read(err)) from None
         except SyntaxError as err:
             raise LevelError(path, err.lineno, f"{type(err).__name__}: {err.msg}") from None
         return [(node.name, check_title(node.name, ast.get_docstring(node)))
@@ -212,7 +217,7 @@ def read_level_toml(folder: Path) -> dict:
     try:
         return tomllib.loads(read_text(path))
     except OSError as err:
-        raise LevelError(path, None, f"it cannot be read ({err.strerror or err})") from None
+        raise LevelError(path, None, cannot_read(err)) from None
     except tomllib.TOMLDecodeError as err:
         raise LevelError(path, *toml_problem(err)) from None
 
@@ -249,7 +254,7 @@ def scan(levels_dir: Path, order: list[str] | None = None) -> Catalog:
     try:
         folders = [p for p in levels_dir.iterdir() if p.is_dir() and NUMBERED.match(p.name)]
     except OSError as err:
-        raise LevelError(levels_dir, None, f"it cannot be read ({err.strerror or err})") from None
+        raise LevelError(levels_dir, None, cannot_read(err)) from None
     return Catalog([load_level(folder) for folder in folders])
 
 

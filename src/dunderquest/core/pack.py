@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .catalog import FOLDER, Catalog, LevelError, not_utf8, scan, toml_problem
+from .catalog import FOLDER, Catalog, LevelError, cannot_read, not_utf8, scan, toml_problem
 
 PACK_VARIABLE = "DUNDERQUEST_PACK"
 BUILTIN = Path(importlib.import_module("dunderquest.course").__file__).resolve().parent  # course/ in a checkout
@@ -102,7 +102,7 @@ def read_pack(root: Path, *, levels: bool = True) -> Pack:
         raise PackError(f"{root} is a file, not a folder: a course pack is a folder that holds pack.toml and "
                         "levels/. `dunderquest pack new DIR` makes one.", str(root)) from None
     except OSError as err:
-        raise PackError(f"{path}: it cannot be read ({err.strerror or err}).") from None
+        raise PackError(f"{path}: {cannot_read(err)}.") from None
     except UnicodeDecodeError as err:
         line, message = not_utf8(data, err)
         raise PackError(f"{path}:{line}: {message}") from None
@@ -125,7 +125,7 @@ def read_pack(root: Path, *, levels: bool = True) -> Pack:
         try:
             missing = [name for name in order if not (root / "levels" / name / "level.toml").is_file()]
         except OSError as err:
-            raise PackError(f"{err.filename}: it cannot be read ({err.strerror or err}).") from None
+            raise PackError(f"{err.filename}: {cannot_read(err)}.") from None
         if missing:
             raise PackError(f"{path}: levels names {missing[0]!r}, but levels/{missing[0]}/level.toml does not exist.")
         order = tuple(order)

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..core.catalog import FOLDER, LEVEL_KEYS, NUMBERED, Level, LevelError, read_level_toml, read_text
+from ..core.catalog import FOLDER, LEVEL_KEYS, NUMBERED, Level, LevelError, cannot_read, read_level_toml, read_text
 from ..core.pack import PACK_VARIABLE, Pack
 from ..grader.result import LevelResult
 
@@ -110,7 +110,7 @@ def unreadable(pack: Pack, path: Path) -> Problem | None:
     except LevelError as err:
         return Problem(relative(pack, path), err.line, err.message)
     except OSError as err:
-        return Problem(relative(pack, path), None, f"it cannot be read ({err.strerror or err})")
+        return Problem(relative(pack, path), None, cannot_read(err))
     return None
 
 
@@ -179,7 +179,7 @@ def check_level_files(pack: Pack, level: Level) -> list[Problem]:
         except FileNotFoundError:
             found.append(Problem(relative(pack, path), None, "missing"))
         except OSError as err:
-            found.append(Problem(relative(pack, path), None, f"it cannot be read ({err.strerror or err})"))
+            found.append(Problem(relative(pack, path), None, cannot_read(err)))
         except SyntaxError as err:
             found.append(Problem(relative(pack, path), err.lineno, f"{type(err).__name__}: {err.msg}"))
     if level.checks_path in readable:
@@ -357,7 +357,7 @@ def check_pack(pack: Pack, *, jobs: int | None = None, on_graded: Callable[[int,
     except OSError as err:  # a folder or a file of the pack that cannot be read
         where = relative(pack, Path(err.filename)) if err.filename else "levels"
         problems.append(Problem(where, None, "missing" if isinstance(err, FileNotFoundError) else
-                                f"it cannot be read ({err.strerror or err})"))
+                                cannot_read(err)))
         return report
     if items is None:
         return report

@@ -12,6 +12,7 @@ from pathlib import Path
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
+from ..core.catalog import not_utf8
 from ..core.progress import write_atomically
 
 
@@ -39,7 +40,7 @@ class ExerciseFile:
         try:
             text, self.not_utf8_line = raw.decode("utf-8"), None
         except UnicodeDecodeError as err:
-            text, self.not_utf8_line = raw.decode("utf-8", errors="replace"), raw.count(b"\n", 0, err.start) + 1
+            text, self.not_utf8_line = raw.decode("utf-8", errors="replace"), not_utf8(raw, err)[0]
         return text
 
     def read(self) -> str:

@@ -326,8 +326,8 @@ class GameScreen(Screen[None]):
     def _write(self, then: Callable[[], None] | None) -> None:
         try:
             if self.file.not_utf8_line is not None:  # its bytes are kept before UTF-8 text replaces them
-                backup = self.workspace.back_up(self.level)
-                self.notify(f"The file as it was, not UTF-8 text, is kept as {backup}.", timeout=8)
+                if backup := self.workspace.back_up(self.level):
+                    self.notify(f"The file as it was, not UTF-8 text, is kept as {backup}.", timeout=8)
             self.file.write(self.editor.text)
         except OSError as err:
             self.notify(f"Could not save {self.level.exercise_path}: {err}", severity="error")
