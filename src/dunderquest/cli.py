@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .core.catalog import Level, UnknownLevel, default_catalog
-from .core.pack import PackError, read_pack, use_pack
-from .core.progress import LAST_LEVEL, Status
+from .core.catalog import Level, UnknownLevel
+from .core.pack import PackError, read_pack
+from .core.progress import Status
 from .core.workspace import STATE_DIR, NoWorkspace, Workspace, resolve_workspace
 from .exit_status import FAILED, OK, USAGE
 
@@ -24,6 +24,8 @@ class UsageError(Exception):
 
 
 def _workspace(args: argparse.Namespace) -> Workspace:
+    """The workspace the command works in, with the course pack it plays: found once, here, and
+    handed down to everything the command does."""
     try:
         resolved = resolve_workspace(Path(args.workspace) if args.workspace else None)
     except NoWorkspace as err:
@@ -35,7 +37,6 @@ def _workspace(args: argparse.Namespace) -> Workspace:
     warning = progress.warning
     if warning:
         print(warning, file=sys.stderr)
-    use_pack(resolved.workspace.pack)  # the grader's processes play the workspace's levels too
     return resolved.workspace
 
 
@@ -107,49 +108,32 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from . import presenter
+
     workspace = _workspace(args)
     progress = workspace.progress
     level = _level(workspace, args.level) if args.level else progress.current()
     was_locked = progress.status(level) is Status.LOCKED
+    if args.format == "text":  # at once: the grader may take seconds to start
+        print(presenter.heading(level), flush=True)
     from .grader.service.command import check as check_level
 
     started = time.monotonic()
-    result = check_level(level, workspace.exercise(level), seed=args.seed)
+    result = check_level(workspace.pack, level, workspace.exercise(level), seed=args.seed)
     took = time.monotonic() - started  # with the grader's start, which the result's own time leaves out
     outcome = progress.record(level, result.passed)
-
     if args.format == "json":
         print(json.dumps(result.to_json()))
         return OK if result.passed else FAILED
 
-    print(f"Level {level.number}: {level.title} ({level.class_name})  {level.exercise_path}")
     if was_locked:
-        print("This level is locked (pass the levels before it first); it was checked anyway.")
+        print(presenter.LOCKED)
     print(f"Data: {result.data}\n")
-    for check in result.checks:
-        mark = "PASS" if check.passed else "FAIL"
-        print(f"  {mark}  {check.name}")
-        if not check.passed and check.message:
-            for line in check.message.splitlines():
-                print(f"        {line}")
-    for note in result.notes:
-        print(f"\n  Note: {note}")
-    if printed := result.printed_lines():
-        print("\n" + "\n".join("  " + line for line in printed))
-    passed = sum(c.passed for c in result.checks)
-    print(f"\n{passed}/{len(result.checks)} checks passed in {took:.1f} s.")
-    if result.passed:
-        if unlocked := outcome.unlocked:
-            print(f"Level {level.number} passed. Level {unlocked.number} ({unlocked.title}) is now unlocked: "
-                  f"{unlocked.exercise_path}")
-        elif outcome.last_level:
-            print(f"Level {level.number} passed. {LAST_LEVEL}")
-            print("Now watch your own classes train a model on MNIST: dunderquest finale")
-        else:
-            print(f"Level {level.number} passed.")
-        print(f"Compare with the reference solution: dunderquest solution {level.number}")
-    elif outcome.stuck:
-        print(f"Stuck? `dunderquest hint {level.number}` shows a hint.")
+    print("\n".join(presenter.check_lines(result)))
+    if extra := presenter.notes_and_printed(result):
+        print("\n" + "\n".join(extra))
+    print(f"\n{presenter.summary(result, took)}")
+    print("\n".join(presenter.after_check(outcome, presenter.SHELL, has_finale=workspace.pack.finale is not None)))
     return OK if result.passed else FAILED
 
 
@@ -241,7 +225,7 @@ def cmd_data(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from .classroom.commands import grade
+    from .classroom.teacher_commands import grade
 
     return grade(args)
 
@@ -285,13 +269,13 @@ def cmd_stop(args: argparse.Namespace) -> int:
 
 
 def cmd_classroom(args: argparse.Namespace) -> int:
-    from .classroom.commands import classroom
+    from .classroom.teacher_commands import classroom
 
     return classroom(args)
 
 
 def cmd_pack(args: argparse.Namespace) -> int:
-    from .packs.commands import pack
+    from .packs.pack_commands import pack
 
     return pack(args)
 
@@ -299,10 +283,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
 # -- parsing -----------------------------------------------------------------------------------------
 
 
-def level_names() -> str:
-    """The ways to name a level, shown with a real one: "3, level3 or numbers"."""
-    level = default_catalog().levels[2]
-    return f"{level.number}, {level.id} or {level.slug}"
+LEVEL_NAMES = "its number, its name, or level<N> (3, level3_numbers, numbers or level3)"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -315,7 +296,7 @@ def parser() -> argparse.ArgumentParser:
         description="A terminal game that teaches the Python magic behind PyTorch: write small classes "
                     "(__call__, __len__, __getitem__, __iter__, __next__) and a grader runs them against "
                     "the real DataLoader, TensorDataset and torchvision MNIST.",
-        epilog=f"Start with: dunderquest play. Levels can be named {level_names()}.",
+        epilog=f"Start with: dunderquest play. A level is named by {LEVEL_NAMES}.",
     )
     top.add_argument("--version", action="version", version=f"dunderquest {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
@@ -348,7 +329,7 @@ def parser() -> argparse.ArgumentParser:
                 "`dunderquest stop`. Exit status: 0 when every check passes, 1 when one fails, 2 for a "
                 "usage error (an unknown level, a missing workspace). A locked level is checked too.")
     p.add_argument("level", metavar="LEVEL", nargs="?",
-                   help=f"{level_names()} (default: your current level, the first you have not passed)")
+                   help=f"{LEVEL_NAMES} (default: your current level, the first you have not passed)")
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text for people (default); json prints exactly one JSON document on stdout")
     p.add_argument("--seed", type=int, default=None,
@@ -358,7 +339,7 @@ def parser() -> argparse.ArgumentParser:
                    help="text for people (default); json prints a list of {id, title, status, file}")
     p = command("hint", cmd_hint, "show the next hint for a level")
     p.add_argument("level", metavar="LEVEL", nargs="?",
-                   help=f"{level_names()} (default: your current level, the first you have not passed)")
+                   help=f"{LEVEL_NAMES} (default: your current level, the first you have not passed)")
     p = command("reset", cmd_reset, "restore a level's starting file (yours is kept as a backup)")
     p.add_argument("level", metavar="LEVEL")
     p = command("solution", cmd_solution, "after you pass a level: your file and the reference, as a diff")
@@ -377,8 +358,8 @@ def parser() -> argparse.ArgumentParser:
     p = command("doctor", cmd_doctor, "say which protections hold a learner's code in on this machine")
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text for people (default); json prints a list of {name, in_force, detail}")
-    from .classroom.commands import add_commands
-    from .packs.commands import add_commands as add_pack_commands
+    from .classroom.teacher_commands import add_commands
+    from .packs.pack_commands import add_commands as add_pack_commands
 
     add_commands(command, cmd_grade, cmd_classroom)
     add_pack_commands(command, cmd_pack)

@@ -24,7 +24,6 @@ from .core.finale import (
     event_to_json,
     finish_first_message,
     level_to_finish_first,
-    needed_levels,
 )
 from .core.workspace import Workspace
 from .exit_status import FAILED, OK
@@ -37,9 +36,11 @@ def run_finale(workspace: Workspace, format: str = "text", *, out: TextIO | None
                sandboxes: object = None) -> int:
     """Runs the finale in `workspace` and reports it; 0 when it ran to the end, 1 otherwise."""
     out = out or sys.stdout
-    level = level_to_finish_first(workspace.progress)
-    if level is not None:
-        problem = Problem(finish_first_message(level, workspace.catalog))
+    finale = workspace.pack.finale
+    level = level_to_finish_first(finale, workspace.progress) if finale is not None else None
+    if finale is None or level is not None:
+        problem = Problem(finish_first_message(level, finale, workspace.catalog) if level is not None else
+                          f"The course {workspace.pack.title} has no finale.")
         if format == "jsonl":
             _write_line(out, problem)
         else:
@@ -52,7 +53,7 @@ def run_finale(workspace: Workspace, format: str = "text", *, out: TextIO | None
         for last in events:
             _write_line(out, last)
         return OK if isinstance(last, Finished) else FAILED
-    return _show(events, out)
+    return _show(events, out, finale.classes(workspace.catalog))
 
 
 def _events(workspace: Workspace, sandboxes: object = None) -> Iterator[Event]:
@@ -60,8 +61,8 @@ def _events(workspace: Workspace, sandboxes: object = None) -> Iterator[Event]:
     run in this process when lingering is off, when `sandboxes` are given, or when the lingering
     grader cannot answer before the first event."""
     if sandboxes is None and linger_seconds() > 0:
-        client = LingeringClient(fallback=False)
-        files = {level.id: workspace.exercise(level) for level in needed_levels(workspace.catalog)}
+        client = LingeringClient(workspace.pack, fallback=False)
+        files = {level.id: workspace.exercise(level) for level in workspace.pack.finale.levels(workspace.catalog)}
         queue: Queue = Queue()
 
         def run() -> None:
@@ -90,7 +91,7 @@ def _events(workspace: Workspace, sandboxes: object = None) -> Iterator[Event]:
     from .grader.finale import finale_events
     from .grader.service.one_off import one_off_sandboxes
 
-    yield from finale_events(workspace.catalog, workspace.exercise, sandboxes or one_off_sandboxes())
+    yield from finale_events(workspace.pack, workspace.exercise, sandboxes or one_off_sandboxes(workspace.pack))
 
 
 def _write_line(out: TextIO, event: Event) -> None:
@@ -98,14 +99,15 @@ def _write_line(out: TextIO, event: Event) -> None:
     out.flush()
 
 
-def _show(events, out: TextIO) -> int:
+def _show(events, out: TextIO, classes: dict) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.text import Text
 
     console = Console(file=out)
-    console.print("The finale: your Numbers, DataLoader, Compose, ToTensor, Normalize and no_grad train a model "
-                  "on MNIST. Starting the sandbox (importing torch)…")
+    yours = ", ".join(list(classes)[:-1]) + f" and {list(classes)[-1]}" if len(classes) > 1 else "".join(classes)
+    console.print(f"The finale: your {yours or 'classes'} train a model on MNIST. Starting the sandbox (importing "
+                  "torch)…")
     bar = Progress(TextColumn("[bold]epoch {task.fields[epoch]}"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("steps · loss {task.fields[loss]}"), TimeElapsedColumn(), console=console)
     task = None

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import presenter
 from .core.catalog import Level, UnknownLevel
-from .core.mnist_panel import Digit, Panel
-from .core.pack import use_pack
-from .core.progress import LAST_LEVEL, Outcome, Status, write_atomically
+from .core.panel_data import Digit, Panel
+from .core.progress import Outcome, Status, write_atomically
 from .core.workspace import NoWorkspace, Workspace, resolve_workspace
 from .grader.result import LevelResult
 
@@ -72,6 +72,13 @@ def panel_png(panel: Panel) -> bytes:
     return png(top + [[0] * len(top[0])] * gap + bottom)
 
 
+# How a notebook names what a learner can do next (presenter.py).
+KEYS = presenter.Front(hint=lambda level: f"`%dunderquest hint level{level.number}`",
+                       solution=lambda level: f"`dunderquest solution {level.number}` in a terminal",
+                       open_level=lambda level: f"`%%dunderquest level{level.number}`",
+                       finale="`dunderquest finale` in a terminal")
+
+
 @dataclass
 class CellResult:
     """A level's result, as a notebook shows it (`_repr_html_`) and as plain text (`__repr__`)."""
@@ -81,8 +88,8 @@ class CellResult:
     outcome: Outcome | None
     panel: Panel | None = None
     backup: Path | None = None
-    next_level: Level | None = None
     locked: bool = False  # checked before the levels ahead of it were passed
+    has_finale: bool = False  # the course has a finale (after its last level)
 
     def headline(self) -> str:
         passed = sum(check.passed for check in self.result.checks)
@@ -93,26 +100,15 @@ class CellResult:
     def after(self) -> list[str]:
         lines = list(self.result.notes)
         if self.locked:
-            lines.append("This level is locked (pass the levels before it first); it was checked anyway.")
+            lines.append(presenter.LOCKED)
         if self.backup is not None:
             lines.append(f"The file had changed outside this notebook; that version was kept as {self.backup}.")
-        if self.result.passed and self.outcome is not None:
-            if self.next_level is not None:
-                lines.append(f"Level {self.next_level.number} ({self.next_level.title}, class "
-                             f"{self.next_level.class_name}) is {'now ' if self.outcome.unlocked else ''}unlocked: "
-                             f"%%dunderquest {self.next_level.id}")
-            elif self.outcome.last_level:
-                lines.append(LAST_LEVEL)
-        elif self.outcome is not None and self.outcome.stuck:
-            lines.append(f"Stuck? %dunderquest hint {self.level.id}")
+        if self.outcome is not None:
+            lines += presenter.after_check(self.outcome, KEYS, has_finale=self.has_finale)
         return lines
 
     def __repr__(self) -> str:
-        out = [self.headline(), f"Data: {self.result.data}"]
-        for check in self.result.checks:
-            out.append(f"  {'PASS' if check.passed else 'FAIL'}  {check.name}")
-            if not check.passed and check.message:
-                out += [f"        {line}" for line in check.message.splitlines()]
+        out = [self.headline(), f"Data: {self.result.data}", *presenter.check_lines(self.result)]
         if self.panel is not None:
             labels = ", ".join(f"[{item.index}] {item.learner.label if item.learner else item.error}"
                                for item in self.panel.items)
@@ -179,7 +175,6 @@ class Session:
             except NoWorkspace as err:
                 raise NotebookError(str(err)) from None
         workspace.progress.load()
-        use_pack(workspace.pack)
         if self.workspace is None or workspace.root != self.workspace.root:
             self.close()
         self.workspace = workspace
@@ -213,7 +208,7 @@ class Session:
         if self.grader is None:
             from .grader.service.lingering_client import warm_grader
 
-            self.grader = warm_grader()
+            self.grader = warm_grader(workspace.pack)
         from .grader.service.client import GraderUnavailable
 
         file = workspace.exercise(level)
@@ -229,10 +224,7 @@ class Session:
                 panel = self.grader.mnist_panel(level, file)
             except GraderUnavailable:
                 panel = None
-        following = workspace.catalog.after(level)
-        show_next = following if following is not None and workspace.progress.status(following) is not Status.LOCKED \
-            else None
-        return CellResult(level, result, outcome, panel, backup, show_next, locked)
+        return CellResult(level, result, outcome, panel, backup, locked, workspace.pack.finale is not None)
 
     def hint(self, level: Level) -> Shown:
         hint = self.current().progress.next_hint(level)

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from . import presenter
 from .core.catalog import Level
-from .core.progress import LAST_LEVEL, Status
+from .core.progress import Status
 from .core.workspace import Workspace
 from .grader.result import LevelResult
 from .grader.service.client import Cancelled, GraderClient, GraderUnavailable
@@ -32,21 +33,16 @@ def fingerprint(path: Path) -> str | None:
         return None
 
 
+# How watch names what a learner can do next (presenter.py): keys, and it moves on by itself.
+KEYS = presenter.Front(hint=lambda level: "h", solution=lambda level: f"dunderquest solution {level.number}",
+                       open_level=lambda level: f"watching {level.exercise_path} now", finale="dunderquest finale")
+
+
 def render(level: Level, result: LevelResult, run: int) -> str:
     """The result, compact: the first failure with its message, then the others by name."""
-    passed = sum(c.passed for c in result.checks)
-    lines = [f"Level {level.number}: {level.title} ({level.class_name})  {level.exercise_path}   "
-             f"[run {run}, {result.seconds:.2f} s]"]
-    failures = [c for c in result.checks if not c.passed]
-    if failures:
-        first = failures[0]
-        lines.append(f"  FAIL  {first.name}")
-        lines += [f"        {line}" for line in first.message.splitlines()]
-        for other in failures[1:]:
-            lines.append(f"  FAIL  {other.name}")
-    lines += [f"  Note: {note}" for note in result.notes]
-    lines += ["  " + line for line in result.printed_lines()]
-    lines.append(f"  {passed}/{len(result.checks)} checks passed.  Data: {result.data}")
+    lines = [f"{presenter.heading(level)}   [run {run}, {result.seconds:.2f} s]",
+             *presenter.check_lines(result, first_failure_only=True), *presenter.notes_and_printed(result),
+             f"  {presenter.summary(result)}  Data: {result.data}"]
     return "\n".join(lines)
 
 
@@ -97,18 +93,15 @@ class Watch:
             return
         self.say(render(self.level, result, self.runs))
         outcome = self.workspace.progress.record(self.level, result.passed)
+        for line in presenter.after_check(outcome, KEYS, has_finale=self.workspace.pack.finale is not None):
+            self.say(line)
         if not outcome.passed:
-            if outcome.stuck:
-                self.say("Stuck? Press h for a hint.")
             self.say(self.keys_help())
             return
         self.passed = True
-        if outcome.last_level:
-            self.say(f"Level {self.level.number} passed. {LAST_LEVEL}")
-            self.say(f"Compare with the reference: dunderquest solution {self.level.number}.  q quit")
+        if outcome.following is None:
+            self.say("q quit")
             return
-        self.say(f"Level {self.level.number} passed! On to level {outcome.following.number}. "
-                 f"(Compare with the reference: dunderquest solution {self.level.number})")
         self.start_level(outcome.following)
 
     def key(self, key: str) -> bool:
@@ -159,7 +152,7 @@ class Watch:
 
 
 def watch(workspace: Workspace, level: Level | None) -> int:
-    grader = warm_grader()
+    grader = warm_grader(workspace.pack)
     try:
         return Watch(workspace, level or workspace.progress.current(), grader, sys.stdout).run(sys.stdin)
     except KeyboardInterrupt:

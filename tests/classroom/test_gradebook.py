@@ -45,7 +45,7 @@ def deletes_its_neighbours(solution: str) -> str:
 
 
 def solution(level) -> str:
-    return (REPO / "course" / "solutions" / level.file_name).read_text(encoding="utf-8")
+    return (REPO / "solutions" / level.file_name).read_text(encoding="utf-8")
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -268,7 +268,7 @@ def test_an_earlier_run_s_reports_of_students_not_in_this_one_are_removed_and_no
 @pytest.mark.slow
 def test_a_file_that_imports_dunderquest_has_its_own_status_in_the_gradebook(tmp_path, capsys):
     root = tmp_path / "class"
-    module = f"dunderquest.course.solutions.{FIRST.file_name.removesuffix('.py')}"
+    module = f"dunderquest.solutions.{FIRST.file_name.removesuffix('.py')}"
     write(root / "mallory", {FIRST.exercise_path: f"from {module} import {FIRST.class_name}\n"})
     write(root / "sam", {FIRST.exercise_path: FIRST.stub()})
     code, out, err = one_level(root, tmp_path / "out", capsys)

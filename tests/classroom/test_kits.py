@@ -48,7 +48,7 @@ def test_building_a_wheel_leaves_the_checkout_as_it_was(tmp_path):
     names = zipfile.ZipFile(built).namelist()
     for level in CATALOG:
         assert f"dunderquest/course/levels/{level.folder.name}/checks.py" in names
-        assert f"dunderquest/course/exercises/{level.file_name}" in names
+        assert f"dunderquest/exercises/{level.file_name}" in names
     assert tree() == before
 
 
@@ -72,7 +72,7 @@ def test_the_zip_has_setup_and_run_autograder_at_its_root(autograder_zip, kit):
     assert f'"./{kit.name}"' in archive.read("setup.sh").decode()
     subprocess.run(["bash", "-n", "-c", archive.read("setup.sh").decode()], check=True)
     inner = zipfile.ZipFile(autograder_zip).open(kit.name)
-    assert not [n for n in zipfile.ZipFile(inner).namelist() if n.startswith("dunderquest/course/solutions/")]
+    assert not [n for n in zipfile.ZipFile(inner).namelist() if n.startswith("dunderquest/solutions/")]
 
 
 def run_gradescope(autograder_zip: Path, root: Path, files: dict[str, Path]) -> dict:
@@ -95,8 +95,8 @@ def run_gradescope(autograder_zip: Path, root: Path, files: dict[str, Path]) -> 
 
 @pytest.mark.slow
 def test_run_autograder_grades_the_submission_into_results_json(autograder_zip, tmp_path):
-    files = {FIRST.file_name: REPO / "course" / "solutions" / FIRST.file_name,  # as uploaded: loose files
-             SECOND.file_name: REPO / "course" / "exercises" / SECOND.file_name}
+    files = {FIRST.file_name: REPO / "solutions" / FIRST.file_name,  # as uploaded: loose files
+             SECOND.file_name: REPO / "exercises" / SECOND.file_name}
     results = run_gradescope(autograder_zip, tmp_path / "autograder", files)
     assert results["score"] == sum(test["score"] for test in results["tests"])
     assert results["score"] == FIRST.points  # the second file is the untouched stub: it earns nothing
@@ -119,7 +119,7 @@ def test_a_class_file_sets_visibility_points_and_a_leaderboard_of_the_finale(kit
     out = tmp_path / "autograder.zip"
     assert main(["classroom", "gradescope", "--output", str(out), "--wheel", str(kit), "--class", str(class_file)]) == 0
     assert "classroom.toml" in zipfile.ZipFile(out).namelist()
-    files = {level.file_name: REPO / "course" / "solutions" / level.file_name for level in CATALOG}
+    files = {level.file_name: REPO / "solutions" / level.file_name for level in CATALOG}
     results = run_gradescope(out, tmp_path / "autograder", files)
     first = [t for t in results["tests"] if t["number"].startswith(f"{FIRST.number}.")]
     assert {t["visibility"] for t in first} == {"after_due_date"}
@@ -173,7 +173,7 @@ def test_the_classroom50_autograder_grades_a_checkout_into_a_result_classroom_50
                                                                                          tmp_path):
     """autograder.py, run as Classroom 50's runner runs it: python3, in the student's checkout, with
     the submission's identity in the environment. Every level is graded in that one run."""
-    files = {level.exercise_path: (REPO / "course" / "solutions" / level.file_name).read_text() for level in CATALOG}
+    files = {level.exercise_path: (REPO / "solutions" / level.file_name).read_text() for level in CATALOG}
     files[SECOND.exercise_path] = SECOND.stub()  # one level untouched
     files["result.json"] = json.dumps({"score": 1000})  # a student's own result.json is no grade
     checkout = student_checkout(tmp_path, files)
@@ -271,7 +271,7 @@ def test_the_workflow_grades_each_level_in_its_own_step_and_reports_them_all(tem
 def test_a_grading_step_appends_its_result_and_its_summary(template, tmp_path):
     """What one step of the workflow does, run here: the result decodes to version 1 with whole
     points, and the run's summary gets the level's checks."""
-    shutil.copy(REPO / "course" / "solutions" / FIRST.file_name, template / FIRST.exercise_path)
+    shutil.copy(REPO / "solutions" / FIRST.file_name, template / FIRST.exercise_path)
     output, summary = tmp_path / "github_output", tmp_path / "summary.md"
     output.write_text("earlier=1\n")
     done = subprocess.run([sys.executable, "-m", "dunderquest", "grade", "--workspace", ".", "--levels",
@@ -307,7 +307,7 @@ def test_untouched_stubs_score_0_and_solutions_full_points_in_every_format(tmp_p
         (stubs / level.file_name).parent.mkdir(parents=True, exist_ok=True)
         (stubs / level.file_name).write_text(level.stub(), encoding="utf-8")
         (solved / level.file_name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO / "course" / "solutions" / level.file_name, solved / level.file_name)
+        shutil.copy(REPO / "solutions" / level.file_name, solved / level.file_name)
     total = sum(level.points for level in CATALOG)
     for folder, expected in ((stubs, 0), (solved, total)):
         for fmt in ("gradescope", "classroom50", "json", "junit", "github"):

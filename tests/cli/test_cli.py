@@ -40,7 +40,7 @@ def exercise(ws: Path, number: str) -> Path:
 
 def put_solution(ws: Path, number: str) -> None:
     level = CATALOG.get(number)
-    shutil.copyfile(REPO / "course" / "solutions" / level.file_name, ws / level.exercise_path)
+    shutil.copyfile(REPO / "solutions" / level.file_name, ws / level.exercise_path)
 
 
 def listing(ws: Path) -> dict[str, str]:

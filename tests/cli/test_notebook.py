@@ -14,7 +14,7 @@ from dunderquest.core.progress import Status
 from dunderquest.core.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent.parent
-SOLUTIONS = REPO / "course" / "solutions"
+SOLUTIONS = REPO / "solutions"
 
 CHILDREN = """
 import json, os

@@ -63,7 +63,7 @@ def test_without_a_terminal_it_keeps_watching_and_checks_each_save(workspace):
     try:
         watching.wait_for("keys are off; still watching")
         watching.wait_for("checks passed")  # the stub, checked once at the start
-        shutil.copyfile(REPO / "course" / "solutions" / "level1_double.py",
+        shutil.copyfile(REPO / "solutions" / "level1_double.py",
                         workspace / "exercises" / "level1_double.py")
         out = watching.wait_for("On to level 2")
         assert "Level 1 passed!" in out

@@ -36,7 +36,7 @@ def installed(tmp_path_factory, wheel) -> str:
     """The Python of a virtualenv where dunderquest is installed from a wheel of this checkout, with
     its reference solutions, as `pip install .` installs it."""
     python = str(venv_with(wheel, tmp_path_factory.mktemp("wheel-install")))
-    where = subprocess.run([python, "-c", "import dunderquest, dunderquest.course.solutions.level3_numbers as s; "
+    where = subprocess.run([python, "-c", "import dunderquest, dunderquest.solutions.level3_numbers as s; "
                             "print(dunderquest.__file__); print(s.__file__)"], capture_output=True, text=True,
                            check=True)
     package, solution = where.stdout.split()
@@ -93,7 +93,7 @@ def test_a_class_s_gradebook_never_credits_a_borrowed_solution(installed, tmp_pa
     honest.mkdir()
     for level in ("level3", "level7"):
         name = CATALOG.get(level).file_name
-        shutil.copyfile(REPO / "course" / "solutions" / name, honest / name)
+        shutil.copyfile(REPO / "solutions" / name, honest / name)
     done = subprocess.run([installed, "-m", "dunderquest", "grade", "--submissions", str(submissions), "--output",
                            str(tmp_path / "grades"), "--levels", "3,7", "--seed", "3"], capture_output=True,
                           text=True, timeout=600)
@@ -108,15 +108,15 @@ def test_a_class_s_gradebook_never_credits_a_borrowed_solution(installed, tmp_pa
 
 def test_a_kit_s_wheel_carries_no_answer_key_unless_asked(wheel, tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {f"dunderquest/course/solutions/{level.file_name}" for level in CATALOG} <= names
+    assert {f"dunderquest/solutions/{level.file_name}" for level in CATALOG} <= names
     plain = zipfile.ZipFile(kit_wheel(tmp_path / "plain", given=wheel))
-    assert not [name for name in plain.namelist() if name.startswith("dunderquest/course/solutions/")]
+    assert not [name for name in plain.namelist() if name.startswith("dunderquest/solutions/")]
     assert [name for name in plain.namelist()
             if name.startswith("dunderquest/course/levels/") and name.endswith("checks.py")]
     record = plain.read(next(name for name in plain.namelist() if name.endswith(".dist-info/RECORD"))).decode()
-    assert "dunderquest/course/solutions/" not in record
+    assert "dunderquest/solutions/" not in record
     full = zipfile.ZipFile(kit_wheel(tmp_path / "full", given=wheel, with_solutions=True)).namelist()
-    assert {f"dunderquest/course/solutions/{level.file_name}" for level in CATALOG} <= set(full)
+    assert {f"dunderquest/solutions/{level.file_name}" for level in CATALOG} <= set(full)
 
 
 def test_an_install_without_the_answer_key_says_so_and_can_still_make_kits(wheel, tmp_path):
@@ -139,7 +139,7 @@ def test_an_install_without_the_answer_key_says_so_and_can_still_make_kits(wheel
     (tmp_path / inner).write_bytes(zipfile.ZipFile(out).read(inner))
     names = zipfile.ZipFile(tmp_path / inner).namelist()
     assert "dunderquest/grader/inside/server.py" in names and "dunderquest/cli.py" in names
-    assert not [name for name in names if name.startswith("dunderquest/course/solutions/")]
+    assert not [name for name in names if name.startswith("dunderquest/solutions/")]
     asked = subprocess.run([python, "-m", "dunderquest", "classroom", "gradescope", "--output", str(out),
                             "--with-solutions"], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert asked.returncode == 1 and "no reference solutions" in asked.stderr

@@ -260,8 +260,8 @@ def crashing_file(tmp_path: Path, name: str) -> Path:
 @pytest.mark.parametrize("folder", LEVELS)
 def test_every_check_gets_exactly_one_outcome(grader, catalog, tmp_path, folder, which):
     level = catalog.get(folder)
-    path = {"solution": REPO / "course" / "solutions" / level.file_name,
-            "stub": REPO / "course" / "exercises" / level.file_name,
+    path = {"solution": REPO / "solutions" / level.file_name,
+            "stub": REPO / "exercises" / level.file_name,
             "crash": crashing_file(tmp_path, level.file_name)}[which]
     result = grader.grade(level, path)
     ids = [check.id for check in result.checks]
@@ -319,7 +319,7 @@ def test_doctor_tells_the_truth_when_protections_are_switched_off():
 def test_a_result_notes_the_protections_its_sandbox_went_without(tmp_path):
     workspace = Workspace.create(tmp_path / "ws")
     level = workspace.catalog.get("level1")
-    shutil.copyfile(REPO / "course" / "solutions" / level.file_name,
+    shutil.copyfile(REPO / "solutions" / level.file_name,
                     workspace.exercise(level))
 
     def notes(**env: str) -> list[str]:

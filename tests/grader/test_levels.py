@@ -12,7 +12,7 @@ WRONG = wrong_solutions()
 @pytest.mark.parametrize("folder", LEVELS)
 def test_the_reference_solution_passes_every_check(grader, catalog, folder):
     level = catalog.get(folder)
-    result = grader.grade(level, REPO / "course" / "solutions" / level.file_name)
+    result = grader.grade(level, REPO / "solutions" / level.file_name)
     assert result.passed, explain(result)
     assert {check.id for check in result.checks} == set(check_ids(level))
     assert result.printed == ""  # nothing the grader's own processes print is shown as the learner's
@@ -21,7 +21,7 @@ def test_the_reference_solution_passes_every_check(grader, catalog, folder):
 @pytest.mark.parametrize("folder", LEVELS)
 def test_the_untouched_stub_fails(grader, catalog, folder):
     level = catalog.get(folder)
-    result = grader.grade(level, REPO / "course" / "exercises" / level.file_name)
+    result = grader.grade(level, REPO / "exercises" / level.file_name)
     assert not result.passed, explain(result)
     assert not leaks(result)
     assert all(check.message for check in result.checks if not check.passed)

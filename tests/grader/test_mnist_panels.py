@@ -15,7 +15,7 @@ WITH_PANEL = [level for level in default_catalog() if level.panel in PANELS]
 @pytest.mark.parametrize("level", WITH_PANEL, ids=[level.id for level in WITH_PANEL])
 def test_the_reference_solution_shows_the_same_digits(grader, level):
     for start in (0, 40):
-        shown = grader.mnist_panel(level, REPO / "course" / "solutions" / level.file_name, start)
+        shown = grader.mnist_panel(level, REPO / "solutions" / level.file_name, start)
         assert shown.items and shown.items[0].index == min(start, shown.total - 1)
         assert [item for item in shown.items if item.differs] == []
 
@@ -25,7 +25,7 @@ def test_a_wrong_dataloader_shows_where_it_differs(grader, catalog):
     shown = grader.mnist_panel(level, WRONG / level.folder.name / "ignores_the_generator.py", 0)
     assert shown.items and any(item.differs for item in shown.items)
     assert all(item.learner is not None and not item.error for item in shown.items)
-    stub = grader.mnist_panel(level, REPO / "course" / "exercises" / level.file_name, 0)
+    stub = grader.mnist_panel(level, REPO / "exercises" / level.file_name, 0)
     assert stub.items
     assert all(item.differs and item.error and "Traceback" not in item.error for item in stub.items)
 

@@ -32,9 +32,9 @@ def most_failing(wrong: list) -> list:
         if len(submission.must_fail) > len(getattr(best.get(submission.level), "must_fail", [])):
             best[submission.level] = submission
     return [best[level] for level in sorted(best)]
-CASES = ([(f"solution/{folder}", folder, REPO / "course" / "solutions" / CATALOG.get(folder).file_name, True, [])
+CASES = ([(f"solution/{folder}", folder, REPO / "solutions" / CATALOG.get(folder).file_name, True, [])
           for folder in LEVELS]
-         + [(f"stub/{folder}", folder, REPO / "course" / "exercises" / CATALOG.get(folder).file_name, False, [])
+         + [(f"stub/{folder}", folder, REPO / "exercises" / CATALOG.get(folder).file_name, False, [])
             for folder in LEVELS]
          + [(f"wrong/{w.level}/{w.path.name}", w.level, w.path, False, w.must_fail)
             for w in most_failing([w for w in wrong_solutions() if not w.known_bug])])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dunderquest.core.catalog import Level
 from dunderquest.core.data import sample_source
-from dunderquest.core.mnist_panel import Digit, Panel, PanelItem
+from dunderquest.core.panel_data import Digit, Panel, PanelItem
 from dunderquest.grader.result import CheckResult, LevelResult
 from dunderquest.grader.service.client import Cancelled
 
@@ -52,7 +52,7 @@ def mnist_sample(count: int = 64) -> tuple[list[list[int]], list[int]]:
 
 
 def digit_window(start: int, total: int = 40, *, wrong_at: frozenset[int] = frozenset({2})) -> Panel:
-    """An MNIST panel window like grader/mnist_panel.py sends, with real MNIST digits; the learner's label
+    """An MNIST panel window like grader/panels.py sends, with real MNIST digits; the learner's label
     is off by one at the indices in `wrong_at`."""
     images, labels = mnist_sample()
     items = []

@@ -220,7 +220,7 @@ class TestInTheGame:
         play(app, steps)
 
     def test_the_palette_says_which_level_to_finish_first(self, workspace, fake_grader):
-        from dunderquest.tui.commands import game_commands
+        from dunderquest.tui.palette import game_commands
 
         run = FakeFinale(finale_events())
         app = self.game(workspace, fake_grader, run)
@@ -237,7 +237,7 @@ class TestInTheGame:
         play(app, steps)
 
     def test_the_palette_opens_the_finale_once_its_levels_are_passed(self, workspace, fake_grader):
-        from dunderquest.tui.commands import game_commands
+        from dunderquest.tui.palette import game_commands
 
         for level in workspace.catalog:
             workspace.progress.record(level, passed=True)

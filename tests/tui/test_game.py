@@ -10,10 +10,10 @@ from textual.widgets import OptionList, Static
 
 from dunderquest.grader.service.client import GraderUnavailable
 from dunderquest.tui.app import DunderquestApp
-from dunderquest.tui.commands import game_commands
+from dunderquest.tui.palette import game_commands
 from dunderquest.tui.dialogs import ChoiceScreen, NoteScreen
 from dunderquest.tui.game import GameScreen
-from dunderquest.tui.mnist_panel import MnistPanelScreen
+from dunderquest.tui.panel_screen import MnistPanelScreen
 from dunderquest.tui.solution import SolutionScreen
 
 SIZE = (100, 32)
@@ -549,7 +549,7 @@ def test_the_mnist_panel_steps_through_indices(app, workspace, fake_grader):
 
 
 def test_a_digit_drawing_is_28_columns_by_14_rows():
-    from dunderquest.tui.mnist_panel import picture
+    from dunderquest.tui.panel_screen import picture
 
     drawing = picture(digit_window(0).items[3].reference.pixels)
     rows = drawing.plain.split("\n")

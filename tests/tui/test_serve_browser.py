@@ -68,7 +68,7 @@ def served(tmp_path):
     browser_path = chromium()
     workspace = Workspace.create(tmp_path / "ws")
     level = workspace.catalog.get("level1")
-    shutil.copyfile(REPO / "course" / "solutions" / level.file_name, workspace.exercise(level))
+    shutil.copyfile(REPO / "solutions" / level.file_name, workspace.exercise(level))
     port = free_port()
     log = tmp_path / "server.log"
     with open(log, "wb") as out:

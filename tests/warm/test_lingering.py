@@ -22,7 +22,7 @@ import pytest
 from tools import NOBODY
 
 REPO = Path(__file__).resolve().parent.parent.parent
-SOLUTIONS = REPO / "course" / "solutions"
+SOLUTIONS = REPO / "solutions"
 
 
 RUNTIME_FOLDERS: list[Path] = []

@@ -24,8 +24,8 @@ COLD = COLD_GRADER
 def corpus(catalog):
     """Every solution, stub and wrong solution, with its level."""
     for level in catalog:
-        yield level, REPO / "course" / "solutions" / level.file_name
-        yield level, REPO / "course" / "exercises" / level.file_name
+        yield level, REPO / "solutions" / level.file_name
+        yield level, REPO / "exercises" / level.file_name
         for path in sorted((REPO / "course" / "wrong" / level.folder.name).glob("*.py")):
             yield level, path
 
@@ -118,7 +118,7 @@ def test_a_crash_in_one_check_leaves_a_clean_sandbox_for_the_next(grader, catalo
 
 def test_a_dead_zygote_is_replaced_without_an_error(grader, catalog):
     level = catalog.get("1")
-    solution = REPO / "course" / "solutions" / level.file_name
+    solution = REPO / "solutions" / level.file_name
     assert grader.grade(level, solution).passed
     os.kill(grader.pid, signal.SIGKILL)
     assert grader.grade(level, solution).passed
@@ -147,7 +147,7 @@ def test_spares_that_died_while_waiting_are_replaced(catalog):
             os.kill(pid, signal.SIGKILL)
         time.sleep(0.3)  # they are gone before the request comes
         level = catalog.get("1")
-        result = client.grade(level, REPO / "course" / "solutions" / level.file_name)
+        result = client.grade(level, REPO / "solutions" / level.file_name)
         assert result.passed, [c.message for c in result.checks if not c.passed]
     finally:
         client.close()

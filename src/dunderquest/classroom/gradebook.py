@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.catalog import Level
+from ..core.pack import Pack
 from ..core.progress import write_atomically
 from ..grader.service.client import GraderClient
 from .class_file import ClassFile
@@ -147,13 +148,13 @@ class ClassProgress:
             self.bar.advance(self.task)
 
 
-def grade_class(submissions: Sequence[Submission], levels: Sequence[Level], *, seed: int, jobs: int | None = None,
-                progress: bool = True, class_file: ClassFile | None = None) -> Gradebook:
-    client = GraderClient()
+def grade_class(submissions: Sequence[Submission], pack: Pack, levels: Sequence[Level], *, seed: int,
+                jobs: int | None = None, progress: bool = True, class_file: ClassFile | None = None) -> Gradebook:
+    client = GraderClient(pack)
     client.warm_up()  # the grader starts (imports torch) while the first levels are set up
     try:
         with ClassProgress(len(submissions), progress) as bar:
-            reports = grade_submissions(submissions, levels, seed=seed, jobs=jobs, client=client,
+            reports = grade_submissions(submissions, pack, levels, seed=seed, jobs=jobs, client=client,
                                         on_student_done=bar.student_done, class_file=class_file)
     finally:
         client.close()

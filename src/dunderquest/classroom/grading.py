@@ -17,8 +17,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
-from ..core.catalog import Level, default_catalog
-from ..core.finale import Accuracy, Problem, needed_levels
+from ..core.catalog import Level
+from ..core.finale import Accuracy, Problem
+from ..core.pack import Pack
 from ..grader.confinement.doctor import in_force
 from ..grader.result import LevelResult
 from ..grader.service.client import GraderClient, GraderUnavailable
@@ -80,12 +81,13 @@ def grade_level(client: GraderClient, submission: Submission, level: Level, seed
     return GradedLevel.of(marking_of(level), result)
 
 
-def finale_accuracy(client: GraderClient, submission: Submission) -> tuple[float | None, str]:
-    """The test accuracy (in %) that the finale reaches with the submission's classes, run in the
+def finale_accuracy(client: GraderClient, pack: Pack, submission: Submission) -> tuple[float | None, str]:
+    """The test accuracy (in %) that `pack`'s finale reaches with the submission's classes, run in the
     sandbox as `dunderquest finale` runs it; or None, and why."""
-    catalog = default_catalog()
+    if pack.finale is None:
+        return None, f"The course {pack.title} has no finale."
     files = {}
-    for level in needed_levels(catalog):
+    for level in pack.finale.levels(pack.catalog):
         found = submission.find(level)
         if found.path is None:
             return None, f"The finale needs {level.exercise_path}: {found.problem}"
@@ -101,14 +103,15 @@ def finale_accuracy(client: GraderClient, submission: Submission) -> tuple[float
     return round(100 * accuracy.fraction, 1), ""
 
 
-def grade_submissions(submissions: Sequence[Submission], levels: Sequence[Level], *, seed: int,
+def grade_submissions(submissions: Sequence[Submission], pack: Pack, levels: Sequence[Level], *, seed: int,
                       jobs: int | None = None, client: GraderClient | None = None,
                       on_student_done: Callable[[Report], None] | None = None,
                       class_file: ClassFile | None = None) -> list[Report]:
-    """Grades every level of every submission; returns one report per submission, in their order.
-    `on_student_done` is called (from a worker thread) as each submission's last level finishes."""
+    """Grades every level (of `pack`'s `levels`) of every submission; returns one report per
+    submission, in their order. `on_student_done` is called (from a worker thread) as each
+    submission's last level finishes."""
     own_client = client is None
-    client = client or GraderClient()
+    client = client or GraderClient(pack)
     client.warm_up()
     protections = [protection.as_dict() for protection in in_force()]
     graded: dict[str, dict[str, GradedLevel]] = {submission.name: {} for submission in submissions}
@@ -145,8 +148,8 @@ def grade_submissions(submissions: Sequence[Submission], levels: Sequence[Level]
             # First in the pool's queue, so no submission's level waits for a stub that waits for a worker.
             stub_runs.update({level.id: pool.submit(stub_failures, client, level, seed) for level in levels})
             if class_file is not None and class_file.leaderboard:
-                leaderboard.update(zip([s.name for s in submissions], pool.map(lambda s: finale_accuracy(client, s),
-                                                                               submissions), strict=True))
+                accuracies = pool.map(lambda s: finale_accuracy(client, pack, s), submissions)
+                leaderboard.update(zip([s.name for s in submissions], accuracies, strict=True))
             list(pool.map(run, tasks))
     finally:
         if own_client:
@@ -154,10 +157,11 @@ def grade_submissions(submissions: Sequence[Submission], levels: Sequence[Level]
     return [report_of(submission) for submission in submissions]
 
 
-def grade_one(submission: Submission, levels: Sequence[Level], *, seed: int, jobs: int | None = None,
+def grade_one(submission: Submission, pack: Pack, levels: Sequence[Level], *, seed: int, jobs: int | None = None,
               class_file: ClassFile | None = None, client: GraderClient | None = None) -> Report:
     """One workspace: its levels graded side by side; the report's time is the wall time."""
     began = time.monotonic()
-    report = grade_submissions([submission], levels, seed=seed, jobs=jobs, class_file=class_file, client=client)[0]
+    report = grade_submissions([submission], pack, levels, seed=seed, jobs=jobs, class_file=class_file,
+                               client=client)[0]
     report.seconds = time.monotonic() - began
     return report

@@ -1,6 +1,6 @@
 """The wheel of dunderquest that a kit carries to a teaching platform, which installs it to grade.
 
-It carries no answer key: the reference solutions (`dunderquest/course/solutions/`) are left out unless the
+It carries no answer key: the reference solutions (`dunderquest/solutions/`) are left out unless the
 teacher asks for them, so that neither a student's code nor a student reading the kit can find them.
 It is built from the checkout this dunderquest runs from, if it runs from one (an editable install);
 else it is packed from the installed distribution itself, so that a teacher who installed
@@ -22,8 +22,8 @@ from importlib import metadata
 from pathlib import Path
 
 # What a wheel is built from: the project's own files, never caches or build leftovers.
-CHECKOUT_PARTS = ("pyproject.toml", "README.md", "LICENSE", "src", "course")
-SOLUTIONS = "dunderquest/course/solutions/"
+CHECKOUT_PARTS = ("pyproject.toml", "README.md", "LICENSE", "src", "course", "exercises", "solutions")
+SOLUTIONS = "dunderquest/solutions/"
 
 
 class KitError(Exception):

@@ -1,73 +1,53 @@
-"""The levels of a course pack, in order (see pack.py for the pack). Each level is one folder under
-the pack's `levels/`, plus one stub in `exercises/` and one reference solution in `solutions/`,
-all named after the folder."""
+"""The levels of a course pack, in play order (see pack.py for the pack). Each level is one folder
+under the pack's `levels/`, plus one stub and one reference solution named after the folder, in the
+folders the pack names for them (`exercises/` and `solutions/` unless pack.toml says otherwise).
+
+A level is known by its folder's name (its `id`): progress, class files and gradebooks are keyed by
+it, so inserting a level into a pack moves nobody's passes or points. Its number is only its place
+in the play order, for people to type and read."""
 
 from __future__ import annotations
 
 import ast
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .file_errors import FileProblem, cannot_read, read_toml, read_utf8
+
 FOLDER = re.compile(r"^[a-z][a-z0-9_]*$")  # a level's folder: its files are named after it
-NUMBERED = re.compile(r"^level(?P<number>\d+)_(?P<slug>[a-z0-9_]+)$")  # level7_shapes: played seventh
+NUMBERED = re.compile(r"^level(?P<number>\d+)_(?P<slug>[a-z0-9_]+)$")  # level7_shapes: "shapes", 7th by number
 LEVEL_KEYS = ("title", "class", "also", "summary", "panel", "points")
 REQUIRED = ("title", "class", "summary")
-TOML_WHERE = re.compile(r" \(at line (\d+), column (\d+)\)$")
 
 
-class LevelError(ValueError):
+class LevelError(FileProblem):
     """What is wrong with a level's file: the file, the line when there is one, and what is wrong."""
-
-    def __init__(self, path: Path, line: int | None, message: str):
-        self.path, self.line, self.message = path, line, message
-        super().__init__(f"{path}{f':{line}' if line else ''}: {message}")
-
-
-def toml_problem(err: ValueError) -> tuple[int | None, str]:
-    """The line and the words of a TOML error (`tomllib` puts them at the end of its message)."""
-    text = str(err)
-    where = TOML_WHERE.search(text)
-    if where is None:
-        return None, f"not valid TOML: {text}"
-    return int(where[1]), f"not valid TOML: {text[:where.start()]} (column {where[2]})"
-
-
-def cannot_read(err: OSError) -> str:
-    """The words for a file or folder that is there but cannot be read."""
-    return f"it cannot be read ({err.strerror or err})"
-
-
-def not_utf8(raw: bytes, err: UnicodeDecodeError) -> tuple[int, str]:
-    """The line and the words for a file that is not UTF-8 text, from the first byte that is not."""
-    return (raw.count(b"\n", 0, err.start) + 1,
-            f"not UTF-8 text: byte {err.start + 1} of the file (0x{raw[err.start]:02x}) cannot be read; save it "
-            "as UTF-8")
 
 
 def read_text(path: Path) -> str:
-    """The file's text; LevelError, with the line, when it is not UTF-8 text."""
-    raw = path.read_bytes()
+    """A level's text file; LevelError, with the line, when it is not UTF-8 text."""
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise LevelError(path, *not_utf8(raw, err)) from None
+        return read_utf8(path)
+    except FileProblem as err:
+        raise LevelError(err.path, err.line, err.message) from None
 
 
 @dataclass(frozen=True)
 class Level:
-    """One level, read from its folder `levels/<name>/` in a course pack: `levels/level7_shapes/`, say.
+    """One level, read from its folder `levels/<name>/` in a course pack: `levels/shapes/`, say.
 
-    Its number is its place in the pack's play order; its slug is the folder's name without a
-    `level<N>_` in front ("numbers"). Its `level.toml` has these keys:
+    Its `id` is the folder's name; its number is its place in the pack's play order; its slug is the
+    folder's name without a `level<N>_` in front, if it has one ("numbers" for `level3_numbers`).
+    Its `level.toml` has these keys:
 
     - `title` (required): the level's name in the game, the list and the reports: "Objects you can call".
     - `class` (required): the class the learner writes, as the checks and the lesson name it.
-    - `also` (optional): more classes the learner writes in the same file (`["ToTensor", "Normalize"]`).
+    - `also` (optional): more classes the learner writes in the same file (`["Helper", "Other"]`).
     - `summary` (required): one line saying what the learner is asked to build.
-    - `panel` (optional): the kind of MNIST panel the game draws for this level (`f5`); one of the
-      kinds registered in `grader/mnist_panel.py`. Without it the level has no panel.
+    - `panel` (optional): the file, in the level's folder, that draws the level's MNIST panel in the
+      game (`f5`): `panel = "panel.py"`, whose `draw` function builds the panel with the checking
+      module (see grader/checking.py). Without it the level has no panel.
     - `points` (optional, 10 when absent): what passing the level is worth when a teacher grades.
 
     Beside it: `lesson.md`, `hints.md` (one `## ` section per hint), `checks.py` (the pytest checks,
@@ -75,13 +55,15 @@ class Level:
     sandbox, `probes.py`.
     """
 
-    number: int
+    number: int  # its place in the play order, from 1
     slug: str  # the folder's name after `level<N>_`: "shapes" for level5_shapes
     title: str
     class_name: str  # what the learner writes: the `class` key
     summary: str
-    panel: str | None  # the MNIST panel's kind, or None for a level without one
+    panel: str | None  # the file that draws its MNIST panel, in its folder; None for a level without one
     folder: Path
+    stub_path: Path  # the stub a learner starts from, in the pack
+    solution_path: Path  # the reference solution, in the pack (missing in an install without them)
     points: int = 10
     also: tuple[str, ...] = ()  # more classes the learner writes in the same file: the `also` key
 
@@ -92,7 +74,8 @@ class Level:
 
     @property
     def id(self) -> str:
-        return f"level{self.number}"
+        """What the level is known by, in progress files, class files and reports: its folder's name."""
+        return self.folder.name
 
     @property
     def file_name(self) -> str:
@@ -112,6 +95,11 @@ class Level:
         """The level's helpers that run in the sandbox beside the learner's code, if it has any."""
         path = self.folder / "probes.py"
         return path if path.is_file() else None
+
+    @property
+    def panel_path(self) -> Path | None:
+        """The file that draws the level's MNIST panel, if it has one."""
+        return (self.folder / self.panel).resolve() if self.panel else None
 
     def lesson(self) -> str:
         return read_text(self.folder / "lesson.md")
@@ -134,18 +122,6 @@ class Level:
             raise LevelError(path, err.lineno, f"{type(err).__name__}: {err.msg}") from None
         return [(node.name, check_title(node.name, ast.get_docstring(node)))
                 for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
-
-    @property
-    def pack_root(self) -> Path:
-        return self.folder.parent.parent
-
-    @property
-    def stub_path(self) -> Path:
-        return self.pack_root / "exercises" / self.file_name
-
-    @property
-    def solution_path(self) -> Path:
-        return self.pack_root / "solutions" / self.file_name
 
     def stub(self) -> str:
         return self.stub_path.read_text(encoding="utf-8")
@@ -174,7 +150,7 @@ class UnknownLevel(LookupError):
 
 
 class Catalog:
-    """All levels in play order. Found by scanning `levels/`: adding a folder adds a level."""
+    """All levels of a pack, in play order."""
 
     def __init__(self, levels: list[Level]):
         self.levels = sorted(levels, key=lambda level: level.number)
@@ -186,15 +162,25 @@ class Catalog:
         return len(self.levels)
 
     def get(self, name: str) -> Level:
-        """Accepts the id (`level5`), the number (`5`), the slug (`shapes`, with `-` or without `_`
-        for two words), the class name, or the folder name (`level5_shapes`)."""
+        """The level `name` names: its id (the folder's name, `level5_shapes`), its slug (`shapes`,
+        with `-` or without `_` for two words), its class's name, or its place in the play order
+        (`5` or `level5`)."""
         key = str(name).strip().lower().replace("-", "_")
-        for level in self.levels:
-            names = {level.id, str(level.number), level.slug, level.slug.replace("_", ""),
-                     level.class_name.lower(), level.folder.name}
-            if key in names:
-                return level
+        by_name = (lambda level: key == level.id,
+                   lambda level: key in (level.slug, level.slug.replace("_", "")),
+                   lambda level: key == level.class_name.lower())
+        for matches in by_name:
+            for level in self.levels:
+                if matches(level):
+                    return level
+        place = key.removeprefix("level")
+        if place.isdigit() and 1 <= int(place) <= len(self.levels):
+            return self.levels[int(place) - 1]
         raise UnknownLevel(str(name), self)
+
+    def find(self, level_id: str) -> Level | None:
+        """The level whose id is `level_id`, or None when this pack has none."""
+        return next((level for level in self.levels if level.id == level_id), None)
 
     def before(self, level: Level) -> list[Level]:
         return [other for other in self.levels if other.number < level.number]
@@ -215,20 +201,27 @@ def read_level_toml(folder: Path) -> dict:
     """The keys of the level's level.toml; LevelError, with the line, when it cannot be read."""
     path = folder / "level.toml"
     try:
-        return tomllib.loads(read_text(path))
-    except OSError as err:
+        return read_toml(path)
+    except FileNotFoundError as err:
         raise LevelError(path, None, cannot_read(err)) from None
-    except tomllib.TOMLDecodeError as err:
-        raise LevelError(path, *toml_problem(err)) from None
+    except FileProblem as err:
+        raise LevelError(err.path, err.line, err.message) from None
 
 
-def load_level(folder: Path, number: int | None = None) -> Level:
-    """The level in `folder`, played `number`th (from a `level<N>_` folder name when not given)."""
+def panel_file(value: object, folder: Path) -> str | None:
+    """A level's `panel`: the file, in its folder, that draws its MNIST panel."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.endswith(".py"):
+        raise LevelError(folder / "level.toml", None, f"panel names the file that draws the level's MNIST panel, "
+                                                       f'as panel = "panel.py" (got {value!r})')
+    return value
+
+
+def load_level(folder: Path, number: int, exercises: Path, solutions: Path) -> Level:
+    """The level in `folder`, played `number`th, with its stub in `exercises` and its reference
+    solution in `solutions`."""
     numbered = NUMBERED.match(folder.name)
-    if number is None:
-        if numbered is None:
-            raise ValueError(f"level folder {folder.name!r} is not named like level<N>_<name>")
-        number = int(numbered["number"])
     meta = read_level_toml(folder)
     for key in REQUIRED:
         if not isinstance(meta.get(key), str):
@@ -239,28 +232,32 @@ def load_level(folder: Path, number: int | None = None) -> Level:
         title=meta["title"],
         class_name=meta["class"],
         summary=meta["summary"],
-        panel=meta.get("panel"),
+        panel=panel_file(meta.get("panel"), folder),
         folder=folder,
+        stub_path=exercises / f"{folder.name}.py",
+        solution_path=solutions / f"{folder.name}.py",
         points=whole_points(meta.get("points", 10), folder),
         also=tuple(meta.get("also", ())),
     )
 
 
-def scan(levels_dir: Path, order: list[str] | None = None) -> Catalog:
-    """The catalog of the level folders in `levels_dir`: those `order` names, in that order, or
-    else every folder named `level<N>_<name>`, by N."""
+def level_folders(levels_dir: Path, order: list[str] | None = None) -> list[Path]:
+    """The level folders in `levels_dir`, in play order: those `order` names, in that order, or else
+    every folder named `level<N>_<name>`, by N."""
     if order is not None:
-        return Catalog([load_level(levels_dir / name, number) for number, name in enumerate(order, start=1)])
+        return [levels_dir / name for name in order]
     try:
         folders = [p for p in levels_dir.iterdir() if p.is_dir() and NUMBERED.match(p.name)]
     except OSError as err:
         raise LevelError(levels_dir, None, cannot_read(err)) from None
-    return Catalog([load_level(folder) for folder in folders])
+    return sorted(folders, key=lambda folder: int(NUMBERED.match(folder.name)["number"]))
 
 
-def default_catalog() -> Catalog:
-    """The levels of the course pack in use (pack.py, `default_pack`): the built-in course unless
-    DUNDERQUEST_PACK names another."""
-    from .pack import default_pack
-
-    return default_pack().catalog
+def scan(levels_dir: Path, order: list[str] | None = None, *, exercises: Path | None = None,
+         solutions: Path | None = None) -> Catalog:
+    """The catalog of the level folders in `levels_dir` (see `level_folders`), with their stubs in
+    `exercises` and their solutions in `solutions` (by default, those folders beside `levels_dir`)."""
+    exercises = exercises or levels_dir.parent / "exercises"
+    solutions = solutions or levels_dir.parent / "solutions"
+    return Catalog([load_level(folder, number, exercises, solutions)
+                    for number, folder in enumerate(level_folders(levels_dir, order), start=1)])

@@ -1,64 +1,131 @@
 """The finale: after the last level, the learner's own classes train a small model on MNIST.
 
-This module is the plain-data side of it, without torch: which levels the finale needs, and the
-events a finale run reports (the loss as it falls, the test accuracy, a grid of test digits with
-the model's guesses). The trusted driver (grader/finale.py) makes them, `dunderquest finale --format
-jsonl` writes one per line, and the game (tui/finale.py) reads them back to draw the run.
+A pack names its finale's pipeline in pack.toml's `[finale]` table: for each part of the training,
+a Python expression that builds it in the sandbox, with the learner's classes in scope (each from
+the level that teaches it). A part the table leaves out is PyTorch's own. For example:
+
+    [finale]
+    transform = "Compose([ToTensor(), Normalize((0.1307,), (0.3081,))])"
+    dataset = "Numbers(images, labels)"
+    loader = "DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=generator)"
+    evaluation = "no_grad()"
+    advice = "Look at how your ToTensor scales the pixels to [0, 1]."
+
+This module is the plain-data side of it, without torch: the pipeline, which levels the finale
+needs, and the events a finale run reports (the loss as it falls, the test accuracy, a grid of test
+digits with the model's guesses). The trusted driver (grader/finale.py) makes them, `dunderquest
+finale --format jsonl` writes one per line, and the game (tui/finale.py) reads them back to draw the
+run.
 """
 
 from __future__ import annotations
 
+import ast
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .catalog import Catalog, Level
 from .progress import Progress, Status
 
-# The classes the finale runs. Each comes from the level whose file has it (its `class` or `also` in
-# level.toml), the last such level in play order: levels are found by the classes they teach, so
-# adding or renumbering levels never points the finale at the wrong file.
-NEEDED = ("Numbers", "DataLoader", "no_grad", "Compose", "ToTensor", "Normalize")
+# The parts of the training a pack may build from the learner's classes, with the names in scope
+# for each, and what each must make.
+PARTS = {
+    "transform": ((), "one MNIST image (a PIL image) made into a float tensor of shape [1, 28, 28]"),
+    "dataset": (("images", "labels"), "a dataset of (image, label) pairs, from a tensor of images [N, 1, 28, "
+                                      "28] and one of labels [N]"),
+    "loader": (("dataset", "batch_size", "shuffle", "generator"), "an iterable of [images, labels] batches"),
+    "evaluation": ((), "a context manager that turns autograd off while the test digits are guessed"),
+}
+IN_SCOPE = {"torch"}  # besides the learner's classes and each part's own names
 
 
-def finale_classes(catalog: Catalog) -> dict[str, Level]:
-    """Each class of NEEDED that some level has, with the level it comes from."""
-    found: dict[str, Level] = {}
-    for level in catalog:
-        for name in level.classes:
-            if name in NEEDED:
-                found[name] = level
-    return {name: found[name] for name in NEEDED if name in found}
+class FinaleError(ValueError):
+    """What is wrong with a pack's [finale] table."""
 
 
-def needed_levels(catalog: Catalog) -> list[Level]:
-    """The levels the finale takes classes from, in play order."""
-    levels = {level.id: level for level in finale_classes(catalog).values()}
-    return sorted(levels.values(), key=lambda level: level.number)
+@dataclass(frozen=True)
+class Finale:
+    """A pack's finale: the expression that builds each part of the training (`PARTS`), and what to
+    tell a learner whose model learned little."""
+
+    parts: tuple[tuple[str, str], ...]  # (part, expression), for the parts the pack builds
+    advice: str = ""
+
+    def expression(self, part: str) -> str | None:
+        return dict(self.parts).get(part)
+
+    def names(self, *parts: str) -> list[str]:
+        """The names the expressions of `parts` (of every part by default) use, in order, once each."""
+        found: list[str] = []
+        for part, expression in self.parts:
+            if parts and part not in parts:
+                continue
+            for node in ast.walk(ast.parse(expression, mode="eval")):
+                if isinstance(node, ast.Name) and node.id not in found:
+                    found.append(node.id)
+        return found
+
+    def classes(self, catalog: Catalog) -> dict[str, Level]:
+        """Each learner class the pipeline uses, with the level it comes from: the last level in
+        play order whose file has it (its `class` or `also`), so levels are found by the classes
+        they teach, never by their place."""
+        taught: dict[str, Level] = {}
+        for level in catalog:
+            for name in level.classes:
+                taught[name] = level
+        return {name: taught[name] for name in self.names() if name in taught}
+
+    def levels(self, catalog: Catalog) -> list[Level]:
+        """The levels the finale takes classes from, in play order."""
+        levels = {level.id: level for level in self.classes(catalog).values()}
+        return sorted(levels.values(), key=lambda level: level.number)
+
+    def classes_from(self, level: Level, catalog: Catalog) -> list[str]:
+        """The classes the finale takes from `level`."""
+        return [name for name, source in self.classes(catalog).items() if source.id == level.id]
+
+    def unknown_names(self, catalog: Catalog) -> list[str]:
+        """Names the pipeline uses that are neither a class of some level nor in scope (a pack's mistake)."""
+        scope = IN_SCOPE | {name for names, _ in PARTS.values() for name in names} | set(self.classes(catalog))
+        return [name for name in self.names() if name not in scope]
 
 
-def classes_from(level: Level, catalog: Catalog) -> list[str]:
-    """The classes of NEEDED that the finale takes from `level`."""
-    return [name for name, source in finale_classes(catalog).items() if source.id == level.id]
+def read_finale(raw: object) -> Finale | None:
+    """The finale that pack.toml's `[finale]` table describes (None: the pack has none)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise FinaleError("finale must be a table: [finale], with a line for each part it builds.")
+    unknown = sorted(set(raw) - {*PARTS, "advice"})
+    if unknown:
+        raise FinaleError(f"unknown key {unknown[0]!r}; the keys are {', '.join(PARTS)} and advice.")
+    parts = []
+    for part in PARTS:
+        if part not in raw:
+            continue
+        expression = raw[part]
+        try:
+            ast.parse(expression, mode="eval")
+        except (SyntaxError, TypeError, ValueError):
+            raise FinaleError(f"{part} must be one Python expression, as text (got {expression!r}).") from None
+        parts.append((part, expression))
+    advice = raw.get("advice", "")
+    if not isinstance(advice, str):
+        raise FinaleError("advice must be text.")
+    return Finale(tuple(parts), advice)
 
 
-def missing_classes(catalog: Catalog) -> list[str]:
-    """Classes the finale needs that no level of this catalog has (none in a release)."""
-    have = finale_classes(catalog)
-    return [name for name in NEEDED if name not in have]
-
-
-def level_to_finish_first(progress: Progress) -> Level | None:
-    """The first level the finale needs that the learner has not passed, or None when it may run (a
-    course whose levels lack a class the finale needs has no finale: see `missing_classes`)."""
+def level_to_finish_first(finale: Finale, progress: Progress) -> Level | None:
+    """The first level the finale needs that the learner has not passed, or None when it may run."""
     state = progress.load()
-    for level in needed_levels(progress.catalog):
+    for level in finale.levels(progress.catalog):
         if progress.status(level, state) is not Status.PASSED:
             return level
     return None
 
 
-def finish_first_message(level: Level, catalog: Catalog) -> str:
-    uses = ", ".join(f"`{name}`" for name in classes_from(level, catalog))
+def finish_first_message(level: Level, finale: Finale, catalog: Catalog) -> str:
+    uses = ", ".join(f"`{name}`" for name in finale.classes_from(level, catalog))
     return (f"The finale trains a model with your own classes, and it needs your {uses} from level "
             f"{level.number} ({level.title}). Finish level {level.number} first: dunderquest check "
             f"{level.number}")
@@ -93,10 +160,12 @@ class Losses:
 
 @dataclass
 class Accuracy:
-    """How many test digits the trained model guesses right, out of `total`."""
+    """How many test digits the trained model guesses right, out of `total`, and what to look at
+    when that is far below what classes that work like PyTorch's reach (the pack's words)."""
 
     correct: int
     total: int
+    advice: str = ""
     event: str = "accuracy"
 
     @property
@@ -104,13 +173,9 @@ class Accuracy:
         return self.correct / self.total if self.total else 0.0
 
     @property
-    def advice(self) -> str:
-        """What to look at when the model learned little: classes that work like PyTorch's reach about 90%."""
-        if self.fraction >= 0.5:
-            return ""
-        return ("That is far below the 85-90% these classes reach when they work like PyTorch's. Look at how your "
-                "ToTensor scales the pixels to [0, 1], at your Normalize, and at how your DataLoader keeps each "
-                "image with its label.")
+    def learned_little(self) -> bool:
+        """Classes that work like PyTorch's reach 85-90%; below half, something is wrong with them."""
+        return self.fraction < 0.5
 
 
 @dataclass

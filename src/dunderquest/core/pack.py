@@ -1,21 +1,22 @@
 """Course packs: a folder of levels that a teacher can write, prove with `dunderquest pack check`,
 and play or grade like the built-in course, which is a pack itself (`dunderquest.course`).
 
-    pack.toml             name, title, version, the dunderquest versions it works with, and
-                          (optionally) its levels' play order
+    pack.toml             name, title, version, the dunderquest versions it works with, its levels
+                          in play order, where its stubs and solutions are, and its finale
     levels/<level>/       level.toml, lesson.md, hints.md, checks.py, and probes.py if the checks
-                          need helpers inside the sandbox
-    exercises/<level>.py  the stub a learner starts from
-    solutions/<level>.py  the reference solution
+                          need helpers inside the sandbox (panel.py if it draws an MNIST panel)
+    exercises/<level>.py  the stub a learner starts from (pack.toml's `exercises` may name another folder)
+    solutions/<level>.py  the reference solution (pack.toml's `solutions` may name another folder)
     wrong/<level>/*.py    wrong solutions, each naming in `# must fail:` lines the checks it fails
     right/<level>/*.py    right solutions written differently from the reference
 
-A pack's code (its checks and probes) is trusted like the built-in checks: it runs in the grader's
-trusted runner, and in the sandbox only as helpers that the checks hand to the learner's code. The
-learner's code runs in the sandbox alone, and never sees a pack's solutions or checks.
+A pack's code (its checks, probes and panels) is trusted like the built-in checks: it runs in the
+grader's trusted runner, and in the sandbox only as helpers that the checks hand to the learner's
+code. The learner's code runs in the sandbox alone, and never sees a pack's solutions or checks.
 
-The pack in use is the built-in course, unless DUNDERQUEST_PACK names another: a workspace made from
-a pack records it, and every command on that workspace (and every grader process it starts) uses it.
+A pack is read once, where a command starts (from the workspace's record, or `--pack`), and handed
+down to everything that needs it. A grader process learns its pack from the process that starts it
+(`grader_environment`), and reads it once when it starts (`pack_of_grader_process`).
 """
 
 from __future__ import annotations
@@ -23,18 +24,19 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .catalog import FOLDER, Catalog, LevelError, cannot_read, not_utf8, scan, toml_problem
+from .catalog import FOLDER, Catalog, LevelError, scan
+from .file_errors import FileProblem, cannot_read, read_toml
+from .finale import Finale, FinaleError, read_finale
 
-PACK_VARIABLE = "DUNDERQUEST_PACK"
 BUILTIN = Path(importlib.import_module("dunderquest.course").__file__).resolve().parent  # course/ in a checkout
 BUILTIN_NAME = "builtin"  # how --pack names the built-in course
-PACK_KEYS = ("name", "title", "version", "dunderquest", "levels")
+PACK_KEYS = ("name", "title", "version", "dunderquest", "levels", "exercises", "solutions", "finale")
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+GRADER_VARIABLE = "DUNDERQUEST_PACK"  # how a grader process learns its pack from the process that starts it
 
 
 class PackError(ValueError):
@@ -53,6 +55,9 @@ class Pack:
     version: str
     requires: str  # the dunderquest versions it works with: a version specifier, such as ">=0.1"
     order: tuple[str, ...] | None  # the levels' folders in play order; None: by their level<N>_ numbers
+    exercises_dir: Path  # the stubs
+    solutions_dir: Path  # the reference solutions
+    finale: Finale | None = None  # what the finale trains with; None: the pack has no finale
 
     @property
     def levels_dir(self) -> Path:
@@ -72,18 +77,27 @@ class Pack:
 
     @property
     def catalog(self) -> Catalog:
-        return _catalog(self.root, self.order)
+        return _catalog(self.root, self.order, self.exercises_dir, self.solutions_dir)
 
     def answer_key(self) -> list[Path]:
         """The folders a sandbox must never see: the checks, the reference solutions, and the files
         that prove the checks."""
-        return [folder for folder in (self.levels_dir, self.root / "solutions", self.wrong_dir, self.right_dir)
+        return [folder for folder in (self.levels_dir, self.solutions_dir, self.wrong_dir, self.right_dir)
                 if folder.is_dir()]
 
 
 @cache
-def _catalog(root: Path, order: tuple[str, ...] | None) -> Catalog:
-    return scan(root / "levels", list(order) if order is not None else None)
+def _catalog(root: Path, order: tuple[str, ...] | None, exercises: Path, solutions: Path) -> Catalog:
+    return scan(root / "levels", list(order) if order is not None else None, exercises=exercises,
+                solutions=solutions)
+
+
+def folder_key(raw: dict, key: str, root: Path, path: Path) -> Path:
+    """`exercises` or `solutions`: a folder, relative to the pack (the key's own name by default)."""
+    value = raw.get(key, key)
+    if not isinstance(value, str) or not value.strip() or Path(value).is_absolute():
+        raise PackError(f'{path}: {key} names a folder relative to the pack, as {key} = "{key}".')
+    return (root / value).resolve()
 
 
 def read_pack(root: Path, *, levels: bool = True) -> Pack:
@@ -93,22 +107,17 @@ def read_pack(root: Path, *, levels: bool = True) -> Pack:
     root = Path(root).resolve()
     path = root / "pack.toml"
     try:
-        data = path.read_bytes()
-        raw = tomllib.loads(data.decode("utf-8"))
+        raw = read_toml(path)
     except FileNotFoundError:
         raise PackError(f"{root} is not a course pack: it has no pack.toml. `dunderquest pack new DIR` "
                         "makes one.", str(root)) from None
     except NotADirectoryError:
         raise PackError(f"{root} is a file, not a folder: a course pack is a folder that holds pack.toml and "
                         "levels/. `dunderquest pack new DIR` makes one.", str(root)) from None
+    except FileProblem as err:
+        raise PackError(str(err)) from None
     except OSError as err:
         raise PackError(f"{path}: {cannot_read(err)}.") from None
-    except UnicodeDecodeError as err:
-        line, message = not_utf8(data, err)
-        raise PackError(f"{path}:{line}: {message}") from None
-    except tomllib.TOMLDecodeError as err:
-        line, message = toml_problem(err)
-        raise PackError(f"{path}{f':{line}' if line else ''}: {message}") from None
     unknown = sorted(set(raw) - set(PACK_KEYS))
     if unknown:
         raise PackError(f"{path}: unknown key {unknown[0]!r}; the keys are {', '.join(PACK_KEYS)}.")
@@ -122,6 +131,9 @@ def read_pack(root: Path, *, levels: bool = True) -> Pack:
         if not isinstance(order, list) or not order or not all(isinstance(n, str) and FOLDER.match(n) for n in order):
             raise PackError(f"{path}: levels must list the level folders in play order, as "
                             '["first_level", "second_level"].')
+        if len(set(order)) != len(order):
+            twice = next(name for name in order if order.count(name) > 1)
+            raise PackError(f"{path}: levels names {twice!r} twice; a level is played once.")
         try:
             missing = [name for name in order if not (root / "levels" / name / "level.toml").is_file()]
         except OSError as err:
@@ -135,7 +147,12 @@ def read_pack(root: Path, *, levels: bool = True) -> Pack:
 
         raise PackError(f"{path}: this pack works with dunderquest {requires}, and this is dunderquest "
                         f"{__version__}.")
-    pack = Pack(root, raw["name"], raw["title"], raw["version"], requires, order)
+    try:
+        finale = read_finale(raw.get("finale"))
+    except FinaleError as err:
+        raise PackError(f"{path}: [finale]: {err}") from None
+    pack = Pack(root, raw["name"], raw["title"], raw["version"], requires, order,
+                folder_key(raw, "exercises", root, path), folder_key(raw, "solutions", root, path), finale)
     if levels and not pack.builtin:
         readable_levels(pack)
     return pack
@@ -172,15 +189,23 @@ def builtin_pack() -> Pack:
     return _read(str(BUILTIN))
 
 
-def default_pack() -> Pack:
-    """The pack in use: the one DUNDERQUEST_PACK names, else the built-in course."""
-    chosen = os.environ.get(PACK_VARIABLE)
-    return _read(str(Path(chosen).resolve())) if chosen else builtin_pack()
+def pack_at(root: Path) -> Pack:
+    """The pack in `root`, read once per process (later calls give the same Pack)."""
+    return _read(str(Path(root).resolve()))
 
 
-def use_pack(pack: Pack) -> None:
-    """Makes `pack` the one in use in this process and in every process it starts (the grader's)."""
-    if pack.builtin:
-        os.environ.pop(PACK_VARIABLE, None)
-    else:
-        os.environ[PACK_VARIABLE] = str(pack.root)
+def grader_environment(pack: Pack, env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment to start a grader process with, so that it grades `pack`'s levels: `env`
+    (this process's by default) with the pack named, or unnamed for the built-in course."""
+    env = dict(os.environ if env is None else env)
+    env.pop(GRADER_VARIABLE, None)
+    if not pack.builtin:
+        env[GRADER_VARIABLE] = str(pack.root)
+    return env
+
+
+def pack_of_grader_process() -> Pack:
+    """The pack a grader process grades, as the process that started it named it (see
+    `grader_environment`); read once, where the grader process starts."""
+    chosen = os.environ.get(GRADER_VARIABLE)
+    return pack_at(Path(chosen)) if chosen else builtin_pack()

@@ -1,5 +1,7 @@
-"""What a learner has done: passed levels, hints seen, failed tries. One small JSON file, always
-written atomically (temp file, fsync, rename), so a crash or a kill never leaves half a file.
+"""What a learner has done: passed levels, hints seen, failed tries, each keyed by the level's id
+(its folder's name). One small JSON file, always written atomically (temp file, fsync, rename), so
+a crash or a kill never leaves half a file. A file of version 1 keyed its levels by their place in
+the play order (`level3`); it is read as such and rewritten once, keyed by name.
 
 `Progress.record` is the one place that says what a check's result changes: every front end (the
 game, `check`, `watch`) records through it and only words the `Outcome` it returns."""
@@ -11,6 +13,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -20,7 +23,8 @@ from pathlib import Path
 
 from .catalog import Catalog, Level
 
-VERSION = 1
+VERSION = 2
+BY_PLACE = re.compile(r"^level(\d+)$")  # how version 1 named a level: by its place in the play order
 HINT_EVERY = 3  # every third failed try of a level suggests a hint
 LAST_LEVEL = "That was the last level: well done!"
 
@@ -79,8 +83,10 @@ class State:
     passed: dict[str, str] = field(default_factory=dict)  # level id -> when it first passed
     hints_seen: dict[str, int] = field(default_factory=dict)
     failed_tries: dict[str, int] = field(default_factory=dict)
+    version: int = VERSION  # the version of the file it was read from
 
     def to_json(self) -> str:
+        """The file's text, always of the current version."""
         return json.dumps(
             {"version": VERSION, "passed": self.passed, "hints_seen": self.hints_seen,
              "failed_tries": self.failed_tries},
@@ -99,7 +105,27 @@ class State:
                 raise ValueError(f"{key!r} is not a table of {'counts' if kind is int else kind.__name__}")
             return {str(k): v for k, v in value.items()}
 
-        return cls(table("passed", str), table("hints_seen", int), table("failed_tries", int))
+        version = raw.get("version", 1)
+        if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= VERSION:
+            raise ValueError(f"version {version!r} is not one this dunderquest reads")
+        return cls(table("passed", str), table("hints_seen", int), table("failed_tries", int), version)
+
+    def keyed_by_name(self, catalog: Catalog) -> State:
+        """This state with version 1's keys (`level3`: the third level in play order) made the
+        levels' ids; a key that names no level is kept as it is."""
+
+        def rename(table: dict) -> dict:
+            renamed = {}
+            for key, value in table.items():
+                place = BY_PLACE.match(key)
+                if place and 1 <= int(place[1]) <= len(catalog) and catalog.find(key) is None:
+                    key = catalog.levels[int(place[1]) - 1].id
+                renamed[key] = value
+            return renamed
+
+        if self.version >= 2:
+            return self
+        return State(rename(self.passed), rename(self.hints_seen), rename(self.failed_tries))
 
 
 def well_formed(value: object, kind: type) -> bool:
@@ -154,6 +180,14 @@ class Progress:
         self.warning: str | None = None  # set when a damaged file had to be set aside
 
     def load(self) -> State:
+        state = self._read()
+        if state.version < VERSION:  # a file of an earlier version: rewritten once, keyed by name
+            state = state.keyed_by_name(self.catalog)
+            with contextlib.suppress(OSError), self.change():  # a read-only workspace is read as it is
+                pass
+        return state
+
+    def _read(self) -> State:
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -169,7 +203,7 @@ class Progress:
             try:
                 os.replace(self.path, kept)
             except FileNotFoundError:  # another process set it aside first
-                return self.load()
+                return self._read()
             self.warning = (
                 f"The progress file {self.path} could not be read ({err}). It was kept as {kept.name} "
                 "and progress starts afresh; your exercise files are untouched."
@@ -181,7 +215,7 @@ class Progress:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            state = self.load()
+            state = self._read().keyed_by_name(self.catalog)
             yield state
             write_atomically(self.path, state.to_json())
 

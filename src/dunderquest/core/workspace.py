@@ -35,10 +35,15 @@ def default_workspace_path() -> Path:
 
 @dataclass
 class Workspace:
+    """A learner's workspace, and the course pack it plays (read once, when the workspace is found)."""
+
     root: Path
-    catalog: Catalog
     pack: Pack = field(default_factory=builtin_pack)
     added: list[Level] = field(default_factory=list, repr=False, compare=False)  # stubs written when opened
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.pack.catalog
 
     @property
     def state_dir(self) -> Path:
@@ -60,7 +65,7 @@ class Workspace:
             raise NoWorkspace(f"{root} is a file, not a folder: give a new folder's name for the workspace.")
         try:
             pack = pack or recorded_pack(root) or builtin_pack()
-            workspace = cls(root, pack.catalog, pack)
+            workspace = cls(root, pack)
             workspace.state_dir.mkdir(parents=True, exist_ok=True)
             record = workspace.state_dir / RECORD
             if not pack.builtin:
@@ -80,7 +85,7 @@ class Workspace:
         for folder in (start, *start.parents):
             if (folder / STATE_DIR).is_dir():
                 pack = recorded_pack(folder) or builtin_pack()
-                return cls(folder, pack.catalog, pack)
+                return cls(folder, pack)
         return None
 
     def add_missing_stubs(self) -> list[Level]:

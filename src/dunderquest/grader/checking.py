@@ -26,6 +26,12 @@ counting datasets) writes them in `probes.py` beside its checks.py. The grader r
 every sandbox of the level, where `sandbox.make("name", ...)` builds its public functions and
 classes; `probes = load_probes(__file__)` imports the same file here, so that a check can build the
 very same helpers around torch's own classes and compare what both record.
+
+A level that draws an MNIST panel in the game names its `panel.py` in level.toml. Its function
+`draw(sandbox, mnist, level, start)` returns a `Panel` of up to WINDOW `PanelItem`s from `indices(start,
+total)`: each the reference's `digit(image, label)` beside the learner's (`learner_item(dataset, i,
+expr)` for a dataset's item, `batch_item(batch, row)` for a row of a batch), or the `error` their code
+gave instead (catch `SandboxProblem`). A DataLoader a panel shuffles is seeded with PANEL_SEED.
 """
 
 from __future__ import annotations
@@ -36,13 +42,15 @@ from pathlib import Path
 from types import ModuleType
 
 from .expect import CheckFailed, describe, difference, expect_same, expect_written_class, fail, is_tensor, same
-from .messages import LearnerRaised
+from .messages import LearnerRaised, SandboxProblem
+from .panel_parts import PANEL_SEED, WINDOW, Panel, PanelItem, batch_item, digit, indices, learner_item
 from .remote import Named, Remote
 from .source import is_subclass_of, resolve
 
 __all__ = [
-    "CheckFailed", "LearnerRaised", "Named", "Remote", "describe", "difference", "expect_same",
-    "expect_written_class", "fail", "is_subclass_of", "is_tensor", "load_probes", "resolve", "same",
+    "PANEL_SEED", "WINDOW", "CheckFailed", "LearnerRaised", "Named", "Panel", "PanelItem", "Remote", "SandboxProblem",
+    "batch_item", "describe", "difference", "digit", "expect_same", "expect_written_class", "fail", "indices",
+    "is_subclass_of", "is_tensor", "learner_item", "load_probes", "resolve", "same",
 ]
 
 

@@ -21,8 +21,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..core.catalog import FOLDER, LEVEL_KEYS, NUMBERED, Level, LevelError, cannot_read, read_level_toml, read_text
-from ..core.pack import PACK_VARIABLE, Pack
+from ..core.catalog import FOLDER, LEVEL_KEYS, NUMBERED, Level, LevelError, read_level_toml, read_text
+from ..core.file_errors import cannot_read
+from ..core.pack import Pack
 from ..grader.result import LevelResult
 
 CRASHED = "The grader itself failed"
@@ -83,10 +84,8 @@ class PackReport:
 
 
 def relative(pack: Pack, path: Path) -> str:
-    try:
-        return str(path.relative_to(pack.root))
-    except ValueError:
-        return str(path)
+    """`path` as a problem names it: relative to the pack (its stubs and solutions may be beside it)."""
+    return os.path.relpath(path, pack.root)
 
 
 def line_of(path: Path, pattern: str) -> int | None:
@@ -122,8 +121,6 @@ def level_folders(pack: Pack) -> list[Path]:
 
 
 def check_level_toml(pack: Pack, folder: Path) -> list[Problem]:
-    from ..grader.mnist_panel import PANELS
-
     path = folder / "level.toml"
     where = relative(pack, path)
     if not path.exists():
@@ -145,14 +142,41 @@ def check_level_toml(pack: Pack, folder: Path) -> list[Problem]:
     if not isinstance(also, list) or not all(isinstance(name, str) and name.isidentifier() for name in also):
         found.append(Problem(where, line_of(path, r"^\s*also\s*="), "also must list class names, as "
                                                                      '["Helper"]'))
-    if "panel" in meta and meta["panel"] not in PANELS:
-        found.append(Problem(where, line_of(path, r"^\s*panel\s*="), f"panel {meta['panel']!r} is not one of "
-                                                                      f"{', '.join(sorted(PANELS))}"))
+    if "panel" in meta:
+        found += check_panel(pack, folder, meta["panel"], Problem(where, line_of(path, r"^\s*panel\s*="), ""))
     points = meta.get("points", 10)
     if isinstance(points, bool) or not isinstance(points, int) or points < 0:
         found.append(Problem(where, line_of(path, r"^\s*points\s*="), f"points must be a whole number, 0 or more, "
                                                                        f"not {points!r}"))
     return found
+
+
+def check_panel(pack: Pack, folder: Path, panel: object, at: Problem) -> list[Problem]:
+    """A level.toml's `panel` names a Python file, in reach of the level, with a `draw` function."""
+    said = f"panel names the file that draws the level's MNIST panel, as panel = \"panel.py\" (got {panel!r})"
+    if not isinstance(panel, str) or not panel.endswith(".py"):
+        return [Problem(at.file, at.line, said)]
+    path = folder / panel
+    try:
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+    except FileNotFoundError:
+        return [Problem(at.file, at.line, f"panel names {panel}, which is missing")]
+    except OSError as err:
+        return [Problem(relative(pack, path), None, cannot_read(err))]
+    except SyntaxError as err:
+        return [Problem(relative(pack, path), err.lineno, f"{type(err).__name__}: {err.msg}")]
+    if not any(isinstance(node, ast.FunctionDef) and node.name == "draw" for node in tree.body):
+        return [Problem(relative(pack, path), None, "a panel file needs a function draw(sandbox, mnist, level, "
+                                                    "start) that returns a Panel")]
+    return []
+
+
+def check_finale(pack: Pack) -> list[Problem]:
+    """The finale's pipeline names only classes that some level teaches."""
+    if pack.finale is None or not (unknown := pack.finale.unknown_names(pack.catalog)):
+        return []
+    return [Problem("pack.toml", line_of(pack.root / "pack.toml", rf"\b{re.escape(name)}\b"),
+                    f"[finale] uses {name}, which no level's class or also names") for name in unknown]
 
 
 def check_level_files(pack: Pack, level: Level) -> list[Problem]:
@@ -334,6 +358,7 @@ def check_files(report: PackReport) -> list[Graded] | None:
         problems.append(Problem("levels", None, f"the levels cannot be read: {err}"))
         return None
     report.levels = len(catalog)
+    problems += check_finale(pack)
     items: list[Graded] = []
     for level in catalog:
         problems += check_level_files(pack, level)
@@ -363,7 +388,7 @@ def check_pack(pack: Pack, *, jobs: int | None = None, on_graded: Callable[[int,
         return report
     catalog = pack.catalog
     own = client is None
-    client = client or GraderClient(env={**os.environ, PACK_VARIABLE: str(pack.root)})
+    client = client or GraderClient(pack)
     results: dict[Path, LevelResult] = {}
     try:
         client.warm_up()

@@ -1,5 +1,5 @@
 """The game behind `dunderquest play`. The app holds the collaborators and the game's screen
-(game.py), which owns what the game does; the palette's commands are in commands.py.
+(game.py), which owns what the game does; the palette's commands are in palette.py.
 
 The grader is a collaborator (`DunderquestApp(workspace, grader=GraderClient())`), so tests pass a
 fake one. It runs in a warm process of its own: this process never imports torch or pytest, which
@@ -15,20 +15,22 @@ from textual.binding import Binding
 from textual.widget import AwaitMount
 
 from ..core.workspace import Workspace
-from .game import GameScreen, Grader
+from .game import GameScreen
+from .grading import Grader
 
 
 def game_commands_provider() -> type:
-    from .commands import GameCommands
+    from .palette import GameCommands
 
     return GameCommands
 
 
-def warm_grader() -> Grader:
-    """The lingering grader that `dunderquest check` uses, when there is one (see grader/service)."""
+def warm_grader(workspace: Workspace) -> Grader:
+    """The lingering grader of the workspace's pack that `dunderquest check` uses, when there is one
+    (see grader/service)."""
     from ..grader.service.lingering_client import warm_grader as lingering_or_own
 
-    return lingering_or_own()
+    return lingering_or_own(workspace.pack)
 
 
 class DunderquestApp(App[None]):
@@ -45,7 +47,7 @@ class DunderquestApp(App[None]):
     def __init__(self, workspace: Workspace, grader: Grader | None = None):
         super().__init__()
         self.workspace = workspace
-        self.grader: Grader = grader if grader is not None else warm_grader()
+        self.grader: Grader = grader if grader is not None else warm_grader(workspace)
         self.game = GameScreen(workspace, self.grader)
 
     def get_default_screen(self) -> GameScreen:
@@ -71,7 +73,7 @@ class DunderquestApp(App[None]):
 
 
 def run_game(workspace: Workspace) -> int:
-    grader = warm_grader()  # the lingering one that `dunderquest check` uses, when there is one
+    grader = warm_grader(workspace)  # the lingering one that `dunderquest check` uses, when there is one
     try:
         DunderquestApp(workspace, grader=grader).run()
     finally:

@@ -27,7 +27,7 @@ from textual.widgets import Footer, Header, Static
 from textual_plotext import PlotextPlot
 
 from ..core.finale import Accuracy, Event, Finished, Guesses, Losses, Problem, Started, event_from_json
-from .mnist_panel import picture
+from .panel_screen import picture
 
 
 class FinaleRun(Protocol):

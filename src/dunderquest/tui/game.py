@@ -6,37 +6,32 @@ MNIST panel. The app (app.py) only wires it up.
 
 from __future__ import annotations
 
-import os
-import re
-import shlex
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
-from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
 
+from .. import presenter
 from ..core.catalog import Level
 from ..core.data import current_source
-from ..core.finale import finish_first_message, level_to_finish_first, missing_classes
-from ..core.mnist_panel import Panel
-from ..core.progress import LAST_LEVEL, Outcome, Status
+from ..core.finale import finish_first_message, level_to_finish_first
+from ..core.progress import Outcome, Status
 from ..core.workspace import Workspace
-from ..grader.result import LevelResult
 from ..grader.service.client import Cancelled, GraderUnavailable
 from .editor import ExerciseEditor, ExerciseFile
+from .grading import Graded, Grader
+from .lesson import Lesson
 from .levels import LevelsSidebar
 from .results import ChecksPanel
+from .saving import KeepsTheFile, choice_screen
 
 if TYPE_CHECKING:
     from .finale import FinaleRun
@@ -47,65 +42,18 @@ if TYPE_CHECKING:
 DISK_POLL_SECONDS = 0.5
 
 
-def choice_screen(*args: Any, **kwargs: Any) -> Screen:
-    from .dialogs import ChoiceScreen
-
-    return ChoiceScreen(*args, **kwargs)
-
-
 def finale_process(root: Path) -> FinaleRun:
     from .finale import FinaleProcess
 
     return FinaleProcess(root)
 
 
-class DrawnOnce:
-    """A Rich renderable drawn once for each width: while a screen is laid out, a Static asks for its
-    lines several times, and Rich's Markdown highlights every code block of the lesson each time."""
-
-    def __init__(self, renderable: Any):
-        self.renderable = renderable
-        self.lines: dict[int, list] = {}
-
-    def __rich_console__(self, console: Any, options: Any) -> Any:
-        lines = self.lines.get(options.max_width)
-        if lines is None:
-            lines = self.lines[options.max_width] = console.render_lines(self.renderable, options, pad=False,
-                                                                         new_lines=True)
-        for line in lines:
-            yield from line
-
-    def __getattr__(self, name: str) -> Any:  # the Markdown's own attributes (its `markup`)
-        return getattr(self.renderable, name)
-
-    def __rich_measure__(self, console: Any, options: Any) -> Any:
-        from rich.measure import Measurement
-
-        return Measurement.get(console, options, self.renderable)
+# How the game names what a learner can do next, for what it tells them after a check (presenter.py).
+KEYS = presenter.Front(hint=lambda level: "f1", solution=lambda level: "f2",
+                       open_level=lambda level: "ctrl+n", finale="f6")
 
 
-class Grader(Protocol):
-    """What the game needs from `GraderClient`; tests pass a fake."""
-
-    def warm_up(self) -> None: ...
-    def grade(self, level: Level, file: Path) -> LevelResult: ...
-    def mnist_panel(self, level: Level, file: Path, start: int = 0) -> Panel: ...
-    def cancel(self) -> None: ...
-
-
-class Graded(Message):
-    """A run of a level's checks ended: with a result, cancelled, or with a problem."""
-
-    def __init__(self, level: Level, result: LevelResult | None = None, *, cancelled: bool = False,
-                 problem: str | None = None):
-        super().__init__()
-        self.level = level
-        self.result = result
-        self.cancelled = cancelled
-        self.problem = problem
-
-
-class GameScreen(Screen[None]):
+class GameScreen(KeepsTheFile, Screen[None]):
     """The game, one level at a time. The open level is `level`; its file is `file` (as last read or
     saved) and the buffer is in `editor`. A run of the checks is in flight while `running`."""
 
@@ -133,7 +81,6 @@ class GameScreen(Screen[None]):
         self.grader = grader
         self.level: Level = self.progress.current()
         self.file = ExerciseFile(workspace.exercise(self.level))
-        self.asking_about_disk = False  # a "changed on disk" question is on screen
         self.painted = False  # the first paint is done: code is highlighted from then on
         # How the finale is run: a `dunderquest finale` subprocess (tests hand in a fake run).
         self.finale_run: Callable[[], FinaleRun] = lambda: finale_process(workspace.root)
@@ -146,7 +93,7 @@ class GameScreen(Screen[None]):
             yield LevelsSidebar(self.workspace.catalog, id="sidebar")
             with TabbedContent(id="side-tabs", initial="lesson-tab"):
                 with TabPane("Lesson", id="lesson-tab"), VerticalScroll(id="lesson-scroll"):
-                    yield Static(id="lesson")
+                    yield Lesson(id="lesson")
                 yield TabPane("Checks", id="checks-tab")  # its panel is mounted after the first paint
             with Vertical(id="work"):
                 yield Static(id="celebration")
@@ -214,14 +161,7 @@ class GameScreen(Screen[None]):
         self.show_status()
 
     def show_lesson(self) -> None:
-        # Rich's Markdown in one Static: the Markdown widget mounts a widget per block, which
-        # costs about a quarter of a second of first paint for a lesson. Until the first paint, the
-        # code blocks are shown plain: the first Python highlighting (Pygments compiling its rules)
-        # takes longer than the rest of the screen.
-        text = self.level.lesson()
-        if not self.painted:
-            text = re.sub(r"^```(python|py)\s*$", "```text", text, flags=re.M)
-        self.query_one("#lesson", Static).update(DrawnOnce(RichMarkdown(text, code_theme="monokai")))
+        self.query_one("#lesson", Lesson).show(self.level, coloured=self.painted)
 
     async def first_paint_done(self) -> None:
         """Once the screen is on show: the checks' panel (in a tab not shown yet) comes, and the
@@ -293,83 +233,6 @@ class GameScreen(Screen[None]):
         if event.option_list.id == "levels" and event.option_id:
             self.switch_level(self.workspace.catalog.get(event.option_id))
 
-    # saving and the file on disk --------------------------------------------------------------
-
-    def save(self, then: Callable[[], None] | None = None) -> None:
-        """Writes the buffer to the file, then calls `then`. Asks first if the file changed on disk."""
-        if self.editor.read_only:
-            if then:
-                then()
-            return
-        on_disk = self.file.changed_on_disk()
-        if on_disk is None:
-            self._write(then)
-            return
-
-        def answered(answer: str | None) -> None:
-            if answer == "mine":
-                self._write(then)
-            elif answer == "disk":
-                self.load_from_disk(on_disk)
-
-        self.app.push_screen(choice_screen(
-            f"{self.level.exercise_path} changed on disk since the game loaded it. Save over it?",
-            [("mine", "Save mine over it"), ("disk", "Load the file from disk"), ("cancel", "Cancel")]),
-            answered)
-
-    def warn_if_not_utf8(self) -> None:
-        if self.file.not_utf8_line is not None:
-            self.notify(f"{self.level.exercise_path} is not UTF-8 text (line {self.file.not_utf8_line}): the editor "
-                        "shows what it cannot read as \ufffd. Saving writes the file as UTF-8, and keeps the "
-                        "original as a backup first.", severity="warning", timeout=15)
-
-    def _write(self, then: Callable[[], None] | None) -> None:
-        try:
-            if self.file.not_utf8_line is not None:  # its bytes are kept before UTF-8 text replaces them
-                if backup := self.workspace.back_up(self.level):
-                    self.notify(f"The file as it was, not UTF-8 text, is kept as {backup}.", timeout=8)
-            self.file.write(self.editor.text)
-        except OSError as err:
-            self.notify(f"Could not save {self.level.exercise_path}: {err}", severity="error")
-            return
-        self.show_status()
-        if then:
-            then()
-
-    def load_from_disk(self, text: str) -> None:
-        self.file.accept(text)
-        self.editor.replace_keeping_cursor(text)
-        self.show_status()
-        self.warn_if_not_utf8()
-
-    def check_disk(self) -> None:
-        """Runs every DISK_POLL_SECONDS: picks up changes made outside the game."""
-        if self.asking_about_disk:
-            return
-        on_disk = self.file.changed_on_disk()
-        if on_disk is None:
-            return
-        if not self.dirty:
-            self.load_from_disk(on_disk)
-            self.notify(f"Reloaded {self.level.exercise_path}: it changed on disk.", timeout=3)
-            return
-        self.asking_about_disk = True
-
-        def answered(answer: str | None) -> None:
-            self.asking_about_disk = False
-            if answer == "disk":
-                self.load_from_disk(on_disk)
-            else:
-                # Keep the edits; the buffer now differs from the file on disk, and saving replaces
-                # it because the learner chose to.
-                self.file.accept(on_disk)
-                self.show_status()
-
-        self.app.push_screen(choice_screen(
-            f"{self.level.exercise_path} changed on disk, and you have unsaved changes here.",
-            [("disk", "Load the file from disk"), ("mine", "Keep my changes")], id="disk-conflict"),
-            answered)
-
     # actions ----------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -388,7 +251,8 @@ class GameScreen(Screen[None]):
         if action == "mnist_panel":
             return self.level.panel is not None
         if action == "finale":
-            return not missing_classes(self.workspace.catalog) and level_to_finish_first(self.progress) is None
+            finale = self.workspace.pack.finale
+            return finale is not None and level_to_finish_first(finale, self.progress) is None
         return True
 
     def watch_running(self, running: bool) -> None:
@@ -444,30 +308,25 @@ class GameScreen(Screen[None]):
         first = result.first_failure
         if first is not None and first.line:
             self.editor.point_at(first.line)
+        said = presenter.after_check(outcome, KEYS, has_finale=self.workspace.pack.finale is not None)
         if outcome.passed:
-            self.celebrate(outcome)
-        elif outcome.stuck:
-            self.notify("Stuck? f1 shows a hint.", timeout=6)
+            self.celebrate(outcome, said)
+        elif said:
+            self.notify(" ".join(said), timeout=6)
 
-    def celebrate(self, outcome: Outcome) -> None:
-        level, unlocked = outcome.level, outcome.unlocked
+    def celebrate(self, outcome: Outcome, said: list[str]) -> None:
         text = Text()
-        text.append(f"★ Level {level.number} passed! ", style="bold")
-        if unlocked is not None:
-            text.append(f"Level {unlocked.number} ({unlocked.title}) is unlocked. ")
-        elif outcome.last_level:
-            text.append(f"{LAST_LEVEL} ")
-            if not missing_classes(self.workspace.catalog):
-                text.append("f6: the finale, where your classes train a model on MNIST. ")
+        text.append(f"★ {said[0]} ", style="bold")
+        text.append(" ".join(said[1:]))
+        if outcome.last_level:
             self.refresh_bindings()
-        text.append("f2 compares with the solution" + (", ctrl+n: next level." if outcome.following else "."))
         banner = self.query_one("#celebration", Static)
         banner.update(text)
         banner.display = True
         # A fade-in that Textual skips when animations are off (App.animation_level).
         banner.styles.opacity = 0.0 if self.app.animation_level == "full" else 1.0
         banner.styles.animate("opacity", 1.0, duration=0.6, level="full")
-        self.notify(f"Level {level.number} passed!", title="★", timeout=4)
+        self.notify(f"Level {outcome.level.number} passed!", title="★", timeout=4)
 
     def on_checks_panel_line_chosen(self, message: ChecksPanel.LineChosen) -> None:
         self.editor.point_at(message.line)
@@ -494,33 +353,13 @@ class GameScreen(Screen[None]):
 
     def action_mnist_panel(self) -> None:
         if self.level.panel is not None:
-            from .mnist_panel import MnistPanelScreen
+            from .panel_screen import MnistPanelScreen
 
             level, path = self.level, self.file.path
             self.save(then=lambda: self.app.push_screen(MnistPanelScreen(level, path, self.grader, id="mnist_panel")))
 
     def action_finale(self) -> None:
         self.show_finale()
-
-    def action_edit_outside(self) -> None:
-        command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        if not command:
-            self.notify("Set $EDITOR (for example: export EDITOR=nano) to edit the file outside the game.",
-                        severity="warning")
-            return
-        self.save(then=lambda: self._edit_outside(shlex.split(command)))
-
-    def _edit_outside(self, command: list[str]) -> None:
-        try:
-            with self.app.suspend():
-                subprocess.run([*command, str(self.file.path)])
-        except SuspendNotSupported:
-            self.notify("This terminal cannot hand over to $EDITOR.", severity="warning")
-        except OSError as err:
-            self.notify(f"Could not start {command[0]}: {err}", severity="error")
-        on_disk = self.file.changed_on_disk()
-        if on_disk is not None:
-            self.load_from_disk(on_disk)
 
     def quit(self) -> None:
         """Ends the game, asking first when the open file has unsaved changes."""
@@ -539,47 +378,18 @@ class GameScreen(Screen[None]):
                                            ("cancel", "Keep playing")], id="quit-unsaved"),
                              answered)
 
-    # what the command palette offers (see commands.py) -----------------------------------------
-
-    def ask_reset(self, level: Level) -> None:
-        def answered(answer: str | None) -> None:
-            if answer == "reset":
-                self.reset(level)
-
-        self.app.push_screen(choice_screen(
-            f"Reset {level.exercise_path} to its starting stub? Your file is kept as a backup.",
-            [("reset", "Reset it"), ("cancel", "Cancel")], id="reset-confirm"), answered)
-
-    def reset(self, level: Level) -> None:
-        backup = self.workspace.reset(level)
-        if level == self.level:
-            self.load_from_disk(self.file.read())
-        kept = f" Your file was kept as {backup.relative_to(self.workspace.root)}." if backup else ""
-        self.notify(f"{level.exercise_path} is back to its starting stub.{kept}", timeout=8)
-
-    def show_solution(self, level: Level) -> None:
-        path = self.workspace.exercise(level)
-        mine = self.editor.text if level == self.level else path.read_text(encoding="utf-8", errors="replace")
-        from .solution import SolutionScreen
-
-        self.app.push_screen(SolutionScreen(level, mine, id="solution"))
+    # the finale (the palette offers it too, see palette.py) -----------------------------------------
 
     def show_finale(self) -> None:
         """The finale, once the levels whose classes it uses have passed; else which level to finish first."""
-        level = level_to_finish_first(self.progress)
+        finale = self.workspace.pack.finale
+        if finale is None:
+            self.notify(f"The course {self.workspace.pack.title} has no finale.", title="The finale", timeout=8)
+            return
+        level = level_to_finish_first(finale, self.progress)
         if level is not None:
-            self.notify(finish_first_message(level, self.progress.catalog), title="The finale", timeout=8)
+            self.notify(finish_first_message(level, finale, self.progress.catalog), title="The finale", timeout=8)
             return
         from .finale import FinaleScreen
 
         self.save(then=lambda: self.app.push_screen(FinaleScreen(self.finale_run(), id="finale")))
-
-    def download_mnist(self) -> None:
-        def finished(returncode: int | None) -> None:
-            self.sidebar.show_data(current_source())
-
-        from .dialogs import DownloadScreen
-
-        self.app.push_screen(DownloadScreen([sys.executable, "-m", "dunderquest", "data", "download"],
-                                            id="download"), finished)
-

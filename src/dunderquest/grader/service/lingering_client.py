@@ -16,6 +16,7 @@ import threading
 import time
 from pathlib import Path
 
+from ...core.pack import Pack
 from ..confinement.environment import sandbox_environment
 from .client import GraderClient, GraderUnavailable
 from .lingering import identity, linger_seconds, peer, runtime_folder, supported
@@ -91,13 +92,12 @@ class LingeringClient(GraderClient):
     A lingering grader that dies during a request is not held against the learner's file: the request
     is asked once more, of a new one."""
 
-    def __init__(self, env: dict[str, str] | None = None, *, fallback: bool = True):
-        super().__init__(env)
+    def __init__(self, pack: Pack | None = None, env: dict[str, str] | None = None, *, fallback: bool = True):
+        super().__init__(pack, env)
         self.fallback = fallback
-        environ = os.environ if env is None else env
-        self.linger = linger_seconds(environ)
-        self.folder = runtime_folder(environ)
-        self.name, self.fingerprint = identity(environ)
+        self.linger = linger_seconds(self.env)
+        self.folder = runtime_folder(self.env)
+        self.name, self.fingerprint = identity(self.env)
         self.lingering = False  # whether the current process is a lingering grader's connection
 
     @property
@@ -189,12 +189,12 @@ class LingeringClient(GraderClient):
             super().close()
 
 
-def warm_grader(env: dict[str, str] | None = None, *, fallback: bool = True) -> GraderClient:
-    """The grader for a learner's command: the lingering one, or with DUNDERQUEST_LINGER=0 a zygote of
-    the command's own."""
+def warm_grader(pack: Pack, env: dict[str, str] | None = None, *, fallback: bool = True) -> GraderClient:
+    """The grader of `pack`'s levels for a learner's command: the lingering one, or with
+    DUNDERQUEST_LINGER=0 a zygote of the command's own."""
     if linger_seconds(os.environ if env is None else env) <= 0:
-        return GraderClient(env)
-    return LingeringClient(env, fallback=fallback)
+        return GraderClient(pack, env)
+    return LingeringClient(pack, env, fallback=fallback)
 
 
 def _ask_each(environ: dict[str, str] | None, *requests: dict) -> list[dict]:

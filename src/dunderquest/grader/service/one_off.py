@@ -14,6 +14,7 @@ import socket
 from pathlib import Path
 
 from ...core.catalog import Level
+from ...core.pack import Pack
 from ..confinement.enter import close_other_fds, forget_the_environment
 from ..confinement.protections import switched_off
 from ..confinement.system import keep_memory_private
@@ -25,11 +26,11 @@ from .processes import SandboxSource, SpawnedSandboxes, ZygoteSandboxes
 START_VARIABLE = "DUNDERQUEST_SANDBOX_START"  # "spawn": fresh `python -I` sandboxes even where fork() exists
 
 
-def one_off_sandboxes() -> SandboxSource:
-    """Where the sandboxes of one run in this process come from; call it before any reference value
-    exists in this process."""
+def one_off_sandboxes(pack: Pack) -> SandboxSource:
+    """Where the sandboxes of one run of `pack`'s checks in this process come from; call it before
+    any reference value exists in this process."""
     if not hasattr(os, "fork") or os.environ.get(START_VARIABLE) == "spawn":
-        return SpawnedSandboxes(data_roots(None), answer_key(), switched_off())
+        return SpawnedSandboxes(data_roots(None), answer_key(pack), switched_off())
     remove_stale_homes()
     warm_imports()
     gc.freeze()  # no gc.collect() first: on a one-off run that costs more than it saves
@@ -40,7 +41,7 @@ def one_off_sandboxes() -> SandboxSource:
             parent.close()
             close_other_fds({child.fileno()})
             forget_the_environment()  # this process's, tokens and all: it holds no more of it than a sandbox
-            SandboxForker().serve_one(child)
+            SandboxForker(answer_key(pack)).serve_one(child)
         finally:
             os._exit(0)
     child.close()
@@ -48,6 +49,6 @@ def one_off_sandboxes() -> SandboxSource:
     return ZygoteSandboxes(parent, pid)
 
 
-def grade(level: Level, learner_file: Path, *, seed: int | None = None) -> LevelResult:
-    """`level`'s checks against `learner_file`, graded in this process."""
-    return grade_with(level, learner_file, sandboxes=one_off_sandboxes(), seed=seed)
+def grade(pack: Pack, level: Level, learner_file: Path, *, seed: int | None = None) -> LevelResult:
+    """The checks of `pack`'s `level` against `learner_file`, graded in this process."""
+    return grade_with(level, learner_file, sandboxes=one_off_sandboxes(pack), seed=seed)

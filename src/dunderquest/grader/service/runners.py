@@ -12,12 +12,12 @@ import sys
 import traceback
 from pathlib import Path
 
-from ...core.catalog import default_catalog
 from ...core.data import current_source
 from ...core.finale import event_to_json
+from ...core.pack import Pack
 from .. import wire
 from ..finale import finale_events
-from ..mnist_panel import mnist_panel
+from ..panels import mnist_panel
 from ..reference import Mnist
 from ..result import LevelResult
 from ..runner import Assignment, GraderPlugin, run_pytest
@@ -37,8 +37,8 @@ def preloaded_mnist() -> Mnist | None:
 RUNS_PER_RUNNER = 100  # then it exits, and the zygote forks a fresh one: its memory stays bounded
 
 
-def serve_requests(ctl: socket.socket) -> None:
-    """A runner's life: read MNIST and collect every level's checks while idle, then answer the
+def serve_requests(ctl: socket.socket, pack: Pack) -> None:
+    """A runner's life: read MNIST and collect every level's checks of `pack` while idle, then answer the
     requests the zygote sends on `ctl` (grade a level, draw an MNIST panel, run the finale), one after
     another, each with sandboxes from the zygote, until the zygote closes the channel or
     RUNS_PER_RUNNER were served. Each answer goes back as "done" (see channel.py); the learner's code
@@ -65,13 +65,15 @@ def serve_requests(ctl: socket.socket) -> None:
                 if request.get("op") == "finale":
                     files = {str(name): Path(path) for name, path in request["files"].items()}
                     events = []
-                    for event in finale_events(default_catalog(), lambda level, files=files: files[level.id],
+                    for event in finale_events(pack, lambda level, files=files: files[level.id],
                                                ZygoteSandboxes(ctl), seed=int(request.get("seed") or 0)):
                         events.append(event_to_json(event))
                         send(ctl, {"op": "progress", "event": events[-1]})  # as it happens, for a live view
                     done({"ok": True, "events": events})
                     continue
-                level = default_catalog().get(request["level"])
+                level = pack.catalog.find(str(request["level"]))
+                if level is None:
+                    raise ValueError(f"{pack.name} has no level {request['level']!r}")
                 source = current_source()
                 reference = mnist if mnist is not None and mnist.source == source else Mnist(source)
                 if request.get("op") == "panel":
@@ -94,7 +96,7 @@ def serve_requests(ctl: socket.socket) -> None:
 
     plugin = GraderPlugin(await_assignment=await_assignment, on_result=on_result)
     try:
-        run_pytest(plugin, [level.checks_path for level in default_catalog()])
+        run_pytest(plugin, [level.checks_path for level in pack.catalog])
     except Exception:  # a bug of ours
         traceback.print_exc(file=sys.stderr)
     if in_flight:  # pytest stopped in the middle of a run: answer it rather than leave the client waiting

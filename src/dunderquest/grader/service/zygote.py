@@ -6,7 +6,10 @@ sandbox forked from it has no answers to find, and each sandbox starts from the 
 
     python -I -B -m dunderquest.grader.service.zygote     # the service: JSON lines on stdin/stdout
 
-Client requests (one JSON object per line): {"id": 1, "op": "grade", "level": "level3", "file": PATH}
+It grades the levels of one course pack, which the process that starts it names (client.py, with
+core/pack.py's `grader_environment`), and reads once as it starts.
+
+Client requests (one JSON object per line): {"id": 1, "op": "grade", "level": "level3_numbers", "file": PATH}
 and {"id": 2, "op": "panel", "level": ..., "file": ..., "start": 0}, {"op": "cancel", "id": 1}.
 Each answer is one line: {"id": 1, "ok": true, "result": {...}} or {"id": 1, "ok": false, "error": ...}.
 What a runner and the zygote say to each other is in channel.py.
@@ -23,12 +26,21 @@ import socket
 import sys
 import threading
 
+from ...core.pack import Pack, pack_of_grader_process
 from .. import wire
 from ..confinement.enter import close_other_fds
 from ..confinement.system import keep_memory_private, name_process
 from ..limits import CHANNEL_BROKEN
 from .channel import send, wait_for
-from .forker import Run, SandboxForker, back_heap_with_huge_pages, preload_mnist, remove_stale_homes, warm_imports
+from .forker import (
+    Run,
+    SandboxForker,
+    answer_key,
+    back_heap_with_huge_pages,
+    preload_mnist,
+    remove_stale_homes,
+    warm_imports,
+)
 from .runners import serve_requests
 
 IDLE_RUNNERS = 2 * (os.cpu_count() or 1) + 2  # runners kept waiting once they have answered
@@ -44,8 +56,9 @@ class Zygote(SandboxForker):
     for no fork and no collecting. While no run is going on, at least one idle runner and one sandbox
     wait, forked ahead. A runner that died while it waited is replaced, not handed out."""
 
-    def __init__(self, client_in: int, client_out: int):
-        super().__init__()
+    def __init__(self, client_in: int, client_out: int, pack: Pack):
+        super().__init__(answer_key(pack))
+        self.pack = pack  # the pack whose levels it grades
         self.client_in, self.client_out = client_in, client_out
         self.runs: dict[int, Run] = {}  # ctl fd -> run
         self.pending = b""
@@ -80,7 +93,7 @@ class Zygote(SandboxForker):
                 name_process("dq-runner")
                 close_other_fds({child.fileno()})
                 keep_memory_private()
-                serve_requests(child)
+                serve_requests(child, self.pack)
             except BaseException:
                 code = CHANNEL_BROKEN
             finally:
@@ -192,6 +205,7 @@ class Zygote(SandboxForker):
 
 def main() -> None:
     name_process("dq-zygote")
+    pack = pack_of_grader_process()
     remove_stale_homes()
     warm_imports()
     preload_mnist()
@@ -204,7 +218,7 @@ def main() -> None:
     # Each fork then costs a third of the processor time. Moving the heap takes the kernel most of a
     # second: it does that beside the first runs, not before them.
     threading.Thread(target=back_heap_with_huge_pages, daemon=True).start()
-    zygote = Zygote(client_in, client_out)
+    zygote = Zygote(client_in, client_out, pack)
     zygote.refill_spares()
     for _ in range(min(os.cpu_count() or 1, IDLE_RUNNERS) - 1):  # a class is graded a run per core
         zygote.idle_runners.append(zygote.fork_runner())

@@ -1,7 +1,7 @@
 """The MNIST panel: the digit the learner's class returns beside the one the real torchvision /
 DataLoader objects return for the same index, drawn in half-block characters (28 x 14 cells).
 
-The grader sends a window of consecutive indices (see `grader/mnist_panel.py`); stepping past the window
+The grader sends a window of consecutive indices (see `grader/panels.py`); stepping past the window
 fetches the next one."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ..core.catalog import Level
-from ..core.mnist_panel import Digit, Panel, PanelItem
+from ..core.panel_data import Digit, Panel, PanelItem
 from ..grader.service.client import Cancelled, GraderUnavailable
 
 SIDE = 28

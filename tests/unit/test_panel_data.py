@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from dunderquest.core.mnist_panel import Digit, Panel, PanelItem
+from dunderquest.core.panel_data import Digit, Panel, PanelItem
 
 
 def window() -> Panel:

@@ -1,6 +1,6 @@
 """What the game's MNIST panel shows: a window of indices, each with the digit the learner's class
 returned beside the one the real torchvision / DataLoader object returns. Plain data, without torch:
-the grader builds it (grader/mnist_panel.py), sends it to the game as JSON, and the game draws it
+the grader builds it (grader/panels.py), sends it to the game as JSON, and the game draws it
 (tui/digits.py)."""
 
 from __future__ import annotations

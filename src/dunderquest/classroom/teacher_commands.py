@@ -13,8 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from ..core.catalog import Level, UnknownLevel, default_catalog
-from ..core.pack import BUILTIN_NAME, Pack, PackError, builtin_pack, read_pack, use_pack
+from ..core.catalog import Level, UnknownLevel
+from ..core.pack import BUILTIN_NAME, Pack, PackError, builtin_pack, read_pack
 from ..exit_status import FAILED, OK, USAGE
 from .report import CLASSROOM50_NEEDS, FORMATS
 
@@ -136,8 +136,8 @@ def _kit_options(kit: argparse.ArgumentParser) -> None:
                           "carries no answer key)")
 
 
-def chosen_levels(text: str | None) -> list[Level]:
-    catalog = default_catalog()
+def chosen_levels(pack: Pack, text: str | None) -> list[Level]:
+    catalog = pack.catalog
     if not text:
         return list(catalog)
     try:
@@ -145,14 +145,13 @@ def chosen_levels(text: str | None) -> list[Level]:
     except UnknownLevel as err:
         raise Usage(str(err)) from None
     if not chosen:
-        raise Usage("--levels names no level; give numbers such as --levels 1,3.")
+        raise Usage("--levels names no level; give names or numbers such as --levels 1,3.")
     return sorted(chosen.values(), key=lambda level: level.number)
 
 
 def choose_pack(path: Path | None, workspace: Path | None = None) -> Pack:
     """The course pack to grade with: `--pack`'s (`builtin` is the built-in course), else the one the
-    workspace was made from, else the built-in course. It becomes the pack in use, for the grader's
-    processes too.
+    workspace was made from, else the built-in course.
 
     A pack's checks run as trusted code, outside the sandbox. So a pack that lies inside the graded
     workspace, which is the submission, is refused: a student could otherwise hand in checks of
@@ -172,18 +171,18 @@ def choose_pack(path: Path | None, workspace: Path | None = None) -> Pack:
                             f"{BUILTIN_NAME} for the built-in course.")
     except (PackError, NoWorkspace) as err:
         raise Usage(str(err)) from None
-    use_pack(chosen)
     return chosen
 
 
-def read_class(path: Path | None):
-    """The class file at `path` (None without one); a usage error, with the file and key, if it is wrong."""
+def read_class(path: Path | None, pack: Pack):
+    """The class file at `path` (None without one), for `pack`'s levels; a usage error, with the file
+    and key, if it is wrong."""
     from .class_file import ClassFileError, read_class_file
 
     if path is None:
         return None
     try:
-        return read_class_file(path, default_catalog())
+        return read_class_file(path, pack.catalog)
     except ClassFileError as err:
         raise Usage(str(err)) from None
 
@@ -198,14 +197,14 @@ def _fail(message: str, code: int) -> int:
 
 def grade(args: argparse.Namespace) -> int:
     try:
-        choose_pack(args.pack, Path(args.workspace) if args.workspace else None)
-        levels = chosen_levels(args.levels)
+        pack = choose_pack(args.pack, Path(args.workspace) if args.workspace else None)
+        levels = chosen_levels(pack, args.levels)
         if args.jobs is not None and args.jobs < 1:
             raise Usage("--jobs must be 1 or more.")
-        class_file = read_class(args.class_file)
+        class_file = read_class(args.class_file, pack)
         if args.submissions:
-            return _grade_class(args, levels, class_file)
-        return _grade_workspace(args, levels, class_file)
+            return _grade_class(args, pack, levels, class_file)
+        return _grade_workspace(args, pack, levels, class_file)
     except Usage as err:
         return _fail(str(err), USAGE)
 
@@ -241,7 +240,7 @@ def missing_classroom50_variables() -> list[str]:
     return missing
 
 
-def _grade_workspace(args: argparse.Namespace, levels: list[Level], class_file) -> int:
+def _grade_workspace(args: argparse.Namespace, pack: Pack, levels: list[Level], class_file) -> int:
     from .grading import grade_one
     from .submission import Submission
 
@@ -258,9 +257,9 @@ def _grade_workspace(args: argparse.Namespace, levels: list[Level], class_file) 
                     f"({OUTPUT_EXAMPLES[args.format]}); a folder is for --submissions, which writes a gradebook and "
                     "each student's reports into it.")
     folder = _folder_to_grade(args)
-    client = warm_grader()  # the lingering grader, as `dunderquest check` uses it
+    client = warm_grader(pack)  # the lingering grader, as `dunderquest check` uses it
     try:
-        report = grade_one(Submission(folder.name, folder), levels, seed=_seed(args), jobs=args.jobs,
+        report = grade_one(Submission(folder.name, folder), pack, levels, seed=_seed(args), jobs=args.jobs,
                            class_file=class_file, client=client)
     finally:
         client.close()
@@ -295,7 +294,7 @@ def _write_report(fmt: str, report, document: str, output: str | None) -> None:
         sys.stdout.write(document)
 
 
-def _grade_class(args: argparse.Namespace, levels: list[Level], class_file) -> int:
+def _grade_class(args: argparse.Namespace, pack: Pack, levels: list[Level], class_file) -> int:
     from .gradebook import GRADEBOOK, grade_class
     from .submission import read_class_folder
 
@@ -317,7 +316,7 @@ def _grade_class(args: argparse.Namespace, levels: list[Level], class_file) -> i
     if problem := found.problem(levels):
         raise Usage(problem)
     seed = _seed(args)
-    gradebook = grade_class(found.submissions, levels, seed=seed, jobs=args.jobs, progress=True,
+    gradebook = grade_class(found.submissions, pack, levels, seed=seed, jobs=args.jobs, progress=True,
                             class_file=class_file)
     try:
         path, removed = gradebook.write(outdir)
@@ -350,8 +349,8 @@ def classroom(args: argparse.Namespace) -> int:
 
     try:
         pack = choose_pack(args.pack)
-        levels, everything = chosen_levels(args.levels), list(default_catalog())
-        class_file = read_class(args.class_file)
+        levels, everything = chosen_levels(pack, args.levels), list(pack.catalog)
+        class_file = read_class(args.class_file, pack)
         kit = {"wheel": args.wheel, "with_solutions": args.with_solutions, "class_file": args.class_file,
                "pack": pack}
         points = {level.id: class_file.points(level) if class_file else level.points for level in levels}
