@@ -20,7 +20,7 @@ os.environ["GITHUB_TOKEN"] = "dunderquest-test-secret"
 # No grader stays in the background after a test's command: tests of the lingering grader turn it on.
 os.environ["DUNDERQUEST_LINGER"] = "0"
 
-from dunderquest.core.catalog import default_catalog  # noqa: E402
+from dunderquest.core.pack import builtin_pack  # noqa: E402
 from dunderquest.grader.service.client import GraderClient  # noqa: E402
 from tools import NOBODY, runnable_by, world_readable_copy  # noqa: E402
 
@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def catalog():
-    return default_catalog()
+    return builtin_pack().catalog
 
 
 @pytest.fixture(scope="session")

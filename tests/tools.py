@@ -53,7 +53,7 @@ COLD_GRADER = """
 import json, os, sys
 from dunderquest.grader.service.forker import warm_imports
 warm_imports()
-from dunderquest.core.catalog import default_catalog
+from dunderquest.core.pack import builtin_pack
 from dunderquest.grader.service.one_off import grade
 for request in sys.stdin:
     level, path, seed = json.loads(request)
@@ -61,7 +61,7 @@ for request in sys.stdin:
     pid = os.fork()
     if pid == 0:
         os.close(r)
-        result = grade(default_catalog().get(level), path, seed=seed)
+        result = grade(builtin_pack().catalog.get(level), path, seed=seed)
         os.write(w, json.dumps(result.to_json()).encode())
         os._exit(0)
     os.close(w)

@@ -283,7 +283,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
 # -- parsing -----------------------------------------------------------------------------------------
 
 
-LEVEL_NAMES = "its number, its name, or level<N> (3, level3_numbers, numbers or level3)"
+LEVEL_NAMES = "its number, its name, or level<N> (3, numbers or level3)"
 
 
 def parser() -> argparse.ArgumentParser:

@@ -36,7 +36,7 @@ SHELL = Front(hint=lambda level: f"`dunderquest hint {level.number}`",
 
 
 def heading(level: Level) -> str:
-    """The line above a level's result: "Level 3: Your own Dataset (Numbers)  exercises/level3_numbers.py"."""
+    """The line above a level's result: "Level 5: Shapes (Shape)  exercises/level5_shapes.py"."""
     return f"Level {level.number}: {level.title} ({level.class_name})  {level.exercise_path}"
 
 

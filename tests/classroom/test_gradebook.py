@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 from dunderquest.cli import main
-from dunderquest.core.catalog import default_catalog
+from dunderquest.core.pack import builtin_pack
 from dunderquest.core.progress import write_atomically
 
 REPO = Path(__file__).resolve().parent.parent.parent
-CATALOG = default_catalog()
+CATALOG = builtin_pack().catalog
 FIRST, SECOND = list(CATALOG)[:2]
 SEED = 1234
 

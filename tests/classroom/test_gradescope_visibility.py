@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dunderquest.classroom.points import split
 from dunderquest.classroom.report import GradedLevel, Marking, Report
-from dunderquest.core.catalog import default_catalog
+from dunderquest.core.pack import builtin_pack
 from dunderquest.grader.result import CheckResult, LevelResult
 
 SECRET = "the hidden level's message"
@@ -19,7 +19,7 @@ def graded(level, passed: bool, visibility: str) -> GradedLevel:
 
 
 def test_the_top_level_output_speaks_only_of_the_levels_shown_now():
-    first, second, third = list(default_catalog())[:3]
+    first, second, third = list(builtin_pack().catalog)[:3]
     report = Report(None, [graded(first, True, "visible"), graded(second, False, "hidden"),
                            graded(third, True, "after_due_date")], seed=7)
     document = report.to_gradescope()
@@ -35,7 +35,7 @@ def test_the_top_level_output_speaks_only_of_the_levels_shown_now():
 
 
 def test_with_every_level_visible_the_output_gives_the_whole_total():
-    first, second = list(default_catalog())[:2]
+    first, second = list(builtin_pack().catalog)[:2]
     report = Report(None, [graded(first, True, "visible"), graded(second, False, "visible")], seed=7)
     output = report.to_gradescope()["output"]
     assert SECRET in output and f"Total: {first.points}/{first.points + second.points} points." in output

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from dunderquest.classroom.class_file import read_class_file
 from dunderquest.cli import main
-from dunderquest.core.catalog import default_catalog
+from dunderquest.core.pack import builtin_pack
 
 REPO = Path(__file__).resolve().parent.parent.parent
-CATALOG = default_catalog()
+CATALOG = builtin_pack().catalog
 FIRST, SECOND = list(CATALOG)[:2]
 CLASS_POINTS = 12  # a class file's points for the first level: at least its number of checks
 CLASSROOM50_RUN = {"CLASSROOM": "cs-principles", "ASSIGNMENT": "dunderquest", "OWNER": "alice",

@@ -22,11 +22,11 @@ from classroom50_rules import problems
 from dunderquest.classroom.kits.github import REPORTER
 from dunderquest.classroom.wheel import kit_wheel
 from dunderquest.cli import main
-from dunderquest.core.catalog import default_catalog
+from dunderquest.core.pack import builtin_pack
 from tools import venv_with
 
 REPO = Path(__file__).resolve().parent.parent.parent
-CATALOG = default_catalog()
+CATALOG = builtin_pack().catalog
 pytestmark = pytest.mark.usefixtures("lingering_grader")  # `grade` of one workspace shares a background grader
 FIRST, SECOND = list(CATALOG)[:2]
 CLASS_POINTS = 12  # a class file's points for the first level: at least its number of checks

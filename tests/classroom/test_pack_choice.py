@@ -16,7 +16,6 @@ import pytest
 from dunderquest.classroom.kits import grading_options
 from dunderquest.classroom.kits.classroom50 import autograder_py
 from dunderquest.cli import main
-from dunderquest.core.catalog import default_catalog
 from dunderquest.core.pack import builtin_pack, read_pack
 
 pytestmark = pytest.mark.usefixtures("lingering_grader")
@@ -71,7 +70,7 @@ def test_a_pack_outside_the_workspace_is_still_the_one_it_plays(tmp_path):
 
 
 def test_every_kit_names_the_pack_it_grades_with(tmp_path):
-    levels = list(default_catalog())
+    levels = list(builtin_pack().catalog)
     assert grading_options(levels, levels, None, builtin_pack()).endswith(" --pack builtin")
     assert grading_options(levels, levels, None, None).endswith(" --pack builtin")
     assert main(["pack", "new", str(tmp_path / "course")]) == 0

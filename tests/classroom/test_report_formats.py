@@ -19,12 +19,13 @@ from dunderquest.classroom.gradebook import Gradebook
 from dunderquest.classroom.grading import marking as grading_marking
 from dunderquest.classroom.points import split
 from dunderquest.classroom.report import STATUSES, GradedLevel, Marking, Report
-from dunderquest.core.catalog import default_catalog, load_level
+from dunderquest.core.catalog import load_level
+from dunderquest.core.pack import builtin_pack
 from dunderquest.grader.confinement.doctor import in_force
 from dunderquest.grader.messages import grader_import_message, load_message
 from dunderquest.grader.result import STOPPED_BY_CODE, CheckResult, LevelResult
 
-CATALOG = default_catalog()
+CATALOG = builtin_pack().catalog
 LEVELS = list(CATALOG)[:2]
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 HANG = "`import exercises/level2_data.py` did not finish within 10 s, so it was stopped. Look for a loop."

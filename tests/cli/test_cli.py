@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from dunderquest.core.catalog import default_catalog
+from dunderquest.core.pack import builtin_pack
 
 REPO = Path(__file__).resolve().parent.parent.parent
-CATALOG = default_catalog()
+CATALOG = builtin_pack().catalog
 # The commands reach one background grader, as a learner's do; the tests of the one-off path say so.
 pytestmark = pytest.mark.usefixtures("lingering_grader")
 ALL_LOCKED = {level.id: "locked" for level in CATALOG}
@@ -138,7 +138,7 @@ def test_list_shows_every_level_and_its_status(ws):
 def test_list_reflects_passes(ws):
     record_pass(ws, "1")
     record_pass(ws, "2")
-    assert listing(ws) == {**ALL_LOCKED, "level1": "passed", "level2": "passed", "level3": "unlocked"}
+    assert listing(ws) == {**ALL_LOCKED, "level1_double": "passed", "level2_data": "passed", "level3_numbers": "unlocked"}
     assert f"2/{len(CATALOG)} passed" in dq("list", cwd=ws).stdout
 
 
@@ -262,12 +262,12 @@ def test_check_of_the_stub_fails_with_one_json_document(ws):
     done = dq("check", "1", "--format", "json", cwd=ws)
     assert done.returncode == 1, done.stderr
     document = one_json_document(done.stdout)
-    assert (document["level"], document["passed"]) == ("level1", False)
+    assert (document["level"], document["passed"]) == ("level1_double", False)
     assert "MNIST sample" in document["data"]
     failed = [check for check in document["checks"] if not check["passed"]]
     assert failed and all(check["message"] for check in failed)
     assert "Traceback" not in done.stdout + done.stderr
-    assert listing(ws)["level1"] == "unlocked"
+    assert listing(ws)["level1_double"] == "unlocked"
 
 
 def test_check_shows_what_the_learner_s_code_printed(ws):
@@ -297,8 +297,8 @@ def test_check_of_a_solution_passes_and_unlocks_the_next_level(ws):
     done = dq("check", "1", cwd=ws)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "6/6 checks passed" in done.stdout
-    assert "Level 1 passed. Level 2 (Length and indexing) is now unlocked" in done.stdout
-    assert listing(ws) == {**ALL_LOCKED, "level1": "passed", "level2": "unlocked"}
+    assert "Level 1 passed.\nLevel 2 (Length and indexing) is now unlocked: exercises/level2_data.py" in done.stdout
+    assert listing(ws) == {**ALL_LOCKED, "level1_double": "passed", "level2_data": "unlocked"}
 
 
 @pytest.mark.slow
@@ -309,7 +309,7 @@ def test_check_in_json_of_a_solution_exits_0_and_records_the_pass(ws):
     assert done.returncode == 0, done.stderr
     document = one_json_document(done.stdout)
     assert document["passed"] and all(check["passed"] for check in document["checks"])
-    assert listing(ws)["level3"] == "unlocked"
+    assert listing(ws)["level3_numbers"] == "unlocked"
 
 
 @pytest.mark.slow
@@ -319,7 +319,7 @@ def test_check_of_a_locked_level_grades_it_and_says_so(ws):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "This level is locked" in done.stdout and "checked anyway" in done.stdout
     assert "Level 3 passed" in done.stdout
-    assert listing(ws) == {**ALL_LOCKED, "level1": "unlocked", "level3": "passed"}
+    assert listing(ws) == {**ALL_LOCKED, "level1_double": "unlocked", "level3_numbers": "passed"}
 
 
 @pytest.mark.slow
@@ -329,7 +329,7 @@ def test_check_with_no_workspace_anywhere_makes_the_default_one(tmp_path):
     env = dict(os.environ, XDG_DATA_HOME=str(xdg))
     done = dq("check", "1", "--format", "json", cwd=empty, env=env)
     assert done.returncode == 1, done.stderr
-    assert one_json_document(done.stdout)["level"] == "level1"  # the note stays off stdout
+    assert one_json_document(done.stdout)["level"] == "level1_double"  # the note stays off stdout
     default = xdg / "dunderquest" / "workspace"
     assert f"Created your workspace at {default}" in done.stderr
     assert (default / CATALOG.get("1").exercise_path).is_file()

@@ -8,7 +8,9 @@ import json
 import test_cli
 from test_cli import CATALOG, dq, record_pass
 
-from dunderquest.core.finale import classes_from, needed_levels
+from dunderquest.core.pack import builtin_pack
+
+FINALE = builtin_pack().finale
 
 ws = test_cli.ws  # a fresh workspace made by `dunderquest init`, as in the other CLI tests
 
@@ -22,14 +24,14 @@ def test_a_fresh_workspace_is_told_to_finish_level_3_first(ws):
 
 
 def test_the_first_needed_level_not_passed_is_named(ws):
-    first, second, *_ = needed_levels(CATALOG)
+    first, second, *_ = FINALE.levels(CATALOG)
     for level in CATALOG:
         if level.number <= first.number:
             record_pass(ws, level.id)
     done = dq("finale", cwd=ws)
     assert done.returncode == 1
     assert f"Finish level {second.number} first: dunderquest check {second.number}" in done.stderr
-    assert f"`{classes_from(second, CATALOG)[0]}`" in done.stderr
+    assert f"`{FINALE.classes_from(second, CATALOG)[0]}`" in done.stderr
 
 
 def test_jsonl_says_it_as_one_problem_event(ws):

@@ -69,7 +69,7 @@ def test_a_notebook_grades_its_cells_with_the_dunderquest_magic(tmp_path):
 
     page = html_of(right)
     assert "PASSED" in page and "&#10007;" not in page
-    assert "Level 2 (Length and indexing, class Data) is now unlocked: %%dunderquest level2" in page
+    assert "Level 2 (Length and indexing) is now unlocked: `%%dunderquest level2`" in page
     progress = Workspace.find(workspace).progress
     assert progress.status(Workspace.find(workspace).catalog.get("level1")) is Status.PASSED
     assert (workspace / "exercises" / "level1_double.py").read_text() == (SOLUTIONS / "level1_double.py").read_text()

@@ -65,8 +65,8 @@ def test_without_a_terminal_it_keeps_watching_and_checks_each_save(workspace):
         watching.wait_for("checks passed")  # the stub, checked once at the start
         shutil.copyfile(REPO / "solutions" / "level1_double.py",
                         workspace / "exercises" / "level1_double.py")
-        out = watching.wait_for("On to level 2")
-        assert "Level 1 passed!" in out
+        out = watching.wait_for("is now unlocked: watching exercises/level2_data.py now")
+        assert "Level 1 passed." in out
         assert watching.process.poll() is None, "it stopped watching"
     finally:
         code = watching.stop()

@@ -22,14 +22,14 @@ from pathlib import Path
 
 import pytest
 
-from dunderquest.core.catalog import default_catalog
+from dunderquest.core.pack import builtin_pack
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 WRONG = REPO / "course" / "wrong"
 RIGHT = REPO / "course" / "right"
 HOSTILE = HERE / "hostile"
-LEVELS = [level.folder.name for level in default_catalog()]
+LEVELS = [level.folder.name for level in builtin_pack().catalog]
 LEAKS = ("Traceback (most recent call last)", "The grader itself failed")
 
 

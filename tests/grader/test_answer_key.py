@@ -21,11 +21,11 @@ import pytest
 from grader_corpus import HOSTILE, REPO, Submission
 
 from dunderquest.classroom.wheel import kit_wheel
-from dunderquest.core.catalog import default_catalog
+from dunderquest.core.pack import builtin_pack
 from tools import venv_with
 
 pytestmark = pytest.mark.slow
-CATALOG = default_catalog()
+CATALOG = builtin_pack().catalog
 BORROWERS = [Submission.read(HOSTILE / name) for name in (
     "borrows_the_reference_by_import.py", "borrows_the_reference_by_subclass.py",
     "borrows_the_reference_by_a_computed_import.py", "reads_the_reference_text.py")]

@@ -4,12 +4,12 @@ the real PyTorch object gives, and a wrong file shows where it differs, never a 
 from __future__ import annotations
 
 import pytest
+from dunderquest.grader.mnist_panel import PANELS
 from grader_corpus import REPO, WRONG
 
-from dunderquest.core.catalog import default_catalog
-from dunderquest.grader.mnist_panel import PANELS
+from dunderquest.core.pack import builtin_pack
 
-WITH_PANEL = [level for level in default_catalog() if level.panel in PANELS]
+WITH_PANEL = [level for level in builtin_pack().catalog if level.panel in PANELS]
 
 
 @pytest.mark.parametrize("level", WITH_PANEL, ids=[level.id for level in WITH_PANEL])

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from grader_corpus import LEVELS, REPO, wrong_solutions
 
-from dunderquest.core.catalog import default_catalog
+from dunderquest.core.pack import builtin_pack
 from tools import COLD_GRADER
 
-CATALOG = default_catalog()
+CATALOG = builtin_pack().catalog
 
 
 def most_failing(wrong: list) -> list:

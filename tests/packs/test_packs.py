@@ -128,14 +128,14 @@ def test_a_workspace_made_from_a_pack_lists_checks_grades_and_remembers_its_leve
     assert (ws / "exercises" / "square.py").read_text() == (pack / "exercises" / "square.py").read_text()
     listed = json.loads(dq("list", "--format", "json", cwd=ws).stdout)
     assert [(row["id"], row["title"], row["file"]) for row in listed] == [
-        ("level1", "Objects that square", "exercises/square.py")]
+        ("square", "Objects that square", "exercises/square.py")]
     assert dq("check", "square", cwd=ws).returncode == 1
     shutil.copyfile(pack / "solutions" / "square.py", ws / "exercises" / "square.py")
     checked_json = json.loads(dq("check", "--format", "json", "1", cwd=ws).stdout)
     assert checked_json["passed"] is True and checked_json["title"] == "Objects that square"
     assert json.loads(dq("list", "--format", "json", cwd=ws).stdout)[0]["status"] == "passed"
     graded = json.loads(dq("grade", "--workspace", str(ws), "--format", "json").stdout)
-    assert [level["level"] for level in graded["levels"]] == ["level1"] and graded["score"] == 10
+    assert [level["level"] for level in graded["levels"]] == ["square"] and graded["score"] == 10
     assert "Python looks for `__call__`" in dq("hint", "1", cwd=ws).stdout
     finale = dq("finale", cwd=ws)
     assert finale.returncode == 1 and "lack classes the finale needs: Numbers" in finale.stderr + finale.stdout
@@ -151,7 +151,7 @@ def test_a_class_graded_with_a_pack_and_its_gradescope_kit_carries_the_pack_with
               str(tmp_path / "grades"), "--seed", "1")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "grades" / "gradebook.csv").read_text().splitlines() == [
-        "student,level1,total,status", "ann,10,10,ok", "ben,0,0,ok"]
+        "student,square,total,status", "ann,10,10,ok", "ben,0,0,ok"]
     out = tmp_path / "autograder.zip"
     from dunderquest.classroom.wheel import kit_wheel
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dunderquest.core.catalog import default_catalog
+from dunderquest.core.pack import builtin_pack
 from tools import installed, tmux
 
 pytestmark = [pytest.mark.e2e]
@@ -112,16 +112,16 @@ def test_play_in_a_real_terminal(tmp_path):
     terminal = Terminal(tmp_path)
     terminal.start([installed("dunderquest"), "play", "--workspace", str(workspace)], {**env, "EDITOR": str(editor)})
     try:
-        levels = len(default_catalog())
+        levels = len(builtin_pack().catalog)
         terminal.wait_for("exercises/level1_double.py", "Objects you can call", f"0/{levels} passed")
 
         # Solve level 1 from outside; the game reloads the file, then ctrl+r grades it.
-        exercise.write_text(default_catalog().get("1").solution())
+        exercise.write_text(builtin_pack().catalog.get("1").solution())
         terminal.wait_for("def __call__(self, x):", seconds=10)
         terminal.keys("C-r")
         terminal.wait_for("PASSED", "Level 1 passed", f"1/{levels} passed", seconds=90)
-        assert listed(workspace, env)["level1"] == "passed"
-        assert listed(workspace, env)["level2"] == "unlocked"
+        assert listed(workspace, env)["level1_double"] == "passed"
+        assert listed(workspace, env)["level2_data"] == "unlocked"
 
         # A syntax error written from outside: reloaded, graded, reported with its line.
         exercise.write_text("class Double:\n    def __call__(self, x)  # broken on purpose\n"

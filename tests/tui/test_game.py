@@ -10,9 +10,9 @@ from textual.widgets import OptionList, Static
 
 from dunderquest.grader.service.client import GraderUnavailable
 from dunderquest.tui.app import DunderquestApp
-from dunderquest.tui.palette import game_commands
 from dunderquest.tui.dialogs import ChoiceScreen, NoteScreen
 from dunderquest.tui.game import GameScreen
+from dunderquest.tui.palette import game_commands
 from dunderquest.tui.panel_screen import MnistPanelScreen
 from dunderquest.tui.solution import SolutionScreen
 
@@ -64,7 +64,7 @@ def level(app, name: str):
 
 def test_a_new_learner_starts_on_level_1_ready_to_edit(app, workspace, fake_grader):
     async def steps(pilot):
-        assert app.game.level.id == "level1"
+        assert app.game.level.id == "level1_double"
         assert app.focused is app.game.editor
         assert not app.game.editor.read_only
         assert app.game.editor.text == level(app, "1").stub()
@@ -135,7 +135,7 @@ def test_ctrl_r_saves_then_runs_the_checks_of_the_open_level(app, workspace, fak
         app.game.editor.insert("# mine\n", (0, 0))
         await pilot.press("ctrl+r")
         await finish_run(pilot)
-        assert fake_grader.graded == [("level1", workspace.exercise(app.game.level).read_text())]
+        assert fake_grader.graded == [("level1_double", workspace.exercise(app.game.level).read_text())]
         assert fake_grader.graded[0][1].startswith("# mine\n")
         assert app.query_one("#side-tabs").active == "checks-tab"
 
@@ -143,7 +143,7 @@ def test_ctrl_r_saves_then_runs_the_checks_of_the_open_level(app, workspace, fak
 
 
 def test_a_failed_run_selects_the_first_failure_and_highlights_its_line(app, workspace, fake_grader):
-    fake_grader.results["level1"] = failing(level(app, "1"), line=12)
+    fake_grader.results["level1_double"] = failing(level(app, "1"), line=12)
 
     async def steps(pilot):
         await pilot.press("ctrl+r")
@@ -158,14 +158,14 @@ def test_a_failed_run_selects_the_first_failure_and_highlights_its_line(app, wor
         assert "NOT YET" in text_of(app, "#checks-summary")
         assert app.game.editor.selected_text == app.game.editor.document.get_line(11)
         assert app.game.editor.cursor_location == (11, 0)
-        assert workspace.progress.load().failed_tries == {"level1": 1}
+        assert workspace.progress.load().failed_tries == {"level1_double": 1}
         assert workspace.progress.status(level(app, "1")) == "unlocked"
 
     play(app, steps)
 
 
 def test_choosing_a_check_points_the_editor_at_its_line(app, fake_grader):
-    fake_grader.results["level1"] = failing(level(app, "1"), line=4)
+    fake_grader.results["level1_double"] = failing(level(app, "1"), line=4)
 
     async def steps(pilot):
         await pilot.press("ctrl+r")
@@ -181,7 +181,7 @@ def test_choosing_a_check_points_the_editor_at_its_line(app, fake_grader):
 
 
 def test_a_syntax_error_is_reported_with_its_line(app, fake_grader):
-    fake_grader.results["level1"] = syntax_error(level(app, "1"), line=2)
+    fake_grader.results["level1_double"] = syntax_error(level(app, "1"), line=2)
 
     async def steps(pilot):
         await pilot.press("ctrl+r")
@@ -198,7 +198,7 @@ def test_when_the_grader_fails_the_game_says_so_and_stays_up(app, fake_grader):
     def broken(text):
         raise GraderUnavailable("the grader process stopped twice in a row")
 
-    fake_grader.results["level1"] = broken
+    fake_grader.results["level1_double"] = broken
 
     async def steps(pilot):
         await pilot.press("ctrl+r")
@@ -245,7 +245,7 @@ def test_every_third_failure_suggests_a_hint(app, fake_grader):
 
 
 def test_a_pass_unlocks_the_next_level_and_ctrl_n_moves_on(app, workspace, fake_grader):
-    fake_grader.results["level1"] = passing(level(app, "1"))
+    fake_grader.results["level1_double"] = passing(level(app, "1"))
 
     async def steps(pilot):
         await pilot.press("ctrl+r")
@@ -256,12 +256,12 @@ def test_a_pass_unlocks_the_next_level_and_ctrl_n_moves_on(app, workspace, fake_
         banner = app.query_one("#celebration", Static)
         assert banner.display
         assert "Level 1 passed" in text_of(app, "#celebration")
-        assert "Level 2 (Length and indexing) is unlocked" in text_of(app, "#celebration")
+        assert "Level 2 (Length and indexing) is now unlocked: ctrl+n goes there" in text_of(app, "#celebration")
         prompt = str(app.query_one("#levels", OptionList).get_option_at_index(1).prompt)
         assert "Data · unlocked" in prompt
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert app.game.level.id == "level2"
+        assert app.game.level.id == "level2_data"
         assert app.game.editor.text == level(app, "2").stub()
         assert not app.game.editor.read_only
         assert not banner.display
@@ -270,7 +270,7 @@ def test_a_pass_unlocks_the_next_level_and_ctrl_n_moves_on(app, workspace, fake_
 
 
 def test_the_celebration_respects_the_animation_level(app, fake_grader):
-    fake_grader.results["level1"] = passing(level(app, "1"))
+    fake_grader.results["level1_double"] = passing(level(app, "1"))
     app.animation_level = "none"
 
     async def steps(pilot):
@@ -282,7 +282,7 @@ def test_the_celebration_respects_the_animation_level(app, fake_grader):
 
 
 def test_after_a_pass_f2_shows_the_solution_as_a_diff(app, fake_grader):
-    fake_grader.results["level1"] = passing(level(app, "1"))
+    fake_grader.results["level1_double"] = passing(level(app, "1"))
 
     async def steps(pilot):
         await pilot.press("f2")  # not passed yet: nothing opens
@@ -319,7 +319,7 @@ def test_f1_shows_the_next_hint(app, workspace):
         await pilot.press("f1")
         await pilot.pause()
         assert app.screen.title_text == f"Level 1: hint 2 of {len(hints)}"
-        assert workspace.progress.load().hints_seen == {"level1": 2}
+        assert workspace.progress.load().hints_seen == {"level1_double": 2}
 
     play(app, steps)
 
@@ -356,7 +356,7 @@ def test_the_palette_goes_to_a_level(app, workspace):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
-        assert app.game.level.id == "level2"
+        assert app.game.level.id == "level2_data"
 
     play(app, steps)
 
@@ -381,7 +381,7 @@ def test_a_locked_level_can_be_read_but_not_edited(app, workspace, fake_grader):
         levels.highlighted = 2
         await pilot.press("enter")
         await pilot.pause()
-        assert app.game.level.id == "level3"
+        assert app.game.level.id == "level3_numbers"
         assert app.game.editor.read_only
         assert "read-only" in text_of(app, "#status")
         assert "Your own Dataset" in app.query_one("#lesson", Static).content.markup
@@ -516,7 +516,7 @@ def test_the_mnist_panel_steps_through_indices(app, workspace, fake_grader):
     app.game.level = level(app, "3")
 
     async def steps(pilot):
-        assert app.game.level.id == "level3"
+        assert app.game.level.id == "level3_numbers"
         await pilot.press("f5")
         await finish_run(pilot)
         screen = app.screen

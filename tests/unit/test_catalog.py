@@ -1,4 +1,5 @@
-"""The level catalog: levels found by scanning `levels/`, named many ways, each complete."""
+"""The level catalog: levels in pack.toml's order (or by their folders' numbers), known by their
+folders' names, named many ways on the command line, each complete."""
 
 from __future__ import annotations
 
@@ -9,25 +10,40 @@ from pathlib import Path
 import pytest
 
 from dunderquest.core import catalog as catalog_module
-from dunderquest.core.catalog import Catalog, Level, UnknownLevel, default_catalog, load_level
+from dunderquest.core.catalog import Level, UnknownLevel, load_level
 from dunderquest.core.pack import builtin_pack
 
-NUMBERS = [level.number for level in default_catalog()]
+NUMBERS = [level.number for level in builtin_pack().catalog]
 
 
-def test_the_levels_are_numbered_in_play_order(catalog):
-    assert [level.id for level in catalog] == [f"level{n}" for n in range(1, len(catalog) + 1)]
+def test_the_levels_are_known_by_their_folders_and_numbered_in_play_order(catalog):
+    assert [level.id for level in catalog] == [level.folder.name for level in catalog]
+    assert [level.number for level in catalog] == list(range(1, len(catalog) + 1))
+    assert [level.id for level in catalog] == list(builtin_pack().order)
     assert [level.class_name for level in catalog][:4] == ["Double", "Data", "Numbers", "ExampleLoader"]
 
 
 @pytest.mark.parametrize("name", ["level3", "3", "numbers", "Numbers", "NUMBERS", " 3 ", "level3_numbers"])
 def test_a_level_can_be_named_many_ways(catalog, name):
-    assert catalog.get(name).id == "level3"
+    assert catalog.get(name).id == "level3_numbers"
 
 
 @pytest.mark.parametrize("name", ["example_loader", "example-loader", "exampleloader", "ExampleLoader", "4"])
 def test_a_two_word_level_takes_either_separator(catalog, name):
-    assert catalog.get(name).id == "level4"
+    assert catalog.get(name).id == "level4_example_loader"
+
+
+def test_a_name_wins_over_a_place_in_the_play_order(tmp_path):
+    """In a pack that lists `level2_b` first, `level2_b` is that level; `2` and `level2` are the
+    second one played."""
+    levels = tmp_path / "levels"
+    for name in ("level2_b", "a"):
+        (levels / name).mkdir(parents=True)
+        (levels / name / "level.toml").write_text(f'title = "{name}"\nclass = "C{name[-1]}"\nsummary = "s"\n')
+    found = catalog_module.scan(levels, ["level2_b", "a"])
+    assert found.get("level2_b").number == 1 and found.get("b").number == 1
+    assert found.get("2").id == found.get("level2").id == "a"
+    assert found.find("a") is found.get("a") and found.find("level2") is None
 
 
 @pytest.mark.parametrize("name", ["99", "level0", "", "data_loader", "level"])
@@ -79,9 +95,9 @@ def test_a_new_level_folder_is_picked_up(tmp_path):
     (new / "checks.py").write_text("def test_nothing():\n    pass\n")
     (levels / "notes").mkdir()  # a folder not named like a level is not a level
     found = catalog_module.scan(levels)
-    assert [level.id for level in found] == [f"level{n}" for n in NUMBERS] + ["level99"]
+    assert [level.id for level in found] == [level.id for level in builtin_pack().catalog] + ["level99_shapes"]
     shapes = found.get("shapes")
-    assert shapes == load_level(new)
+    assert shapes == load_level(new, len(found), levels.parent / "exercises", levels.parent / "solutions")
     assert (shapes.title, shapes.class_name, shapes.panel) == ("Shapes", "Shapes", None)
     assert shapes.hints() == ["One.", "Two."]
     assert found.after(found.get(str(NUMBERS[-1]))) is shapes
@@ -94,12 +110,23 @@ def test_every_key_of_a_level_toml_is_documented_on_level(catalog):
         assert undocumented == [], f"{level.folder.name}/level.toml: {undocumented} are not documented on Level"
 
 
-def test_every_panel_a_level_names_is_a_registered_kind(catalog):
-    from dunderquest.grader.mnist_panel import PANELS
+def test_every_panel_a_level_names_is_a_file_of_its_own_that_draws_it(catalog):
+    import ast
 
-    assert {level.panel for level in catalog} - {None} <= set(PANELS)
-    panels = {level.id: level.panel for level in catalog}  # the game's f5 panel
-    assert [panels[f"level{n}"] for n in (1, 2, 3, 4)] == [None, None, "dataset", "first_batch"]
+    with_panel = [level for level in catalog if level.panel is not None]
+    assert [level.number for level in with_panel] == [3, 4, 7, 9, 10]  # the game's f5 panel
+    for level in with_panel:
+        tree = ast.parse(level.panel_path.read_text(encoding="utf-8"))
+        assert level.panel_path.parent == level.folder
+        assert any(isinstance(node, ast.FunctionDef) and node.name == "draw" for node in tree.body)
+
+
+def test_a_panel_that_is_not_a_python_file_is_refused(tmp_path):
+    folder = tmp_path / "levels" / "level1_x"
+    folder.mkdir(parents=True)
+    (folder / "level.toml").write_text('title = "x"\nclass = "X"\nsummary = "s"\npanel = "dataset"\n')
+    with pytest.raises(catalog_module.LevelError, match='panel = "panel.py"'):
+        catalog_module.scan(tmp_path / "levels")
 
 
 def test_no_level_is_named_outside_its_own_folder(catalog):
@@ -113,16 +140,10 @@ def test_no_level_is_named_outside_its_own_folder(catalog):
         assert named == [], f"{path.relative_to(package)} names {named}"
 
 
-def test_levels_sort_by_number_not_by_name(tmp_path):
-    made = []
-    for name in ("level10_ten", "level2_two"):
+def test_without_a_list_levels_play_in_their_folders_number_order(tmp_path):
+    for name in ("level10_ten", "level2_two", "notes"):
         folder = tmp_path / name
         folder.mkdir()
         (folder / "level.toml").write_text(f'title = "{name}"\nclass = "C"\nsummary = "s"\n')
-        made.append(load_level(folder))
-    assert [level.number for level in Catalog(made)] == [2, 10]
-
-
-def test_a_badly_named_folder_is_refused(tmp_path):
-    with pytest.raises(ValueError, match="level<N>_<name>"):
-        load_level(tmp_path / "shapes")
+    found = catalog_module.scan(tmp_path)
+    assert [(level.number, level.id) for level in found] == [(1, "level2_two"), (2, "level10_ten")]

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from dunderquest.core.catalog import default_catalog, scan
+from dunderquest.core.catalog import scan
 from dunderquest.core.finale import (
     Accuracy,
     Finished,
@@ -17,14 +17,15 @@ from dunderquest.core.finale import (
     Losses,
     Problem,
     Started,
-    classes_from,
     event_from_json,
     event_to_json,
-    finale_classes,
     finish_first_message,
     level_to_finish_first,
-    needed_levels,
+    read_finale,
 )
+from dunderquest.core.pack import builtin_pack
+
+FINALE = builtin_pack().finale
 
 EVENTS = [
     Started("MNIST sample", 4000, 1000, 5, 625, 32, "784 -> 64 -> 10 MLP"),
@@ -54,18 +55,43 @@ def test_a_guess_knows_whether_it_is_right_and_accuracy_its_fraction():
 
 
 def test_the_finale_waits_for_each_needed_level_in_play_order(workspace):
-    needed = needed_levels(workspace.catalog)
+    needed = FINALE.levels(workspace.catalog)
     assert [level.number for level in needed] == sorted(level.number for level in needed)
     for level in needed:
-        assert level_to_finish_first(workspace.progress) == level
-        assert f"Finish level {level.number} first" in finish_first_message(level, workspace.catalog)
+        assert level_to_finish_first(FINALE, workspace.progress) == level
+        assert f"Finish level {level.number} first" in finish_first_message(level, FINALE, workspace.catalog)
         workspace.progress.record(level, passed=True)
-    assert level_to_finish_first(workspace.progress) is None
+    assert level_to_finish_first(FINALE, workspace.progress) is None
 
 
-def test_a_model_that_learned_little_comes_with_advice():
-    assert Accuracy(896, 1000).advice == ""
-    assert "ToTensor scales the pixels" in Accuracy(98, 1000).advice
+def test_a_model_that_learned_little_is_told_so():
+    assert not Accuracy(896, 1000).learned_little and Accuracy(98, 1000).learned_little
+    assert "ToTensor scales the pixels" in FINALE.advice
+
+
+def test_the_built_in_finale_is_pack_toml_s_pipeline():
+    assert FINALE.expression("dataset") == "Numbers(images, labels)"
+    assert FINALE.names("loader") == ["DataLoader", "dataset", "batch_size", "shuffle", "generator"]
+    assert FINALE.unknown_names(builtin_pack().catalog) == []
+
+
+@pytest.mark.parametrize(("raw", "said"), [
+    ("Numbers", "finale must be a table"),
+    ({"optimizer": "SGD()"}, "unknown key 'optimizer'"),
+    ({"dataset": "Numbers(images,"}, "dataset must be one Python expression"),
+    ({"loader": 3}, "loader must be one Python expression"),
+    ({"advice": ["look"]}, "advice must be text"),
+])
+def test_a_finale_table_that_is_wrong_is_refused_with_what_is_wrong(raw, said):
+    from dunderquest.core.finale import FinaleError
+
+    with pytest.raises(FinaleError, match=said):
+        read_finale(raw)
+
+
+def test_a_part_that_names_a_class_no_level_teaches_is_found(tmp_path):
+    finale = read_finale({"dataset": "Digits(images, labels)", "loader": "DataLoader(dataset, batch_size=batch_size)"})
+    assert finale.unknown_names(builtin_pack().catalog) == ["Digits"]
 
 
 def test_renumbering_the_levels_keeps_the_finale_on_the_classes_it_needs(tmp_path):
@@ -73,7 +99,7 @@ def test_renumbering_the_levels_keeps_the_finale_on_the_classes_it_needs(tmp_pat
     put in front and every level after it moved up by one, it still takes each class from the level
     that teaches it."""
     levels = tmp_path / "levels"
-    for level in default_catalog():
+    for level in builtin_pack().catalog:
         number = level.number + 1 if level.number >= 3 else level.number
         shutil.copytree(level.folder, levels / f"level{number}_{level.slug}")
     extra = levels / "level3_extra"
@@ -81,8 +107,8 @@ def test_renumbering_the_levels_keeps_the_finale_on_the_classes_it_needs(tmp_pat
     (extra / "level.toml").write_text('title = "An extra level"\nclass = "Extra"\nsummary = "s"\n', encoding="utf-8")
     renumbered = scan(levels)
     assert renumbered.get("3").slug == "extra"
-    taken = {name: level.slug for name, level in finale_classes(renumbered).items()}
+    taken = {name: level.slug for name, level in FINALE.classes(renumbered).items()}
     assert taken == {"Numbers": "numbers", "DataLoader": "dataloader", "no_grad": "no_grad",
                      "Compose": "transforms", "ToTensor": "transforms", "Normalize": "transforms"}
-    assert [level.number for level in needed_levels(renumbered)] == [4, 8, 9, 11]
-    assert classes_from(renumbered.get("11"), renumbered) == ["Compose", "ToTensor", "Normalize"]
+    assert [level.number for level in FINALE.levels(renumbered)] == [4, 8, 9, 11]
+    assert FINALE.classes_from(renumbered.get("11"), renumbered) == ["Compose", "ToTensor", "Normalize"]

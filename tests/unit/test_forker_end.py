@@ -8,7 +8,7 @@ from dunderquest.grader.service.forker import SandboxForker
 
 
 def test_sandboxes_are_ended_before_the_inits_whatever_the_order_they_were_noted_in():
-    forker = SandboxForker()
+    forker = SandboxForker(hide=[])
     ended = []
     forker.kill_sandbox = lambda pid, home: ended.append((pid, home))
     # As `dying` holds them when a sandbox was killed last: its init noted first, then the sandbox.

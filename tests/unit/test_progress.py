@@ -10,7 +10,8 @@ import os
 import pytest
 
 from dunderquest.core import progress as progress_module
-from dunderquest.core.progress import LAST_LEVEL, Progress, Status
+from dunderquest.core.progress import Progress, Status
+from dunderquest.presenter import LAST_LEVEL
 
 
 @pytest.fixture
@@ -52,9 +53,9 @@ def test_a_level_unlocks_only_when_every_level_before_it_has_passed(progress, ca
 def test_the_first_pass_is_the_one_remembered(progress, catalog):
     level = catalog.get("1")
     progress.record(level, passed=True)
-    when = progress.load().passed["level1"]
+    when = progress.load().passed["level1_double"]
     progress.record(level, passed=True)
-    assert progress.load().passed == {"level1": when}
+    assert progress.load().passed == {"level1_double": when}
 
 
 def test_when_everything_has_passed_the_current_level_is_the_last(progress, catalog):
@@ -75,13 +76,13 @@ def test_hints_come_one_at_a_time_and_stop_at_the_end(progress, catalog):
         again = progress.next_hint(level)
         assert (again.number, again.text, again.again) == (len(hints), hints[-1], True)
         assert again.heading == f"Level 2: you have seen all {len(hints)} hints; the last one again"
-    assert progress.load().hints_seen == {"level2": len(hints)}
+    assert progress.load().hints_seen == {"level2_data": len(hints)}
 
 
 def test_failed_tries_are_counted_per_level(progress, catalog):
     assert [progress.record(catalog.get("1"), passed=False).tries for _ in range(3)] == [1, 2, 3]
     assert progress.record(catalog.get("2"), passed=False).tries == 1
-    assert progress.load().failed_tries == {"level1": 3, "level2": 1}
+    assert progress.load().failed_tries == {"level1_double": 3, "level2_data": 1}
 
 
 def test_every_third_failed_try_suggests_a_hint(progress, catalog):
@@ -118,7 +119,8 @@ def test_the_file_is_small_readable_json(progress, catalog):
     progress.record(catalog.get("1"), passed=True)
     raw = json.loads(progress.path.read_text(encoding="utf-8"))
     assert set(raw) == {"version", "passed", "hints_seen", "failed_tries"}
-    assert list(raw["passed"]) == ["level1"]
+    assert list(raw["passed"]) == ["level1_double"]
+    assert raw["version"] == 2
 
 
 def leftovers(folder):
@@ -186,9 +188,9 @@ def test_a_damaged_file_is_set_aside_and_progress_restarts(workspace, catalog, c
 
 
 def _record_many(path, level_ids, tries):
-    from dunderquest.core.catalog import default_catalog
+    from dunderquest.core.pack import builtin_pack
 
-    catalog = default_catalog()
+    catalog = builtin_pack().catalog
     progress = Progress(path, catalog)
     for i in range(tries):
         progress.record(catalog.get("1"), passed=False)
@@ -206,7 +208,80 @@ def test_two_processes_recording_at_once_lose_nothing(progress, catalog):
         worker.join(60)
         assert worker.exitcode == 0
     state = progress.load()
-    assert sorted(state.passed) == ["level1", "level2", "level3", "level4"]
-    assert state.failed_tries == {"level1": 80}
+    assert sorted(state.passed) == ["level1_double", "level2_data", "level3_numbers", "level4_example_loader"]
+    assert state.failed_tries == {"level1_double": 80}
     assert leftovers(progress.path.parent) == []
     assert os.path.exists(progress.path)
+
+
+# -- files of version 1, which keyed levels by their place in the play order --------------------------
+
+VERSION_1 = {"version": 1, "passed": {"level1": "2026-11-30T10:00:00+0000", "level2": "2026-11-30T10:20:00+0000"},
+             "hints_seen": {"level3": 2}, "failed_tries": {"level3": 4, "level12": 1}}
+
+
+def test_a_file_of_version_1_keeps_every_pass_and_is_rewritten_once_by_name(progress, catalog):
+    progress.path.parent.mkdir(parents=True, exist_ok=True)
+    progress.path.write_text(json.dumps(VERSION_1), encoding="utf-8")
+    state = progress.load()
+    assert state.passed == {"level1_double": "2026-11-30T10:00:00+0000", "level2_data": "2026-11-30T10:20:00+0000"}
+    assert (state.hints_seen, state.failed_tries) == ({"level3_numbers": 2}, {"level3_numbers": 4, "level12": 1})
+    raw = json.loads(progress.path.read_text(encoding="utf-8"))
+    assert raw["version"] == 2 and raw["passed"] == state.passed and raw["failed_tries"] == state.failed_tries
+    assert progress.warning is None and statuses(progress, catalog)[:3] == ["passed", "passed", "unlocked"]
+    rewritten = progress.path.stat().st_mtime_ns
+    progress.load()
+    assert progress.path.stat().st_mtime_ns == rewritten  # once
+
+
+def test_a_file_of_version_1_in_a_read_only_workspace_is_read_as_it_is(progress, catalog):
+    progress.path.parent.mkdir(parents=True, exist_ok=True)
+    progress.path.write_text(json.dumps(VERSION_1), encoding="utf-8")
+    before = progress.path.read_bytes()
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Read-only file system")
+
+    original = progress_module.Progress.change
+    try:
+        progress_module.Progress.change = refused
+        assert progress.load().passed.keys() == {"level1_double", "level2_data"}
+    finally:
+        progress_module.Progress.change = original
+    assert progress.path.read_bytes() == before
+
+
+def test_a_level_inserted_into_a_pack_moves_no_pass(tmp_path):
+    """In a copy of the built-in pack with a new level played first, a workspace made today keeps its
+    passes, hints and tries on the levels they were earned on."""
+    import shutil
+
+    from dunderquest.core.pack import builtin_pack, read_pack
+    from dunderquest.core.workspace import Workspace
+
+    workspace = Workspace.create(tmp_path / "ws")
+    workspace.progress.path.write_text(json.dumps(VERSION_1), encoding="utf-8")  # today's format
+    before = workspace.progress.load()
+    copy = tmp_path / "pack"
+    shutil.copytree(builtin_pack().root, copy, ignore=shutil.ignore_patterns("wrong", "right", "__pycache__"))
+    for part in ("exercises", "solutions"):
+        shutil.copytree(getattr(builtin_pack(), f"{part}_dir"), copy / part)
+    first = copy / "levels" / "warm_up"
+    first.mkdir()
+    (first / "level.toml").write_text('title = "Warm up"\nclass = "WarmUp"\nsummary = "Write WarmUp."\n')
+    (first / "checks.py").write_text('def test_warm_up():\n    """WarmUp is a class"""\n')
+    (copy / "exercises" / "warm_up.py").write_text("class WarmUp:\n    pass\n")
+    toml = (copy / "pack.toml").read_text(encoding="utf-8")
+    toml = toml.replace('levels = [\n', 'levels = [\n    "warm_up",\n').replace('"../exercises"', '"exercises"')
+    (copy / "pack.toml").write_text(toml.replace('"../solutions"', '"solutions"'), encoding="utf-8")
+    inserted = read_pack(copy)
+    moved = Workspace.create(workspace.root, inserted)
+    progress = moved.progress
+    state = progress.load()
+    assert (state.passed, state.hints_seen, state.failed_tries) == (before.passed, before.hints_seen,
+                                                                    before.failed_tries)
+    catalog = moved.catalog
+    assert catalog.get("1").id == "warm_up" and catalog.get("double").number == 2
+    assert [progress.status(level) for level in list(catalog)[:4]] == ["unlocked", "passed", "passed", "locked"]
+    assert progress.current() is catalog.get("warm_up")
+    assert (moved.root / "exercises" / "warm_up.py").is_file()  # the new level's stub, added

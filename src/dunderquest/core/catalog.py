@@ -38,7 +38,7 @@ class Level:
     """One level, read from its folder `levels/<name>/` in a course pack: `levels/shapes/`, say.
 
     Its `id` is the folder's name; its number is its place in the pack's play order; its slug is the
-    folder's name without a `level<N>_` in front, if it has one ("numbers" for `level3_numbers`).
+    folder's name without a `level<N>_` in front, if it has one ("shapes" for `level5_shapes`).
     Its `level.toml` has these keys:
 
     - `title` (required): the level's name in the game, the list and the reports: "Objects you can call".

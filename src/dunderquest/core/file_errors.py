@@ -51,10 +51,11 @@ def read_utf8(path: Path) -> str:
 
 
 def read_toml(path: Path) -> dict:
-    """The keys of a TOML file; FileProblem, with the line, when it cannot be read or is not TOML."""
+    """The keys of a TOML file; FileProblem, with the line, when it cannot be read or is not TOML. A file
+    that is missing (or a file where a folder should be) raises the OSError, for the caller to word."""
     try:
         return tomllib.loads(read_utf8(path))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # missing: for the caller to word
         raise
     except OSError as err:
         raise FileProblem(path, None, cannot_read(err)) from None

@@ -12,7 +12,7 @@ from pathlib import Path
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
-from ..core.catalog import not_utf8
+from ..core.file_errors import not_utf8
 from ..core.progress import write_atomically
 
 

@@ -49,8 +49,8 @@ def finale_process(root: Path) -> FinaleRun:
 
 
 # How the game names what a learner can do next, for what it tells them after a check (presenter.py).
-KEYS = presenter.Front(hint=lambda level: "f1", solution=lambda level: "f2",
-                       open_level=lambda level: "ctrl+n", finale="f6")
+KEYS = presenter.Front(hint=lambda level: "f1", solution=lambda level: "f2 shows it beside yours",
+                       open_level=lambda level: "ctrl+n goes there", finale="f6 starts it")
 
 
 class GameScreen(KeepsTheFile, Screen[None]):

@@ -37,6 +37,7 @@ import threading
 import time
 from pathlib import Path
 
+from ...core.pack import GRADER_VARIABLE, pack_of_grader_process
 from ..confinement.environment import sandbox_environment
 from .client import Cancelled, GraderClient, GraderStopped, GraderUnavailable
 
@@ -108,7 +109,7 @@ def identity(environ: dict[str, str] | None = None) -> tuple[str, str]:
     name = hashlib.sha256(who.encode()).hexdigest()[:20]
     files = hashlib.sha256(f"{__version__} {sys.version}".encode())
     roots = [PACKAGE]
-    if pack := kept.get("DUNDERQUEST_PACK"):
+    if pack := kept.get(GRADER_VARIABLE):
         roots.append(Path(pack))
     data = Path(kept["DUNDERQUEST_DATA"]).expanduser() if "DUNDERQUEST_DATA" in kept else data_dir()
     files.update(f"full MNIST: {full_source(data) is not None}\n".encode())  # the data a grader preloads
@@ -135,7 +136,8 @@ class LingeringGrader:
         self.path = folder / f"{name}.sock"
         self.lock_path = folder / f"{name}.lock"
         self.linger, self.fingerprint = linger, fingerprint
-        self.grader = GraderClient()
+        self.pack = pack_of_grader_process()  # named by the command that started it
+        self.grader = GraderClient(self.pack)
         self.started = time.time()
         self.guard = threading.Lock()
         self.connections = 0
@@ -286,7 +288,7 @@ class LingeringGrader:
                 send({"pid": os.getpid(), "started": self.started, "linger": self.linger,
                       "requests": self.requests, "connections": self.connections,
                       "ready": self.grader.ready.is_set(), "python": sys.executable,
-                      "pack": os.environ.get("DUNDERQUEST_PACK")})
+                      "pack": None if self.pack.builtin else str(self.pack.root)})
             return True
         if request.get("op") == "stop":
             send({"ok": True})

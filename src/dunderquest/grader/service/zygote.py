@@ -9,7 +9,7 @@ sandbox forked from it has no answers to find, and each sandbox starts from the 
 It grades the levels of one course pack, which the process that starts it names (client.py, with
 core/pack.py's `grader_environment`), and reads once as it starts.
 
-Client requests (one JSON object per line): {"id": 1, "op": "grade", "level": "level3_numbers", "file": PATH}
+Client requests (one JSON object per line): {"id": 1, "op": "grade", "level": "shapes", "file": PATH}
 and {"id": 2, "op": "panel", "level": ..., "file": ..., "start": 0}, {"op": "cancel", "id": 1}.
 Each answer is one line: {"id": 1, "ok": true, "result": {...}} or {"id": 1, "ok": false, "error": ...}.
 What a runner and the zygote say to each other is in channel.py.
