@@ -114,3 +114,22 @@ def test_the_classroom50_starter_readme_installs_the_wheel_the_starter_carries(c
     installs = [line.split("pip install ", 1)[1].split()[0].strip("`") for line in readme.splitlines()
                 if "pip install " in line]
     assert installs and all((starter / name).read_bytes() == kit.read_bytes() for name in installs), installs
+
+
+def test_a_class_file_naming_levels_by_number_is_rewritten_once_by_name(tmp_path):
+    """Points stay with their level: a class file of today (`[levels.3]`) is read with today's order and
+    rewritten with the levels' names, comments and all; a level inserted later moves no points."""
+    third = CATALOG.get("3")
+    class_file = tmp_path / "classroom.toml"
+    text = ('leaderboard = false\n\n# the dataset level counts double\n[levels.3]\npoints = 24\n\n'
+            '[levels."level4"]\nvisibility = "hidden"\n\n[levels.double]\npoints = 0\n')
+    class_file.write_text(text, encoding="utf-8")
+    read = read_class_file(class_file, CATALOG)
+    assert read.points(third) == 24 and read.settings(CATALOG.get("4")).visibility == "hidden"
+    assert read.points(FIRST) == 0
+    assert read.renamed == {"3": "level3_numbers", "level4": "level4_example_loader", "double": "level1_double"}
+    rewritten = class_file.read_text(encoding="utf-8")
+    assert rewritten == text.replace("[levels.3]", "[levels.level3_numbers]").replace(
+        '[levels."level4"]', "[levels.level4_example_loader]").replace("[levels.double]", "[levels.level1_double]")
+    again = read_class_file(class_file, CATALOG)
+    assert again.renamed == {} and again.levels == read.levels

@@ -57,7 +57,7 @@ def test_grade_with_pack_builtin_grades_the_built_in_course_whatever_the_workspa
     done = dq("grade", "--workspace", str(workspace), "--pack", "builtin", "--levels", "1", "--format", "json")
     assert done.returncode == 1, done.stderr  # the built-in level 1's file is missing: not passed
     graded = json.loads(done.stdout)
-    assert [level["level"] for level in graded["levels"]] == ["level1"] and graded["score"] == 0
+    assert [level["level"] for level in graded["levels"]] == ["level1_double"] and graded["score"] == 0
     assert not mark.exists()
 
 

@@ -87,7 +87,7 @@ class TestPoints:
         folder = tmp_path / "level9_widget"
         folder.mkdir()
         (folder / "level.toml").write_text('title = "T"\nclass = "Widget"\nsummary = "S"\npoints = 25\n')
-        assert load_level(folder).points == 25
+        assert load_level(folder, 1, tmp_path, tmp_path).points == 25
 
     def test_points_that_are_not_whole_are_refused(self, tmp_path):
         folder = tmp_path / "level9_widget"
@@ -95,7 +95,7 @@ class TestPoints:
         for points in ("2.5", "-1", "true", '"ten"'):
             (folder / "level.toml").write_text(f'title = "T"\nclass = "Widget"\nsummary = "S"\npoints = {points}\n')
             with pytest.raises(ValueError, match="whole number"):
-                load_level(folder)
+                load_level(folder, 1, tmp_path, tmp_path)
 
     def test_a_level_s_points_are_whole_and_add_up_exactly(self):
         for points in (0, 1, 7, 10, 25, 100):
@@ -204,7 +204,7 @@ class TestStatus:
         second = report.levels[1]
         hung = GradedLevel.of(second.marking, level_result(second.level, [False] * 20, HANG))
         stopped = GradedLevel.of(second.marking, level_result(second.level, [False] * 20, STOPPED_BY_CODE))
-        assert replace(report, levels=[report.levels[0], hung]).status == "level2: hang"
+        assert replace(report, levels=[report.levels[0], hung]).status == "level2_data: hang"
         assert stopped.problem == "stopped the grader"
         assert report.status == "ok"  # failed checks are a score, not a problem
 

@@ -3,7 +3,8 @@ each level counts in this course, and whether Gradescope shows a leaderboard.
 
     leaderboard = true            # Gradescope: the finale's test accuracy on the assignment's leaderboard
 
-    [levels.1]                    # a level, named as everywhere: 1, level1 or double
+    [levels.level1_double]        # a level, by its name (its folder's); 1, level1 or double are
+                                  # read too, and the file is rewritten once with the level's name
     points = 12                   # what the level is worth here (a whole number; level.toml's otherwise):
                                   # 0, or at least the level's number of checks, so each check counts
     visibility = "after_due_date" # when Gradescope shows its tests: visible (the default), hidden,
@@ -12,15 +13,21 @@ each level counts in this course, and whether Gradescope shows a leaderboard.
 Every key is checked: an unknown one, a level that does not exist, a value of the wrong kind, or
 points that some checks would get none of, is refused with the file and the key, before anything
 is graded.
+
+Levels are known by name, so that a level added to a pack moves no level's points onto another. A
+file that names a level by its number (`[levels.3]`, as class files did before) is read with the
+pack's order of today, and rewritten once with the levels' names.
 """
 
 from __future__ import annotations
 
-import tomllib
+import contextlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.catalog import Catalog, Level, UnknownLevel
+from ..core.file_errors import FileProblem, cannot_read, read_toml
 from .report import VISIBILITIES
 
 LEVEL_KEYS = ("points", "visibility")
@@ -40,6 +47,7 @@ class LevelSettings:
 class ClassFile:
     levels: dict[str, LevelSettings] = field(default_factory=dict)  # level id -> its settings
     leaderboard: bool = False
+    renamed: dict[str, str] = field(default_factory=dict)  # a key the file named a level by -> the level's name
 
     def settings(self, level: Level) -> LevelSettings:
         return self.levels.get(level.id, LevelSettings())
@@ -51,20 +59,20 @@ class ClassFile:
 
 def read_class_file(path: Path, catalog: Catalog) -> ClassFile:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = read_toml(path)
+    except FileProblem as err:
+        raise ClassFileError(str(err)) from None
     except OSError as err:
-        raise ClassFileError(f"{path}: cannot be read ({err.strerror}).") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ClassFileError(f"{path} is not valid TOML: {err}") from None
+        raise ClassFileError(f"{path}: {cannot_read(err)}.") from None
     unknown = sorted(set(raw) - {"leaderboard", "levels"})
     if unknown:
-        raise ClassFileError(f"{path}: unknown key {unknown[0]!r}; the keys are leaderboard and [levels.N].")
+        raise ClassFileError(f"{path}: unknown key {unknown[0]!r}; the keys are leaderboard and [levels.NAME].")
     leaderboard = raw.get("leaderboard", False)
     if not isinstance(leaderboard, bool):
         raise ClassFileError(f"{path}: leaderboard must be true or false, not {leaderboard!r}.")
     tables = raw.get("levels", {})
     if not isinstance(tables, dict):
-        raise ClassFileError(f"{path}: levels must be tables, as [levels.1].")
+        raise ClassFileError(f"{path}: levels must be tables, as [levels.{catalog.levels[0].id}].")
     levels: dict[str, LevelSettings] = {}
     for name, table in tables.items():
         try:
@@ -90,4 +98,25 @@ def read_class_file(path: Path, catalog: Catalog) -> ClassFile:
             raise ClassFileError(f"{path}: [levels.{name}] visibility must be one of {', '.join(VISIBILITIES)}, "
                                  f"not {visibility!r}.")
         levels[level.id] = LevelSettings(points, visibility)
-    return ClassFile(levels, leaderboard)
+    renamed = {name: catalog.get(name).id for name in tables if name != catalog.get(name).id}
+    if renamed:
+        rename_levels(path, renamed)
+    return ClassFile(levels, leaderboard, renamed)
+
+
+def rename_levels(path: Path, renamed: dict[str, str]) -> None:
+    """Rewrites the class file's `[levels.KEY]` headings with the levels' names, keeping the rest of its
+    text (comments too). A file that cannot be written is left as it is: it is read the same way."""
+    from ..core.progress import write_atomically
+
+    text = path.read_text(encoding="utf-8")
+
+    def heading(match: re.Match) -> str:
+        key = match["key"].strip().strip('"\'')
+        return f"{match['open']}{renamed[key]}{match['close']}" if key in renamed else match[0]
+
+    new = re.sub(r"(?m)^(?P<open>\s*\[\s*levels\s*\.\s*)(?P<key>\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)(?P<close>\s*\])",
+                 heading, text)
+    if new != text:
+        with contextlib.suppress(OSError):
+            write_atomically(path, new, private=False)

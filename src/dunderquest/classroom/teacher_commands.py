@@ -37,7 +37,7 @@ One workspace:
 A whole class:
   dunderquest grade --submissions DIR --output OUTDIR [--jobs N] [--seed N] [--levels 1,3] [--class FILE]
   DIR holds one folder per student (a workspace, or the exercise files at its top level). Writes
-  OUTDIR/gradebook.csv (student, level1 ... levelN, total, status) and each student's JSON and
+  OUTDIR/gradebook.csv (student, a column per level by its name, total, status) and each student's JSON and
   JUnit reports next to it. The same --seed gives the same gradebook, byte for byte. What in DIR is
   not a folder is named after grading, with why it was not graded; the reports that an earlier run
   left in OUTDIR for students not in this one are removed.
@@ -49,7 +49,7 @@ whose stub fails no check is worth 0.
 A class file (classroom.toml) sets, per level, its points and its Gradescope visibility, and asks
 for a Gradescope leaderboard of the finale's test accuracy:
   leaderboard = true
-  [levels.1]
+  [levels.level1_double]            # a level by its name (1, level1 or double work too)
   points = 12                       # 0, or at least the level's number of checks
   visibility = "after_due_date"     # visible, hidden, after_due_date or after_published"""
 
@@ -182,9 +182,14 @@ def read_class(path: Path | None, pack: Pack):
     if path is None:
         return None
     try:
-        return read_class_file(path, pack.catalog)
+        class_file = read_class_file(path, pack.catalog)
     except ClassFileError as err:
         raise Usage(str(err)) from None
+    if class_file.renamed:
+        named = ", ".join(f"[levels.{key}] as [levels.{name}]" for key, name in class_file.renamed.items())
+        print(f"{path} names its levels by name from now on: {named}. A level's name stays with it when the "
+              "course's levels move.", file=sys.stderr)
+    return class_file
 
 
 def _fail(message: str, code: int) -> int:
