@@ -87,9 +87,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None, help="passed on to grade --jobs")
     args = parser.parse_args()
     workers = os.cpu_count() or 2
-    from dunderquest.core.catalog import default_catalog
+    from dunderquest.core.pack import builtin_pack
 
-    levels = list(default_catalog())[:LEVELS]
+    levels = list(builtin_pack().catalog)[:LEVELS]
     # One folder per student; half hold the reference solutions, half the stubs (which fail).
     roots = [scratch_workspace(f"class/student{n:02}", solved=n % 2 == 0) for n in range(args.students)]
     checks = args.students * len(levels)

@@ -23,6 +23,7 @@ from .core.finale import (
     Started,
     event_to_json,
     finish_first_message,
+    in_words,
     level_to_finish_first,
 )
 from .core.workspace import Workspace
@@ -105,9 +106,8 @@ def _show(events, out: TextIO, classes: dict) -> int:
     from rich.text import Text
 
     console = Console(file=out)
-    yours = ", ".join(list(classes)[:-1]) + f" and {list(classes)[-1]}" if len(classes) > 1 else "".join(classes)
-    console.print(f"The finale: your {yours or 'classes'} train a model on MNIST. Starting the sandbox (importing "
-                  "torch)…")
+    console.print(f"The finale: your {in_words(list(classes)) or 'classes'} train a model on MNIST. Starting the "
+                  "sandbox (importing torch)…")
     bar = Progress(TextColumn("[bold]epoch {task.fields[epoch]}"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("steps · loss {task.fields[loss]}"), TimeElapsedColumn(), console=console)
     task = None

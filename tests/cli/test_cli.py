@@ -138,7 +138,8 @@ def test_list_shows_every_level_and_its_status(ws):
 def test_list_reflects_passes(ws):
     record_pass(ws, "1")
     record_pass(ws, "2")
-    assert listing(ws) == {**ALL_LOCKED, "level1_double": "passed", "level2_data": "passed", "level3_numbers": "unlocked"}
+    assert listing(ws) == {**ALL_LOCKED, "level1_double": "passed", "level2_data": "passed",
+                           "level3_numbers": "unlocked"}
     assert f"2/{len(CATALOG)} passed" in dq("list", cwd=ws).stdout
 
 

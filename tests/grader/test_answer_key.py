@@ -102,8 +102,8 @@ def test_a_class_s_gradebook_never_credits_a_borrowed_solution(installed, tmp_pa
     for submission in BORROWERS:
         level = CATALOG.get(submission.level)
         assert float(rows[submission.path.stem][level.id]) == 0, rows[submission.path.stem]
-    assert float(rows["honest"]["level3"]) == CATALOG.get("level3").points
-    assert float(rows["honest"]["level7"]) == CATALOG.get("level7").points
+    assert float(rows["honest"]["level3_numbers"]) == CATALOG.get("level3").points
+    assert float(rows["honest"]["level7_dataloader"]) == CATALOG.get("level7").points
 
 
 def test_a_kit_s_wheel_carries_no_answer_key_unless_asked(wheel, tmp_path):

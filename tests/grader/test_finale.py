@@ -24,8 +24,8 @@ from dunderquest.core.finale import (
     Problem,
     Started,
     event_from_json,
-    needed_levels,
 )
+from dunderquest.core.pack import builtin_pack
 from dunderquest.core.workspace import Workspace
 
 # The finales reach one background grader, as `dunderquest finale` does; one test compares it with
@@ -38,7 +38,7 @@ REPO = Path(__file__).resolve().parent.parent.parent
 def ready(tmp_path) -> Workspace:
     """A workspace where every level the finale needs holds its reference solution, passed."""
     workspace = Workspace.create(tmp_path / "ws")
-    for level in needed_levels(workspace.catalog):
+    for level in builtin_pack().finale.levels(workspace.catalog):
         shutil.copyfile(REPO / "solutions" / level.file_name, workspace.exercise(level))
         workspace.progress.record(level, passed=True)
     return workspace
@@ -53,7 +53,8 @@ def finale(workspace: Workspace, env: dict[str, str] | None = None) -> tuple[int
 
 def test_the_finale_needs_levels_3_7_8_and_10(catalog):
     """The finale's levels are in the catalog (a level renamed away would stop it)."""
-    assert [level.id for level in needed_levels(catalog)] == ["level3", "level7", "level8", "level10"]
+    assert [level.id for level in builtin_pack().finale.levels(catalog)] == [
+        "level3_numbers", "level7_dataloader", "level8_no_grad", "level10_transforms"]
 
 
 def test_the_reference_solutions_train_a_model_past_85_percent(ready):

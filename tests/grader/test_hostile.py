@@ -283,7 +283,7 @@ def test_files_planted_beside_the_submission_never_reach_the_grader(grader, cata
     assert planted is ("landlock filesystem" not in in_force_names()), "the attack ran only where it could"
     for wrong, should_pass in (("exercises", False), ("solutions", True)):
         other = exercises / f"other_{wrong}.py"
-        shutil.copyfile(REPO / "course" / wrong / level.file_name, other)
+        shutil.copyfile(REPO / wrong / level.file_name, other)
         assert grader.grade(level, other).passed is should_pass
     assert not (exercises / "planted-was-imported").exists(), "a planted file was imported"
 

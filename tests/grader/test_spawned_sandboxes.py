@@ -90,8 +90,8 @@ def test_a_freshly_spawned_sandbox_loads_only_the_inside_the_confinement_the_wir
 
     file = tmp_path / "look.py"
     file.write_text(LOADED, encoding="utf-8")
-    proxy = SandboxProxy(file, "look.py", sandboxes=SpawnedSandboxes(data_roots(None), answer_key(), set()),
-                         module_name="look")
+    sandboxes = SpawnedSandboxes(data_roots(None), answer_key(builtin_pack()), set())
+    proxy = SandboxProxy(file, "look.py", sandboxes=sandboxes, module_name="look")
     try:
         reply = proxy.request({"op": "class", "name": "LOADED", "module": "look"}, [], "LOADED")
         loaded = wire.decode(reply["value"], [])

@@ -21,7 +21,8 @@ def loss_at(step: int) -> float:
 
 def finale_events(wrong_at: frozenset[int] = frozenset({2, 7})) -> list[Event]:
     images, labels = mnist_sample(12)
-    events: list[Event] = [Started(SAMPLE, 4000, 1000, 2, STEPS, 32, "784 -> 64 -> 10 MLP")]
+    events: list[Event] = [Started(SAMPLE, 4000, 1000, 2, STEPS, 32, "784 -> 64 -> 10 MLP",
+                                   ["Numbers", "DataLoader", "no_grad", "Compose", "ToTensor", "Normalize"])]
     for first in range(1, STEPS + 1, SLICE):
         events.append(Losses(first, 1 if first <= STEPS // 2 else 2, [loss_at(s) for s in range(first, first + SLICE)]))
     events.append(Accuracy(903, 1000))

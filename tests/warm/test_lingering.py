@@ -195,7 +195,7 @@ def test_a_grader_that_hangs_is_ended_and_replaced_before_or_during_a_request(li
     (replacement,) = graders(lingering)
 
     monkeypatch.setattr(lingering_client, "SILENCE", 3.0)
-    client = lingering_client.LingeringClient(lingering, fallback=False)
+    client = lingering_client.LingeringClient(workspace.pack, lingering, fallback=False)
     try:
         client._ensure()
         assert client.process.pid == replacement["pid"]

@@ -2,14 +2,15 @@
 
 A pack names its finale's pipeline in pack.toml's `[finale]` table: for each part of the training,
 a Python expression that builds it in the sandbox, with the learner's classes in scope (each from
-the level that teaches it). A part the table leaves out is PyTorch's own. For example:
+the level that teaches it). A part the table leaves out is PyTorch's own. For example (the
+built-in course's own is in course/pack.toml):
 
     [finale]
-    transform = "Compose([ToTensor(), Normalize((0.1307,), (0.3081,))])"
-    dataset = "Numbers(images, labels)"
-    loader = "DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=generator)"
-    evaluation = "no_grad()"
-    advice = "Look at how your ToTensor scales the pixels to [0, 1]."
+    transform = "Pipeline([Scale(), Shift(0.13, 0.31)])"
+    dataset = "Digits(images, labels)"
+    loader = "Batches(dataset, batch_size=batch_size, shuffle=shuffle, generator=generator)"
+    evaluation = "quiet()"
+    advice = "Look at how your Scale divides the pixels by 255."
 
 This module is the plain-data side of it, without torch: the pipeline, which levels the finale
 needs, and the events a finale run reports (the loss as it falls, the test accuracy, a grid of test
@@ -73,7 +74,10 @@ class Finale:
         for level in catalog:
             for name in level.classes:
                 taught[name] = level
-        return {name: taught[name] for name in self.names() if name in taught}
+        used = [name for name in self.names() if name in taught]
+        # In play order, as the learner met them.
+        used.sort(key=lambda name: (taught[name].number, taught[name].classes.index(name)))
+        return {name: taught[name] for name in used}
 
     def levels(self, catalog: Catalog) -> list[Level]:
         """The levels the finale takes classes from, in play order."""
@@ -115,6 +119,11 @@ def read_finale(raw: object) -> Finale | None:
     return Finale(tuple(parts), advice)
 
 
+def in_words(names: list[str]) -> str:
+    """"A, B and C"."""
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
+
+
 def level_to_finish_first(finale: Finale, progress: Progress) -> Level | None:
     """The first level the finale needs that the learner has not passed, or None when it may run."""
     state = progress.load()
@@ -145,6 +154,7 @@ class Started:
     steps: int
     batch_size: int
     model: str  # the model, in words
+    classes: list[str] = field(default_factory=list)  # the learner's classes it trains with
     event: str = "started"
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..core.catalog import Level
 from ..core.data import current_source
-from ..core.finale import Accuracy, Event, Finale, Finished, Guess, Guesses, Losses, Problem, Started
+from ..core.finale import Accuracy, Event, Finale, Finished, Guess, Guesses, Losses, Problem, Started, in_words
 from ..core.pack import Pack
 from .inside.finale_training import LEARNER
 from .messages import LearnerRaised, SandboxProblem
@@ -78,9 +78,11 @@ def _run(sandbox: SandboxProxy, finale: Finale, sources: dict[str, Level], seed:
     batches = sandbox.call(
         sandbox.getattr(training, "prepare"), timeout=PREPARE_TIMEOUT,
         expr=f"preparing {TRAIN_SIZE + TEST_SIZE:,} MNIST digits with {described or 'PyTorch'}")
-    yield Started(source.description, TRAIN_SIZE, TEST_SIZE, EPOCHS, EPOCHS * batches, BATCH_SIZE, MODEL)
+    yield Started(source.description, TRAIN_SIZE, TEST_SIZE, EPOCHS, EPOCHS * batches, BATCH_SIZE, MODEL,
+                  list(sources))
 
     train = sandbox.getattr(training, "train")
+    loader = in_words([f"your {name}" for name in finale.names("loader") if name in sources]) or "the loader"
     step = 1
     # The sandbox ends an epoch after a few batches too many, so a run that works needs at most this
     # many calls; more means the far side no longer runs the training loop it was given.
@@ -92,8 +94,7 @@ def _run(sandbox: SandboxProxy, finale: Finale, sources: dict[str, Level], seed:
                           "loop the sandbox runs.")
             return
         reply = sandbox.call(train, SLICE, timeout=STEP_TIMEOUT,
-                             expr=f"training steps {step} to {step + SLICE - 1}, each on the next batch of "
-                                  f"`{finale.expression('loader') or 'the loader'}`")
+                             expr=f"training steps {step} to {step + SLICE - 1}, each on the next batch of {loader}")
         losses = [float(loss) for loss in reply["losses"]]
         if losses:
             yield Losses(step, int(reply["epoch"]), losses)

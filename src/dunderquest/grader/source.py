@@ -1,6 +1,6 @@
 """What the learner's file says, read as text by the trusted side. It is parsed, never run.
 
-The sandbox answers structural questions (is `Double` a class? does `iter(l)` return `l`?) from
+The sandbox answers structural questions (is `Shapes` a class? does `iter(l)` return `l`?) from
 inside a process the learner's code controls, so those answers could be forged. The checks confirm
 each such answer here, from the source itself, where nothing can be forged.
 """

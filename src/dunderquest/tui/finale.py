@@ -26,7 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual_plotext import PlotextPlot
 
-from ..core.finale import Accuracy, Event, Finished, Guesses, Losses, Problem, Started, event_from_json
+from ..core.finale import Accuracy, Event, Finished, Guesses, Losses, Problem, Started, event_from_json, in_words
 from .panel_screen import picture
 
 
@@ -188,8 +188,8 @@ class FinaleScreen(Screen[None]):
         elif run is None:
             return
         elif isinstance(self.outcome, Finished):
-            info.append("Your Numbers, DataLoader, Compose, ToTensor, Normalize and no_grad trained a real "
-                        f"model in {self.outcome.seconds:.1f} s.", style="bold")
+            info.append(f"Your {in_words(run.classes) or 'classes'} trained a real model in "
+                        f"{self.outcome.seconds:.1f} s.", style="bold")
         else:
             info.append(f"Training with your classes: epoch {self.epoch or 1} of {run.epochs} · step "
                         f"{len(self.losses)} of {run.steps}", style="bold")
