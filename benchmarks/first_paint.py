@@ -46,9 +46,10 @@ class Timed(DunderquestApp):
         print("ready", "torch" in sys.modules, "pytest" in sys.modules, flush=True)
         self.exit()
 
-grader = warm_grader()  # as `dunderquest play` makes it (no grader lingers here: see common.py)
+workspace = Workspace.find(Path(WORKSPACE))
+grader = warm_grader(workspace)  # as `dunderquest play` makes it (no grader lingers here: see common.py)
 try:
-    Timed(Workspace.find(Path(WORKSPACE)), grader=grader).run(headless=True, size=(100, 32))
+    Timed(workspace, grader=grader).run(headless=True, size=(100, 32))
 finally:
     grader.close()
 """

@@ -89,3 +89,28 @@ def test_no_module_of_the_grader_is_over_400_lines():
     long = {str(path.relative_to(GRADER)): n for path in GRADER.rglob("*.py")
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400}
     assert long == {}
+
+
+def test_no_module_imports_one_that_imports_it_back():
+    """No import circle, not even through an import inside a function: each module can be read
+    before the ones that use it."""
+    modules = {".".join(path.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__"): path
+               for path in (SRC / "dunderquest").rglob("*.py")}
+    graph = {name: {other for other in dunderquest_imports(path) if other in modules and other != name}
+             for name, path in modules.items()}
+    graph = {name: {other for other in others if not name.startswith(other + ".")}  # a package's own parents
+             for name, others in graph.items()}
+    circles = []
+
+    def visit(name: str, path: list[str]) -> None:
+        for other in sorted(graph[name]):
+            if other in path:
+                circles.append(path[path.index(other):] + [other])
+            elif other not in seen:
+                seen.add(other)
+                visit(other, [*path, other])
+
+    for start in sorted(graph):
+        seen = {start}
+        visit(start, [start])
+    assert circles == []
