@@ -8,43 +8,23 @@ import contextlib
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
-from . import __version__
-from .core.catalog import Level, UnknownLevel
+from . import __version__, learner_commands
+from .core.catalog import Level
 from .core.pack import PackError, read_pack
 from .core.progress import Status
-from .core.workspace import STATE_DIR, NoWorkspace, Workspace, resolve_workspace
+from .core.workspace import STATE_DIR, NoWorkspace, Workspace
 from .exit_status import FAILED, OK, USAGE
-
-
-class UsageError(Exception):
-    pass
+from .learner_commands import Shell, UsageError, level_named, workspace_of
 
 
 def _workspace(args: argparse.Namespace) -> Workspace:
-    """The workspace the command works in, with the course pack it plays: found once, here, and
-    handed down to everything the command does."""
-    try:
-        resolved = resolve_workspace(Path(args.workspace) if args.workspace else None)
-    except NoWorkspace as err:
-        raise UsageError(str(err)) from None
-    if resolved.note:
-        print(resolved.note, file=sys.stderr)
-    progress = resolved.workspace.progress
-    progress.load()  # sets a damaged progress file aside, with a warning
-    warning = progress.warning
-    if warning:
-        print(warning, file=sys.stderr)
-    return resolved.workspace
+    return workspace_of(args, Shell.here())
 
 
 def _level(workspace: Workspace, name: str) -> Level:
-    try:
-        return workspace.catalog.get(name)
-    except UnknownLevel as err:
-        raise UsageError(str(err)) from None
+    return level_named(workspace, name)
 
 
 # -- commands ----------------------------------------------------------------------------------------
@@ -92,58 +72,15 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    workspace = _workspace(args)
-    progress = workspace.progress
-    state = progress.load()
-    rows = [{"id": level.id, "title": level.title, "status": progress.status(level, state),
-             "file": level.exercise_path} for level in workspace.catalog]
-    if args.format == "json":
-        print(json.dumps(rows))
-        return OK
-    for level, row in zip(workspace.catalog, rows, strict=True):
-        print(f"{level.number:>2}  {row['status']:<8}  {level.title} ({level.class_name})  {row['file']}")
-    passed = sum(row["status"] is Status.PASSED for row in rows)
-    print(f"\n{passed}/{len(rows)} passed. Workspace: {workspace.root}")
-    return OK
+    return learner_commands.listing(args, Shell.here())
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from . import presenter
-
-    workspace = _workspace(args)
-    progress = workspace.progress
-    level = _level(workspace, args.level) if args.level else progress.current()
-    was_locked = progress.status(level) is Status.LOCKED
-    if args.format == "text":  # at once: the grader may take seconds to start
-        print(presenter.heading(level), flush=True)
-    from .grader.service.command import check as check_level
-
-    started = time.monotonic()
-    result = check_level(workspace.pack, level, workspace.exercise(level), seed=args.seed)
-    took = time.monotonic() - started  # with the grader's start, which the result's own time leaves out
-    outcome = progress.record(level, result.passed)
-    if args.format == "json":
-        print(json.dumps(result.to_json()))
-        return OK if result.passed else FAILED
-
-    if was_locked:
-        print(presenter.LOCKED)
-    print(f"Data: {result.data}\n")
-    print("\n".join(presenter.check_lines(result)))
-    if extra := presenter.notes_and_printed(result):
-        print("\n" + "\n".join(extra))
-    print(f"\n{presenter.summary(result, took)}")
-    print("\n".join(presenter.after_check(outcome, presenter.SHELL, has_finale=workspace.pack.finale is not None)))
-    return OK if result.passed else FAILED
+    return learner_commands.check(args, Shell.here())
 
 
 def cmd_hint(args: argparse.Namespace) -> int:
-    workspace = _workspace(args)
-    level = _level(workspace, args.level) if args.level else workspace.progress.current()
-    hint = workspace.progress.next_hint(level)
-    print(f"{hint.heading} ({level.class_name}):\n")
-    print(hint.text)
-    return OK
+    return learner_commands.hint(args, Shell.here())
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
@@ -286,12 +223,12 @@ def cmd_pack(args: argparse.Namespace) -> int:
 LEVEL_NAMES = "its number, its name, or level<N> (3, numbers or level3)"
 
 
-def parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+def parser(kind: type[argparse.ArgumentParser] = argparse.ArgumentParser) -> argparse.ArgumentParser:
+    common = kind(add_help=False)
     common.add_argument("--workspace", metavar="DIR", default=argparse.SUPPRESS,
                         help="the workspace to use (default: the one containing the current folder, "
                              "else your default workspace)")
-    top = argparse.ArgumentParser(
+    top = kind(
         prog="dunderquest", parents=[common],
         description="A terminal game that teaches the Python magic behind PyTorch: write small classes "
                     "(__call__, __len__, __getitem__, __iter__, __next__) and a grader runs them against "
@@ -385,3 +322,4 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+

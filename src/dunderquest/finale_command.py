@@ -28,8 +28,8 @@ from .core.finale import (
 )
 from .core.workspace import Workspace
 from .exit_status import FAILED, OK
+from .grader.service.address import linger_seconds
 from .grader.service.client import Cancelled, GraderUnavailable
-from .grader.service.lingering import linger_seconds
 from .grader.service.lingering_client import LingeringClient
 
 

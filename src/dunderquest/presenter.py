@@ -67,7 +67,10 @@ def notes_and_printed(result: LevelResult) -> list[str]:
 def summary(result: LevelResult, seconds: float | None = None) -> str:
     """"4/6 checks passed." (with the time the learner waited, when given)."""
     passed = sum(check.passed for check in result.checks)
-    return f"{passed}/{len(result.checks)} checks passed" + (f" in {seconds:.1f} s." if seconds is not None else ".")
+    if seconds is None:
+        return f"{passed}/{len(result.checks)} checks passed."
+    return f"{passed}/{len(result.checks)} checks passed in {seconds:.2f} s." if seconds < 1 else \
+        f"{passed}/{len(result.checks)} checks passed in {seconds:.1f} s."
 
 
 def after_check(outcome: Outcome, front: Front, *, has_finale: bool) -> list[str]:

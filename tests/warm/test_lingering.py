@@ -217,11 +217,11 @@ def test_a_grader_that_hangs_is_ended_and_replaced_before_or_during_a_request(li
 
 
 def test_a_folder_that_is_not_this_users_own_is_not_used(tmp_path):
-    from dunderquest.grader.service.lingering import runtime_folder
+    from dunderquest.grader.service.address import runtime_folder
 
     runtime = short_folder()
     env = {"XDG_RUNTIME_DIR": str(runtime)}
-    assert runtime_folder(env) == runtime / "dunderquest"
+    assert runtime_folder(env) == str(runtime / "dunderquest")
     assert (runtime / "dunderquest").stat().st_mode & 0o777 == 0o700
     (runtime / "dunderquest").chmod(0o711)
     assert runtime_folder(env) is None, "a folder others may enter"
@@ -241,11 +241,11 @@ def test_a_grader_that_drops_every_request_makes_check_grade_in_its_own_process(
     env = environment(tmp_path)
     script = f"""
 import json, os, socket, sys, threading
-from dunderquest.grader.service.lingering import identity, runtime_folder
+from dunderquest.grader.service.address import identity, runtime_folder
 folder = runtime_folder()
 name, fingerprint = identity()
 listener = socket.socket(socket.AF_UNIX)
-listener.bind(str(folder / (name + ".sock")))
+listener.bind(os.path.join(folder, name + ".sock"))
 listener.listen(8)
 def serve():
     while True:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..grader.confinement.environment import PACK_VARIABLE  # how a grader process learns its pack
 from .catalog import FOLDER, Catalog, LevelError, scan
 from .file_errors import FileProblem, cannot_read, read_toml
 from .finale import Finale, FinaleError, read_finale
@@ -36,7 +37,6 @@ BUILTIN = Path(importlib.import_module("dunderquest.course").__file__).resolve()
 BUILTIN_NAME = "builtin"  # how --pack names the built-in course
 PACK_KEYS = ("name", "title", "version", "dunderquest", "levels", "exercises", "solutions", "finale")
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-GRADER_VARIABLE = "DUNDERQUEST_PACK"  # how a grader process learns its pack from the process that starts it
 
 
 class PackError(ValueError):
@@ -198,14 +198,14 @@ def grader_environment(pack: Pack, env: dict[str, str] | None = None) -> dict[st
     """The environment to start a grader process with, so that it grades `pack`'s levels: `env`
     (this process's by default) with the pack named, or unnamed for the built-in course."""
     env = dict(os.environ if env is None else env)
-    env.pop(GRADER_VARIABLE, None)
+    env.pop(PACK_VARIABLE, None)
     if not pack.builtin:
-        env[GRADER_VARIABLE] = str(pack.root)
+        env[PACK_VARIABLE] = str(pack.root)
     return env
 
 
 def pack_of_grader_process() -> Pack:
     """The pack a grader process grades, as the process that started it named it (see
     `grader_environment`); read once, where the grader process starts."""
-    chosen = os.environ.get(GRADER_VARIABLE)
+    chosen = os.environ.get(PACK_VARIABLE)
     return pack_at(Path(chosen)) if chosen else builtin_pack()

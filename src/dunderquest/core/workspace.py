@@ -7,16 +7,14 @@ from __future__ import annotations
 import json
 import shutil
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import locations
 from .catalog import Catalog, Level
+from .locations import RECORD, STATE_DIR
 from .pack import Pack, PackError, builtin_pack, read_pack
 from .progress import Progress, write_atomically
-
-STATE_DIR = ".dunderquest"
-RECORD = "workspace.toml"  # in STATE_DIR: the course pack a workspace was made from
 
 
 class NoWorkspace(LookupError):
@@ -24,13 +22,11 @@ class NoWorkspace(LookupError):
 
 
 def user_data_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("dunderquest", appauthor=False))
+    return Path(locations.user_data_dir())
 
 
 def default_workspace_path() -> Path:
-    return user_data_dir() / "workspace"
+    return Path(locations.default_workspace_path())
 
 
 @dataclass
@@ -81,12 +77,10 @@ class Workspace:
     @classmethod
     def find(cls, start: Path) -> Workspace | None:
         """The workspace that contains `start`, if any, with the levels of its pack."""
-        start = start.resolve()
-        for folder in (start, *start.parents):
-            if (folder / STATE_DIR).is_dir():
-                pack = recorded_pack(folder) or builtin_pack()
-                return cls(folder, pack)
-        return None
+        folder = locations.enclosing_workspace(str(start.resolve()))
+        if folder is None:
+            return None
+        return cls(Path(folder), recorded_pack(Path(folder)) or builtin_pack())
 
     def add_missing_stubs(self) -> list[Level]:
         """Writes a fresh stub for every level whose file is missing (a new level, or a deleted file)."""
@@ -143,14 +137,13 @@ def recorded_pack(root: Path) -> Pack | None:
     """The course pack that the workspace at `root` was made from, when not the built-in course."""
     record = root / STATE_DIR / RECORD
     try:
-        text = record.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        folder = locations.recorded_pack_folder(str(root))
+    except ValueError as err:
+        raise NoWorkspace(str(err)) from None
+    if folder is None:
         return None
     try:
-        path = tomllib.loads(text)["pack"]
-        return read_pack(root / path)  # a relative path is the workspace's own
-    except (tomllib.TOMLDecodeError, KeyError, TypeError) as err:
-        raise NoWorkspace(f"{record} is damaged ({err}); it should say `pack = \"/path/to/the/pack\"`.") from None
+        return read_pack(Path(folder))
     except PackError as err:
         raise NoWorkspace(f"This workspace plays the course pack named in {record}, which cannot be read: {err}") \
             from None

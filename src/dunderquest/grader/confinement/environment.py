@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+PACK_VARIABLE = "DUNDERQUEST_PACK"  # the course pack a grader process grades, named where it is started
 KEPT_VARIABLES = ("HOME", "PATH", "TMPDIR", "TMP", "TEMP", "LANG", "LC_ALL", "LC_CTYPE", "USER", "LOGNAME",
                   "XDG_DATA_HOME", "XDG_RUNTIME_DIR", "XDG_CACHE_HOME", "SYSTEMROOT")
 

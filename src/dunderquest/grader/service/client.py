@@ -209,12 +209,13 @@ class GraderClient:
         except (OSError, subprocess.TimeoutExpired):
             pass
 
-    def grade(self, level: Level, file: Path, *, seed: int | None = None, display: str | None = None) -> LevelResult:
+    def grade(self, level: Level, file: Path, *, seed: int | None = None, display: str | None = None,
+              on_sent: Callable[[int], None] | None = None) -> LevelResult:
         """The level's checks run against `file`, which messages call `display` (the level's
-        exercise path by default)."""
+        exercise path by default); `on_sent` is given the request's id, which `cancel` takes."""
         try:
             reply = self._ask({"op": "grade", "level": level.id, "file": str(Path(file).resolve()),
-                               "display": display or level.exercise_path, "seed": seed})
+                               "display": display or level.exercise_path, "seed": seed}, on_sent=on_sent)
         except GraderStopped:
             # Twice in a row the grader died during this file's run: the file is what stops it.
             return LevelResult.not_run(level, STOPPED_BY_CODE)

@@ -8,8 +8,8 @@ from pathlib import Path
 from ...core.catalog import Level
 from ...core.pack import Pack
 from ..result import LevelResult
+from .address import linger_seconds
 from .client import GraderUnavailable
-from .lingering import linger_seconds
 from .lingering_client import LingeringClient
 
 

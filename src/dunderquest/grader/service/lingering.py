@@ -26,117 +26,31 @@ own. This module imports neither torch nor pytest.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import socket
-import struct
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-from ...core.pack import GRADER_VARIABLE, pack_of_grader_process
-from ..confinement.environment import sandbox_environment
+from ...core.pack import pack_of_grader_process
+from .address import peer
 from .client import Cancelled, GraderClient, GraderStopped, GraderUnavailable
 
-LINGER_VARIABLE = "DUNDERQUEST_LINGER"
-DEFAULT_LINGER = 600.0  # seconds after the last request
 HEARTBEAT = 2.0  # seconds between the lines that tell a connected command this grader is alive
-PACKAGE = Path(__file__).resolve().parents[2]  # dunderquest/
-
-
-def supported() -> bool:
-    """Whether this system has what a lingering grader needs: Unix sockets whose peer's user can be
-    read (SO_PEERCRED, Linux), and file locks."""
-    try:
-        import fcntl  # noqa: F401
-    except ImportError:
-        return False
-    return hasattr(socket, "AF_UNIX") and hasattr(socket, "SO_PEERCRED")
-
-
-def linger_seconds(environ: dict[str, str] | None = None) -> float:
-    """How long a grader lingers, from DUNDERQUEST_LINGER: 0 turns lingering off (and it is off where
-    the system lacks what it needs)."""
-    if not supported():
-        return 0.0
-    text = (os.environ if environ is None else environ).get(LINGER_VARIABLE, "").strip()
-    try:
-        return max(0.0, float(text)) if text else DEFAULT_LINGER
-    except ValueError:
-        return DEFAULT_LINGER
-
-
-SOCKET_PATH_ROOM = 100  # bytes a Unix socket's path may take (108 on Linux, with room for its name)
-
-
-def runtime_folder(environ: dict[str, str] | None = None) -> Path | None:
-    """The folder for this user's graders' sockets, created if need be, or None when there is no safe
-    one: a folder that is not a symbolic link, belongs to this user, and nobody else may open, with a
-    path short enough for a socket in it."""
-    environ = os.environ if environ is None else environ
-    base = environ.get("XDG_RUNTIME_DIR")
-    candidates = [Path(base) / "dunderquest"] if base and Path(base).is_dir() else []
-    candidates.append(Path(tempfile.gettempdir()) / f"dunderquest-{os.getuid()}")
-    folder = next((c for c in candidates if len(os.fsencode(c)) + 26 <= SOCKET_PATH_ROOM), None)
-    if folder is None:
-        return None
-    try:
-        folder.mkdir(mode=0o700, exist_ok=True)
-        info = folder.lstat()
-    except OSError:
-        return None
-    import stat
-
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-        return None
-    return folder
-
-
-def identity(environ: dict[str, str] | None = None) -> tuple[str, str]:
-    """(the socket's name, the fingerprint) for a grader started with `environ`: the name stands for
-    who asks and with what (the user, the Python, the variables the grader keeps, but not the linger
-    time); the fingerprint for the files it serves (dunderquest's version and its files, the pack's, and
-    whether the full MNIST set is in the data folder, which `dunderquest data download` changes)."""
-    from ... import __version__
-    from ...core.data import data_dir, full_source
-
-    kept = sandbox_environment(environ)
-    kept.pop(LINGER_VARIABLE, None)
-    who = json.dumps([os.getuid(), sys.executable, sorted(kept.items())])
-    name = hashlib.sha256(who.encode()).hexdigest()[:20]
-    files = hashlib.sha256(f"{__version__} {sys.version}".encode())
-    roots = [PACKAGE]
-    if pack := kept.get(GRADER_VARIABLE):
-        roots.append(Path(pack))
-    data = Path(kept["DUNDERQUEST_DATA"]).expanduser() if "DUNDERQUEST_DATA" in kept else data_dir()
-    files.update(f"full MNIST: {full_source(data) is not None}\n".encode())  # the data a grader preloads
-    for root in roots:
-        for path in sorted(root.rglob("*")):
-            if path.suffix in (".py", ".toml", ".md") and "__pycache__" not in path.parts:
-                with contextlib.suppress(OSError):
-                    info = path.stat()
-                    files.update(f"{path} {info.st_mtime_ns} {info.st_size}\n".encode())
-    return name, files.hexdigest()[:20]
-
-
-def peer(sock: socket.socket) -> tuple[int, int]:
-    """(pid, uid) of the process at the other end of a Unix socket."""
-    pid, uid, _ = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
-    return pid, uid
 
 
 class LingeringGrader:
     """The lingering grader's process: connections from this user's commands, their requests passed to
     one warm `GraderClient`."""
 
-    def __init__(self, folder: Path, name: str, linger: float, fingerprint: str):
+    def __init__(self, folder: Path, name: str, linger: float, fingerprint: str, commands=None):
         self.path = folder / f"{name}.sock"
         self.lock_path = folder / f"{name}.lock"
         self.linger, self.fingerprint = linger, fingerprint
         self.pack = pack_of_grader_process()  # named by the command that started it
+        self.commands = commands  # runs a thin client's command here (thin_client.run_for)
         self.grader = GraderClient(self.pack)
         self.started = time.time()
         self.guard = threading.Lock()
@@ -252,6 +166,8 @@ class LingeringGrader:
                         cancelled.add(request.get("id"))
                 elif op in ("grade", "panel", "finale"):
                     threading.Thread(target=self._run, args=(request, send, asked, cancelled), daemon=True).start()
+                elif op == "command" and self.commands is not None:
+                    threading.Thread(target=self._command, args=(request, send, asked), daemon=True).start()
                 elif not self._answer_control(request, send):
                     return
         except (OSError, ValueError):
@@ -324,6 +240,32 @@ class LingeringGrader:
                 self.last_active = time.monotonic()
         send({**answer, "id": client_id})
 
+    def _command(self, request: dict, send, asked: dict) -> None:
+        """A learner's command (`check`, `list`, `hint`), run here for a thin client: what it writes
+        goes back as it is written, then its exit status; or {"fallback": true} when it must run in
+        the client's own process. Its runs end when its client goes (see `asked`)."""
+        key = ("command", threading.get_ident())
+
+        def grade(level, file, seed):
+            try:
+                return self.grader.grade(level, file, seed=seed, on_sent=lambda inner: asked.__setitem__(key, inner))
+            finally:
+                asked.pop(key, None)
+
+        with self.guard:
+            self.running += 1
+            self.requests += 1
+        try:
+            code = self.commands(request, send, self.grader, self.pack, grade)
+        except Exception as err:  # a bug of ours: the client runs the command itself and says why
+            code = None
+            send({"err": f"(The background grader could not run this command: {type(err).__name__}: {err})\n"})
+        finally:
+            with self.guard:
+                self.running -= 1
+                self.last_active = time.monotonic()
+        send({"fallback": True} if code is None else {"exit": code})
+
     def stop(self) -> None:
         self.stopping.set()
         if self.listener is not None:
@@ -332,11 +274,12 @@ class LingeringGrader:
 
 
 def main(argv: list[str]) -> int:
+    from ...thin_client import run_for
     from ..confinement.system import name_process
 
     folder, name, linger, fingerprint = argv
     name_process("dq-lingering")
-    return LingeringGrader(Path(folder), name, float(linger), fingerprint).serve()
+    return LingeringGrader(Path(folder), name, float(linger), fingerprint, run_for).serve()
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from ...core.pack import Pack
 from ..confinement.environment import sandbox_environment
+from .address import identity, linger_seconds, peer, runtime_folder, supported
 from .client import GraderClient, GraderUnavailable
-from .lingering import identity, linger_seconds, peer, runtime_folder, supported
 
 START_TIMEOUT = 15.0  # for a new grader to listen
 HELLO_TIMEOUT = 5.0  # for a grader to answer a command's first line
@@ -96,7 +96,8 @@ class LingeringClient(GraderClient):
         super().__init__(pack, env)
         self.fallback = fallback
         self.linger = linger_seconds(self.env)
-        self.folder = runtime_folder(self.env)
+        folder = runtime_folder(self.env)
+        self.folder = Path(folder) if folder else None
         self.name, self.fingerprint = identity(self.env)
         self.lingering = False  # whether the current process is a lingering grader's connection
 
@@ -201,7 +202,7 @@ def _ask_each(environ: dict[str, str] | None, *requests: dict) -> list[dict]:
     """Asks each of this user's lingering graders `requests` in turn; returns the first answer of each."""
     folder = runtime_folder(environ)
     answers = []
-    for path in sorted(folder.glob("*.sock")) if folder else []:
+    for path in sorted(Path(folder).glob("*.sock")) if folder else []:
         sock = connect(path, timeout=2.0)
         if sock is None:
             continue
