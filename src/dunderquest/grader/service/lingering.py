@@ -1,7 +1,10 @@
 """The lingering grader: a warm grader that outlives the command that started it, so that only the
 first `dunderquest check` in a while pays for importing torch, and the next ones take milliseconds.
 
-    python -I -B -m dunderquest.grader.service.lingering FOLDER NAME LINGER FINGERPRINT
+    python -I -B -m dunderquest.background FOLDER NAME LINGER FINGERPRINT
+
+(background.py starts it, with thin_client.py's `run_for`, so that it also runs the commands that
+thin clients hand it.)
 
 The first command that needs a grader (`check`, `grade` of one workspace, `finale`, the game,
 `watch`) starts one in the background. It holds a zygote (a `GraderClient` of its own) and listens
@@ -271,16 +274,3 @@ class LingeringGrader:
         if self.listener is not None:
             with contextlib.suppress(OSError):
                 self.listener.shutdown(socket.SHUT_RDWR)
-
-
-def main(argv: list[str]) -> int:
-    from ...thin_client import run_for
-    from ..confinement.system import name_process
-
-    folder, name, linger, fingerprint = argv
-    name_process("dq-lingering")
-    return LingeringGrader(Path(folder), name, float(linger), fingerprint, run_for).serve()
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -153,7 +153,7 @@ class LingeringClient(GraderClient):
     def _launch(self) -> Connection | None:
         try:
             process = subprocess.Popen(
-                [sys.executable, "-I", "-B", "-m", "dunderquest.grader.service.lingering", str(self.folder),
+                [sys.executable, "-I", "-B", "-m", "dunderquest.background", str(self.folder),
                  self.name, str(self.linger), self.fingerprint],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 env=sandbox_environment(self.env), start_new_session=True, cwd="/",
