@@ -107,7 +107,7 @@ def dataset_items(sandbox: SandboxProxy, mnist: Mnist, level: Level, start: int)
     try:
         learner_x = sandbox.make("mnist_images", "x", root=mnist.root, train=True)
         learner_y = sandbox.make("mnist_labels", "y", root=mnist.root, train=True)
-        dataset = sandbox.new(sandbox.learner_class(name), learner_x, learner_y, expr=f"{name}(x, y)")
+        dataset = sandbox.new(sandbox.learner_class(name), learner_x, learner_y)
     except SandboxProblem as problem:
         dataset, error = None, str(problem)
     for index in range(start, min(start + WINDOW, total)):
@@ -132,7 +132,7 @@ def first_batch(sandbox: SandboxProxy, mnist: Mnist, level: Level, start: int) -
     try:
         loader = sandbox.make("mnist_loader", "loader", timeout=120, root=mnist.root, train=True,
                               batch_size=32, seed=PANEL_SEED)
-        wrapped = sandbox.new(sandbox.learner_class(name), loader, expr=f"{name}(loader)")
+        wrapped = sandbox.new(sandbox.learner_class(name), loader)
         got = sandbox.next(iter(wrapped), expr=f"next(iter({name}(loader)))")
         if not (isinstance(got, list | tuple) and len(got) == 2 and is_tensor(got[0])):
             error = f"next(iter({name}(loader))) returned {describe(got)}, not [images, labels]."
@@ -225,8 +225,7 @@ def concat_items(sandbox: SandboxProxy, mnist: Mnist, level: Level, start: int) 
     try:
         a = sandbox.make("mnist_dataset", "a", root=mnist.root, train=True, indices=list(range(edge)))
         b = sandbox.make("mnist_dataset", "b", root=mnist.root, train=False)
-        listed = sandbox.make("list", "[a, b]", **{"0": a, "1": b})
-        dataset = sandbox.new(sandbox.learner_class(name), listed, expr=f"{name}([a, b])")
+        dataset = sandbox.new(sandbox.learner_class(name), [a, b])
     except SandboxProblem as problem:
         error = str(problem)
     items = []
@@ -259,10 +258,9 @@ def transformed_items(sandbox: SandboxProxy, mnist: Mnist, level: Level, start: 
     dataset, error = None, None
     try:
         # The pipeline of this level's file: its Compose holding its own ToTensor and Normalize.
-        parts = [sandbox.new(sandbox.learner_class("ToTensor"), expr="ToTensor()"),
-                 sandbox.new(sandbox.learner_class("Normalize"), mean, std, expr=f"Normalize({mean}, {std})")]
-        listed = sandbox.make("list", "[ToTensor(), Normalize(...)]", **{"0": parts[0], "1": parts[1]})
-        pipeline = sandbox.new(sandbox.learner_class(name), listed, expr=f"{name}([ToTensor(), Normalize(...)])")
+        parts = [sandbox.new(sandbox.learner_class("ToTensor")),
+                 sandbox.new(sandbox.learner_class("Normalize"), mean, std)]
+        pipeline = sandbox.new(sandbox.learner_class(name), parts)
         dataset = sandbox.make("mnist_pil", "MNIST(..., transform=transform)", root=mnist.root, train=True,
                                transform=pipeline)
     except SandboxProblem as problem:

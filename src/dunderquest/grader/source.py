@@ -64,6 +64,12 @@ class Source:
                 return True
         return False
 
+    def gives_back_self(self, class_name: str, method: str) -> bool:
+        """Whether the method gives back `self`: as written in the file, or as a library base class
+        defines it (`__iter__` from `collections.abc.Iterator`, say) when the file writes none."""
+        return self.returns_self(class_name, method) or (
+            self.member(class_name, method) is None and self.defines(class_name, method))
+
     def returns_self(self, class_name: str, method: str) -> bool:
         """Whether the method, as written in the file, gives back `self`."""
         node = self.member(class_name, method)

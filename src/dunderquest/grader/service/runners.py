@@ -94,7 +94,7 @@ def serve_requests(ctl: socket.socket) -> None:
 
     plugin = GraderPlugin(await_assignment=await_assignment, on_result=on_result)
     try:
-        run_pytest(plugin, [level.checks_path for level in default_catalog()])
+        run_pytest(plugin, list(default_catalog()))
     except Exception:  # a bug of ours
         traceback.print_exc(file=sys.stderr)
     if in_flight:  # pytest stopped in the middle of a run: answer it rather than leave the client waiting
