@@ -14,7 +14,8 @@ from dunderquest.grader.checking import (
     Remote,
     describe,
     difference,
-    expect_written_class,
+    expect_class,
+    expect_raises,
     fail,
     load_probes,
 )
@@ -23,11 +24,6 @@ probes = load_probes(__file__)
 
 
 METHODS = ("__call__", "forward", "register_forward_pre_hook", "register_forward_hook")
-
-
-@pytest.fixture
-def Module(sandbox):
-    return sandbox.learner_class("Module")
 
 
 @pytest.fixture
@@ -60,7 +56,7 @@ class Bench:
     def net(self, tag: str) -> None:
         self.lines.append(f"{tag} = Net()")
         self.mine[tag] = self.sandbox.make("hooked_net", f"{tag} = Net()", base=self.Module, log=self.log, tag=tag,
-                                           weight=self.remote_weight)
+                                           weight=self.remote_weight).named(tag)
         self.theirs[tag] = probes.hooked_net(torch.nn.Module, self.reference_log, tag, self.weight)
 
     def register(self, tag: str, name: str, handle: str | None = None) -> None:
@@ -75,8 +71,7 @@ class Bench:
         expr = f"{tag}.{method}({name})"
         self.lines.append(f"{handle} = {expr}" if handle else expr)
         mine, theirs = self.hooks[name]
-        bound = self.sandbox.getattr(self.mine[tag], method)
-        got = self.sandbox.call(bound, mine, expr=expr)
+        got = self.mine[tag].attribute(method)(mine)
         expected = getattr(self.theirs[tag], method)(theirs)
         if handle:
             self.handles[handle] = (got, expected, expr)
@@ -91,7 +86,7 @@ class Bench:
         again = handle in self.removed
         self.removed.add(handle)
         try:
-            self.sandbox.call(self.sandbox.getattr(got, "remove"), expr=f"{handle}.remove()")
+            got.named(handle).attribute("remove")()
         except LearnerRaised as raised:
             if not again:
                 raise
@@ -112,17 +107,13 @@ class Bench:
         kwargs = {} if shift is None else {"shift": shift}
         self.lines.append(expr)
         try:
-            if shift is None:
-                got = self.sandbox.call(self.mine[tag], self.remote_x, expr=expr)
-            else:
-                made = self.sandbox.make("call_with", expr, fn=self.mine[tag], arg=self.remote_x, **kwargs)
-                got = self.sandbox.fetch(made)
+            got = self.mine[tag](self.remote_x, **kwargs)
         except LearnerRaised as raised:
             fail(f"{raised}\nSet-up: {self.setup()}. {advice}")
         start = len(self.reference_log.events)
         expected = self.theirs[tag](self.x, **kwargs)
         expected_events = self.reference_log.events[start:]
-        events = self.sandbox.getattr(self.log, "events")
+        events = self.log.attribute("events")
         got_events, self.seen = events[self.seen:], len(events)
         compare_calls(got_events, expected_events, expr, self.setup(), advice)
         found = difference(got, expected)
@@ -157,10 +148,9 @@ def compare_calls(got: list, expected: list, expr: str, setup: str, advice: str)
 
 def test_module_is_a_class_with_call_and_the_hook_methods(sandbox, Module):
     """Module is a class with __call__, forward, register_forward_pre_hook and register_forward_hook"""
-    expect_written_class(sandbox, Module, "Module", METHODS, "This level is about writing what torch.nn.Module "
-                         "does, so write each of them in your class (inheriting them from torch.nn.Module does "
-                         "not count).")
-    sandbox.new(Module, expr="Module()")
+    expect_class(Module, "This level is about writing what torch.nn.Module does, so write each of them in your "
+                 "class (inheriting them from torch.nn.Module does not count).", methods=METHODS)
+    sandbox.new(Module)
 
 
 def test_calling_a_module_runs_forward(bench):
@@ -174,17 +164,10 @@ def test_calling_a_module_runs_forward(bench):
 
 def test_the_base_forward_raises_not_implemented_error(sandbox, Module, mnist):
     """Module()(x) raises NotImplementedError: a subclass must write forward"""
-    module = sandbox.new(Module, expr="Module()")
-    expr = "Module()(x)"
-    try:
-        got = sandbox.call(module, Named(mnist.images()[:2], "x"), expr=expr)
-    except LearnerRaised as raised:
-        if raised.type_name == "NotImplementedError":
-            return
-        fail(f"`{expr}` raised {raised.type_name}; expected NotImplementedError. The base class's `forward` "
-             "should `raise NotImplementedError`, so a subclass that forgets to write forward hears about it.")
-    fail(f"`{expr}` returned {describe(got)}; expected it to raise NotImplementedError, as torch.nn.Module "
-         "does. Module's own `forward` should `raise NotImplementedError`.")
+    module = sandbox.new(Module)
+    expect_raises(NotImplementedError, lambda: module(Named(mnist.images()[:2], "x")), "Module()(x)",
+                  "torch.nn.Module does: the base class's `forward` should `raise NotImplementedError`, so a "
+                  "subclass that forgets to write forward hears about it.")
 
 
 def test_pre_hooks_run_in_order_before_forward(bench):

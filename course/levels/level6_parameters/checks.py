@@ -6,7 +6,6 @@ Each check builds the same model twice (see `module_tree` in probes.py beside it
 order. Then it compares what the two list: names, order, and the very Parameter objects.
 """
 
-import pytest
 import torch
 
 from dunderquest.grader.checking import (
@@ -14,7 +13,8 @@ from dunderquest.grader.checking import (
     Named,
     describe,
     difference,
-    expect_written_class,
+    expect_class,
+    expect_raises,
     fail,
     load_probes,
 )
@@ -26,11 +26,6 @@ METHODS = ("__setattr__", "parameters", "named_parameters")
 ORDER = ("torch.nn.Module lists a module's own Parameters first, in the order they were assigned, then goes "
          "into each submodule in the order the submodules were assigned, and puts the submodule's name and a "
          "dot in front of every name found there.")
-
-
-@pytest.fixture
-def Module(sandbox):
-    return sandbox.learner_class("Module")
 
 
 def tensor(rng, *shape):
@@ -73,7 +68,7 @@ class Pair:
     def report(self, method: str) -> tuple[list, list]:
         made = self.sandbox.make("parameter_report", f"model.{method}()", module=self.mine, made=self.made,
                                  method=method)
-        return self.sandbox.fetch(made), probes.parameter_report(self.theirs, self.reference_made, method)
+        return made.value(), probes.parameter_report(self.theirs, self.reference_made, method)
 
     def names(self) -> dict[int, str]:
         """The dotted name torch gives each Parameter, by its index among the objects made."""
@@ -129,10 +124,9 @@ class Pair:
 
 def test_module_is_a_class_with_setattr_and_parameters(sandbox, Module):
     """Module is a class with __setattr__, parameters and named_parameters"""
-    expect_written_class(sandbox, Module, "Module", METHODS, "This level is about writing what torch.nn.Module "
-                         "does, so write each of them in your class (inheriting them from torch.nn.Module does "
-                         "not count).")
-    sandbox.new(Module, expr="Module()")
+    expect_class(Module, "This level is about writing what torch.nn.Module does, so write each of them in your "
+                 "class (inheriting them from torch.nn.Module does not count).", methods=METHODS)
+    sandbox.new(Module)
 
 
 def test_parameters_are_registered_in_the_order_they_are_assigned(sandbox, Module, rng):
@@ -172,7 +166,7 @@ def test_attributes_read_back_what_was_assigned(sandbox, Module, rng):
         except LearnerRaised as raised:
             fail(f"{raised} ({pair.setup}.) After registering a Parameter or a submodule, `model.name` must still "
                  "give it back: keep it in `__dict__` too, or write a `__getattr__` that looks in your registries.")
-        index, kind, value = sandbox.fetch(made)
+        index, kind, value = made.value()
         expected_index, expected_kind, expected_value = probes.attribute_report(pair.theirs, pair.reference_made,
                                                                                 path)
         if index != expected_index:
@@ -211,23 +205,16 @@ def test_assigning_before_init_raises_attribute_error(sandbox, Module):
     cases = (("param", "self.weight = Parameter(torch.zeros(3))", "parameters"),
              ("module", "self.block = Module()", "module"))
     for kind, line, what in cases:
-        model = f"`Model()`, whose `__init__` runs `{line}` before `super().__init__()`,"
-        try:
-            got = sandbox.make("early_model", "Model()", base=Module, what=kind)
-        except LearnerRaised as raised:
-            if raised.type_name == "AttributeError":
-                continue
-            fail(f"{model} raised {raised.type_name}; torch.nn.Module raises AttributeError (\"cannot assign "
-                 f"{what} before Module.__init__() call\"). Raise AttributeError when the registries are not "
-                 f"there yet. Your error: {raised}")
-        fail(f"{model} made {describe(got)} without complaint; torch.nn.Module raises AttributeError (\"cannot "
-             f"assign {what} before Module.__init__() call\"), because the registries it would go into do not "
-             "exist until `Module.__init__` makes them. Do not create them on the fly in `__setattr__`.")
+        expect_raises(AttributeError, lambda kind=kind: sandbox.make("early_model", "Model()", base=Module, what=kind),
+                      "Model()", f"There, `Model.__init__` runs `{line}` before `super().__init__()`. torch.nn.Module "
+                      f"raises AttributeError (\"cannot assign {what} before Module.__init__() call\"), because the "
+                      "registries it would go into do not exist until `Module.__init__` makes them: raise "
+                      "AttributeError when they are not there yet, and do not create them on the fly in `__setattr__`.")
     try:
         model = sandbox.make("early_model", "Model()", base=Module, what="plain")
     except LearnerRaised as raised:
         fail(f"{raised}. There, `Model.__init__` runs `self.size = 3` before `super().__init__()`. torch.nn.Module "
              "allows that: a plain value (not a Parameter or a Module) needs no registry.")
-    size = sandbox.getattr(model, "size")
+    size = model.attribute("size")
     if size != 3:
         fail(f"After `self.size = 3` before `super().__init__()`, `model.size` is {describe(size)}; expected 3.")

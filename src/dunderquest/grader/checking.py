@@ -79,7 +79,8 @@ that tells the learner what to do about a failure, and writes the rest of the me
 **Building a message by hand**, for the truly unusual check: `fail(message)`; `describe(value)` (a
 short account of a value: "a tensor of shape [3], dtype float32"); `difference(got, expected)` (the
 first difference, in words, or None) and `same(got, expected)`; `batch_difference(got, expected)` (the
-same for a batch [images, labels]); `is_tensor(value)`; `said(*sentences)` (sentences joined, empty ones
+same for a batch [images, labels]) and `same_form(got, expected)` (whether `got` is a pair of tensors of
+the batch's shapes and dtypes); `is_tensor(value)`; `said(*sentences)` (sentences joined, empty ones
 left out) and `plural(count, noun)` ("1 batch", "3 items"). About the learner's text:
 `is_subclass_of(dotted_name, cls)` and `resolve(dotted_name)`, for the base classes
 `sandbox.source.outside_bases(name)` lists.
@@ -110,6 +111,7 @@ from .expect import (
     plural,
     said,
     same,
+    same_form,
 )
 from .expect_code import (
     expect_class,
@@ -127,7 +129,7 @@ __all__ = [
     "CheckFailed", "LearnerRaised", "Named", "Remote", "SandboxProblem", "batch_difference", "describe",
     "difference", "expect_class", "expect_close", "expect_raises", "expect_same", "expect_same_batches",
     "expect_same_object", "expect_stops", "expect_unchanged", "fail", "is_subclass_of", "is_tensor",
-    "load_probes", "plural", "resolve", "said", "same",
+    "load_probes", "plural", "resolve", "said", "same", "same_form",
 ]
 
 

@@ -156,7 +156,8 @@ def same_form(got: Any, expected: Sequence[Any]) -> bool:
 
 def batch_difference(got: Any, expected: Sequence[Any]) -> str | None:
     """None when `got` is the batch `expected`, [images, labels]; otherwise the first difference, in
-    words: for a batch of the right form, the first item that is another image or in another place."""
+    words: for a batch of the right form whose images are MNIST's as ToTensor() makes them, the first
+    item that is another image, or in another place."""
     if not isinstance(got, list | tuple) or len(got) != 2:
         return f"a batch should be the pair [images, labels], got {describe(got)}"
     found = difference(list(got), list(expected))
@@ -165,5 +166,8 @@ def batch_difference(got: Any, expected: Sequence[Any]) -> str | None:
     images, labels = got
     rows = (images == expected[0]).flatten(1).all(1) & (labels == expected[1])
     first = int((~rows).nonzero()[0])
+    image = images[first]
+    if not image.dtype.is_floating_point or bool(((image * 255).round() - image * 255).abs().max() > 1e-3):
+        return found  # not an image as ToTensor() makes one: its values differ, and `found` says where
     return (f"item {first} of the batch is another MNIST image than torch's (label {int(labels[first])}, "
             f"expected {int(expected[1][first])}): the batch holds other items, or the same ones in another order")

@@ -14,7 +14,6 @@ from .expect import batch_difference, describe, difference, fail, plural, said
 from .messages import LearnerRaised
 from .remote import Remote
 from .source import is_subclass_of, resolve
-from .wire import shorten
 
 
 def _methods(methods: Sequence[str]) -> str:
@@ -57,6 +56,9 @@ def expect_class(cls: Remote, why: str = "", *, methods: Sequence[str] = (), inh
                   f"{'they work' if len(methods) > 1 else 'it works'}.", why))
     missing = [method for method in methods
                if not (source.defines(name, method) if inherited else source.member(name, method))]
+    if len(missing) > 2:
+        fail(said(f"`class {name}` in {path} has none of the methods {_methods(missing)}"
+                  f"{'' if inherited else ' in its own body'}.", why))
     if missing:
         fail(said(f"`class {name}` in {path} has no {' and no '.join(f'`{m}`' for m in missing)} method"
                   f"{'' if inherited else ' of its own'}.", why))
@@ -71,9 +73,7 @@ def expect_raises(error: type[BaseException] | str, action: Callable[[], Any], e
     except LearnerRaised as raised:
         if raised.type_name == name:
             return
-        text = str(raised.error.get("message") or "")
-        fail(said(f"`{expr}` raised {raised.type_name}{': ' + shorten(text, 100) if text else ''}; it should "
-                  f"raise {name}.", why))
+        fail(f"{raised}\n" + said(f"`{expr}` should raise {name}, not {raised.type_name}.", why))
     fail(said(f"`{expr}` returned {describe(got)}; it should raise {name}.", why))
 
 
@@ -105,13 +105,14 @@ def expect_same_batches(loader: Remote, reference: Iterable, expr: str, setup: s
                         first: int | None = None, like: str = "torch's DataLoader") -> None:
     """Fails unless iterating `loader` gives the batches of `reference` (torch's own DataLoader), each
     [images, labels]: all of them and then the end, or with `first` only the first so many. `setup` says
-    what the data and the options are; `like` names the reference in messages."""
+    what the data and the options are; `like` names the reference in messages. A loader that goes on
+    past the last batch is told `loader.advice` (see `Remote.named`), as for a hang."""
     expected = [list(batch) for batch in itertools.islice(reference, first)]
     got, ended = loader.take(len(expected) + (0 if first else 2))
     went_on = first is None and not ended
     if len(got) != len(expected) or went_on:
         count = plural(len(got), "batch", "batches") + (" and went on" if went_on else "")
-        stop = "After the last batch, its iterator should raise StopIteration." if went_on else ""
+        stop = (loader.advice or "After the last batch, its iterator should raise StopIteration.") if went_on else ""
         fail(said(f"`{expr}` gave {count}; {like} gives {len(expected)} ({setup}).", stop, why))
     for number, (mine, theirs) in enumerate(zip(got, expected, strict=True)):
         found = batch_difference(mine, theirs)

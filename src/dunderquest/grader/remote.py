@@ -64,7 +64,8 @@ class Remote:
         return self._sandbox.contains(self, value, on_timeout=self.advice)
 
     def __iter__(self) -> Remote:
-        return self._sandbox.iter(self, on_timeout=self.advice)
+        it = self._sandbox.iter(self, on_timeout=self.advice)
+        return it.named(it.expr, on_timeout=self.advice) if isinstance(it, Remote) else it  # its advice too
 
     def __next__(self) -> Any:
         return self._sandbox.next(self, on_timeout=self.advice)
