@@ -1,6 +1,6 @@
 """Level 8's probes: autograd scenarios for `no_grad`, which record what they see as plain data.
 
-The same code runs on both sides of the trust boundary: in the sandbox (`sandbox.make("scenario",
+The same code runs on both sides of the trust boundary: in the sandbox (`sandbox.make("grad_steps",
 ...)`) with the learner's `no_grad`, and in the grader (the checks import this file with
 `load_probes`) with `torch.no_grad`. The check compares the two records step by step, so the
 learner's class is judged by what the real one does in the very same scenario.
@@ -8,7 +8,6 @@ learner's class is judged by what the real one does in the very same scenario.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 
@@ -31,12 +30,6 @@ def grad_steps(no_grad: Any, scenario: str, seed: int) -> list:
     finally:
         torch.set_grad_enabled(before)
     return steps
-
-
-def scenario(no_grad: Any, name: str, seed: int) -> Any:
-    """`grad_steps(no_grad, name, seed)`, to be called later: the check then calls it in the sandbox
-    under a deadline of its own, as it calls the learner's code."""
-    return partial(grad_steps, no_grad, name, seed)
 
 
 def _grad_with(no_grad: Any, x: Any, look: Any) -> None:

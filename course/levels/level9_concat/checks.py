@@ -6,21 +6,11 @@ import torch.utils.data
 from torchvision.datasets import MNIST
 from torchvision.transforms import ToTensor
 
-from dunderquest.grader.checking import LearnerRaised, describe, expect_same, fail, is_subclass_of
+from dunderquest.grader.checking import LearnerRaised, describe, expect_class, expect_raises, expect_same, fail
 
 PAST_THE_END = ("Python's sequences raise IndexError for an index out of range, and `for` loops and `list()` "
                 "rely on it. Check the index against `len(self)` (after adding `len(self)` to a negative one) "
                 "and raise IndexError yourself.")
-
-
-@pytest.fixture
-def Dataset(sandbox):
-    return sandbox.learner_class("Dataset")
-
-
-@pytest.fixture
-def ConcatDataset(sandbox):
-    return sandbox.learner_class("ConcatDataset")
 
 
 @pytest.fixture(scope="module")
@@ -40,17 +30,10 @@ def splits(sandbox, mnist, counted=False):
     return train, test
 
 
-def concat(sandbox, ConcatDataset, parts, expr):
-    """`ConcatDataset([parts...])`, with the list made in the sandbox."""
-    listed = sandbox.make("list", expr[len("ConcatDataset("):-1], **{str(i): p for i, p in enumerate(parts)})
-    return sandbox.new(ConcatDataset, listed, expr=expr)
-
-
 @pytest.fixture
 def train_test(sandbox, ConcatDataset, mnist):
     """Made once per sandbox: the checks that share it only index it."""
-    return sandbox.reuse("train_test", lambda: concat(sandbox, ConcatDataset, splits(sandbox, mnist),
-                                                      "ConcatDataset([train, test])"))
+    return sandbox.reuse("train_test", lambda: sandbox.new(ConcatDataset, list(splits(sandbox, mnist))))
 
 
 def sequences(sandbox, lengths):
@@ -72,38 +55,13 @@ def expect_like_torch(ds, reference, indices, expr, sizes):
                     f"(torch's ConcatDataset gives that item; {sizes}.)")
 
 
-def expect_index_error(ds, index, expr, length):
-    try:
-        got = ds[index]
-    except LearnerRaised as raised:
-        if raised.type_name != "IndexError":
-            fail(f"`{expr}[{index}]` raised {raised.type_name}, for an index past the end of a dataset of "
-                 f"length {length}; it should raise IndexError. {PAST_THE_END}")
-        return
-    fail(f"`{expr}[{index}]` returned {describe(got)}, but a dataset of length {length} has no item {index}. "
-         f"{PAST_THE_END}")
-
-
 def test_dataset_and_concat_dataset_are_classes_you_wrote(sandbox, Dataset, ConcatDataset):
     """Dataset and ConcatDataset are classes you wrote: Dataset with __add__, ConcatDataset with __len__
     and __getitem__"""
-    source = sandbox.source
-    wanted = {"Dataset": ("__add__",), "ConcatDataset": ("__len__", "__getitem__")}
-    for name, remote in (("Dataset", Dataset), ("ConcatDataset", ConcatDataset)):
-        if not sandbox.info(remote)["is_type"] or name not in source.classes:
-            fail(f"`{name}` in {sandbox.display_path} is {describe(remote)}, not a class written there. "
-                 f"Write `class {name}:` yourself.")
-        borrowed = [base for base in source.outside_bases(name)
-                    if is_subclass_of(base, torch.utils.data.ConcatDataset)]
-        if borrowed:
-            fail(f"`class {name}` inherits from `{borrowed[0]}`, which already does the job. Write "
-                 f"{' and '.join(f'`{m}`' for m in wanted[name])} yourself: this level is about how they work.")
-        missing = [method for method in wanted[name] if source.member(name, method) is None]
-        if missing:
-            fail(f"`class {name}` in {sandbox.display_path} has no {' and no '.join(f'`{m}`' for m in missing)} "
-                 "method of its own. `a + b` calls `Dataset.__add__`; `len()` and `[]` call `__len__` and "
-                 "`__getitem__`.")
-    concat(sandbox, ConcatDataset, sequences(sandbox, [2, 3]), "ConcatDataset([a, b])")
+    for cls, methods in ((Dataset, ("__add__",)), (ConcatDataset, ("__len__", "__getitem__"))):
+        expect_class(cls, "`a + b` calls `Dataset.__add__`; `len()` and `[]` call `__len__` and `__getitem__`.",
+                     methods=methods, not_from=(torch.utils.data.ConcatDataset,))
+    sandbox.new(ConcatDataset, sequences(sandbox, [2, 3]))
 
 
 def test_the_lengths_add_up(sandbox, ConcatDataset, train_test, reference, rng):
@@ -111,8 +69,7 @@ def test_the_lengths_add_up(sandbox, ConcatDataset, train_test, reference, rng):
     lengths = [rng.randint(2, 9), rng.randint(2, 9)]
     for sizes in (lengths, [lengths[0], 0, lengths[1]]):
         names = ", ".join("abc"[:len(sizes)])
-        ds = concat(sandbox, ConcatDataset, sequences(sandbox, sizes), f"ConcatDataset([{names}])")
-        got = len(ds)
+        got = len(sandbox.new(ConcatDataset, sequences(sandbox, sizes)))
         if got != sum(sizes):
             fail(f"`len(ConcatDataset([{names}]))` returned {got!r}; with lengths "
                  f"{', '.join(map(str, sizes[:-1]))} and {sizes[-1]} it should be {sum(sizes)}.")
@@ -125,7 +82,7 @@ def test_the_lengths_add_up(sandbox, ConcatDataset, train_test, reference, rng):
 def test_indexing_crosses_the_boundaries(sandbox, ConcatDataset, train_test, reference, rng):
     """ConcatDataset([train, test])[i] is the item torch's ConcatDataset gives, on both sides of each boundary"""
     lengths = [rng.randint(2, 6), 0, rng.randint(2, 6)]
-    small = concat(sandbox, ConcatDataset, sequences(sandbox, lengths), "ConcatDataset([a, b, c])")
+    small = sandbox.new(ConcatDataset, sequences(sandbox, lengths))
     expected = list(range(lengths[0])) + list(range(lengths[2]))
     sizes = f"a is {list(range(lengths[0]))}, b is empty and c is {list(range(lengths[2]))}"
     for index, value in enumerate(expected):
@@ -148,11 +105,12 @@ def test_negative_indices_count_from_the_end(sandbox, ConcatDataset, train_test,
 def test_an_index_past_either_end_raises_index_error(sandbox, ConcatDataset, train_test, reference, rng):
     """An index past either end raises IndexError"""
     total = len(reference)
-    for index in (total, total + rng.randint(1, 99), -total - 1, -total - rng.randint(2, 99)):
-        expect_index_error(train_test, index, "ConcatDataset([train, test])", total)
-    small = concat(sandbox, ConcatDataset, sequences(sandbox, [2, 3]), "ConcatDataset([a, b])")
-    for index in (5, -6):
-        expect_index_error(small, index, "ConcatDataset([a, b])", 5)
+    small = sandbox.new(ConcatDataset, sequences(sandbox, [2, 3]))
+    for ds, length, indices in ((train_test, total, (total, total + rng.randint(1, 99), -total - 1,
+                                                     -total - rng.randint(2, 99))), (small, 5, (5, -6))):
+        for index in indices:
+            expect_raises(IndexError, lambda ds=ds, index=index: ds[index], f"{ds.expr}[{index}]",
+                          f"A dataset of length {length} has no item {index}. {PAST_THE_END}")
 
 
 def test_dataset_plus_dataset_is_a_concat_dataset(sandbox, Dataset, ConcatDataset, mnist, mnist_test, rng):
@@ -161,7 +119,7 @@ def test_dataset_plus_dataset_is_a_concat_dataset(sandbox, Dataset, ConcatDatase
     a = sandbox.make("dataset_part", "a", base=Dataset, dataset=train, name="a")
     b = sandbox.make("dataset_part", "b", base=Dataset, dataset=test, name="b")
     both = sandbox.make("plus", "a + b", left=a, right=b).named("(a + b)")
-    if not sandbox.instance_of(both, ConcatDataset):
+    if not both.is_instance(ConcatDataset):
         fail(f"`a + b` gave back {describe(both)}, where a and b are objects of subclasses of your Dataset; "
              "it should be a `ConcatDataset([a, b])`. `Dataset.__add__(self, other)` makes and returns it.")
     train_ref = torch.utils.data.ConcatDataset([mnist.tensor_dataset(), mnist_test])
@@ -183,18 +141,18 @@ def test_nothing_is_copied_or_loaded_up_front(sandbox, Dataset, ConcatDataset, m
     train, test = splits(sandbox, mnist, counted=True)
 
     def expect_reads(when, from_train, from_test):
-        got = (sandbox.getattr(train, "fetched"), sandbox.getattr(test, "fetched"))
+        got = (train.attribute("fetched"), test.attribute("fetched"))
         if got != (from_train, from_test):
             fail(f"{when}, your code had read {got[0]} item{'s' if got[0] != 1 else ''} from train and "
                  f"{got[1]} from test; it should have read {from_train} and {from_test}. A ConcatDataset "
                  "keeps the datasets and their lengths, and fetches one item from one dataset per `[i]`. "
                  "Don't copy the items into a list, and don't loop over a dataset to learn its length.")
 
-    ds = concat(sandbox, ConcatDataset, [train, test], "ConcatDataset([train, test])")
+    ds = sandbox.new(ConcatDataset, [train, test])
     expect_reads("After `ds = ConcatDataset([train, test])`", 0, 0)
     total = len(ds)
     expect_reads("After `len(ds)`", 0, 0)
-    edge = sandbox.len(train.named("train"))
+    edge = len(train)
     ds[edge]
     expect_reads(f"After `ds[{edge}]`", 0, 1)
     ds[rng.randrange(edge)]

@@ -387,14 +387,14 @@ class SandboxProxy:
             self._source = read_source(self.learner_file)
         return self._source
 
-    def make(self, maker: str, expr: str, /, *, timeout: float | None = None, **args: Any) -> Remote:
+    def make(self, maker: str, expr: str, /, *, timeout: float | None = None, on_timeout: str | None = None,
+             **args: Any) -> Remote:
         """An object built in the sandbox by name, from `args` (plain values or Remotes): a real
         PyTorch object or helper (inside/makers.py, `make("mnist_loader", ...)`), or a public function or
-        class of the level's probes.py. This runs the grader's code, not the learner's, so it may be
-        given a longer deadline. `expr` is what messages call the result."""
+        class of the level's probes.py: the grader's code (it may get a longer deadline), and the learner's
+        code it calls (`on_timeout` says what to tell them if it hangs). `expr` is what messages call it."""
         blobs: list[bytes] = []
-        names = list(args)
-        nodes = self._encode_args([args[n] for n in names], blobs)
-        reply = self.request({"op": "make", "name": maker, "args": dict(zip(names, nodes, strict=True))},
-                             blobs, expr, timeout=timeout)
+        nodes = self._encode_args(list(args.values()), blobs)
+        reply = self.request({"op": "make", "name": maker, "args": dict(zip(args, nodes, strict=True))},
+                             blobs, expr, timeout=timeout, on_timeout=on_timeout)
         return self._value(reply, expr)
