@@ -88,7 +88,7 @@ def test_iter_never_rewinds(sandbox, ExampleLoader, rng):
 def test_it_pulls_no_item_before_it_is_asked(sandbox, ExampleLoader):
     """ExampleLoader is lazy: it pulls an item from its data only when next() asks"""
     # Once with an iterator, once with a sized sequence, which a loader might be tempted to copy.
-    for kind, label in (("CountingIterator", "an iterator"), ("counted_sequence", "a list-like sequence")):
+    for kind, label in (("counted_iterator", "an iterator"), ("counted_sequence", "a list-like sequence")):
         source = sandbox.make(kind, "data", stop=50)
         loader = sandbox.new(ExampleLoader, source).named("l")
         pulled = source.attribute("pulled")
@@ -105,8 +105,8 @@ def test_it_pulls_no_item_before_it_is_asked(sandbox, ExampleLoader):
 
 def test_it_works_on_an_endless_generator(sandbox, ExampleLoader):
     """ExampleLoader works on an endless generator"""
-    counter = sandbox.make("CountingIterator", "counter", stop=None)
-    endless = sandbox.make("counting_generator", "endless()", counter=counter)
+    counter = sandbox.make("counted_iterator", "counter", stop=None)
+    endless = sandbox.make("counted_generator", "endless()", counter=counter)
     try:
         loader = sandbox.new(ExampleLoader.named("ExampleLoader", on_timeout=EAGER), endless).named("l")
         got = [next(loader) for _ in range(5)]
@@ -126,8 +126,8 @@ def test_it_works_on_any_iterable(sandbox, ExampleLoader, rng):
              (sandbox.make("range", f"range({start}, {start + 4})", start=start, stop=start + 4),
               list(range(start, start + 4)), f"range({start}, {start + 4})"),
              (sandbox.keep("abc", "'abc'"), ["a", "b", "c"], "'abc'")]
-    counter = sandbox.make("CountingIterator", "counter", stop=4)
-    generator = sandbox.make("counting_generator", "a generator", counter=counter)
+    counter = sandbox.make("counted_iterator", "counter", stop=4)
+    generator = sandbox.make("counted_generator", "a generator", counter=counter)
     cases.append((generator, [0, 1, 2, 3], "a generator of 0, 1, 2, 3"))
     for data, items, label in cases:
         drain(loader_of(sandbox, ExampleLoader, data), items, label)

@@ -30,6 +30,9 @@ class Source:
     classes: dict[str, ClassSource]  # top-level classes by name
     readable: bool  # False when the file does not parse (the sandbox reports the syntax error)
     nested: dict[str, set[str]] = field(default_factory=dict)  # classes not at the top level: their methods
+    # Every dotted name the file imports (anywhere in it), or reaches as an attribute of a name: `torch.nn`,
+    # `torchvision.transforms.ToTensor`; in the order they appear, the names imported at the top level resolved.
+    imports: list[str] = field(default_factory=list)
 
     def _lineage(self, class_name: str) -> tuple[list[ClassSource], list[str]]:
         """The class and its in-file bases, nearest first; and the bases that come from elsewhere."""
@@ -195,10 +198,17 @@ def read_source(path: Path | str) -> Source:
             for name in _bound_names(node):
                 classes.pop(name, None)
     nested: dict[str, set[str]] = {}
+    used: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and node not in tree.body:
             nested.setdefault(node.name, set()).update(f.name for f in node.body if isinstance(f, ast.FunctionDef))
-    return Source(classes, readable=True, nested=nested)
+        elif isinstance(node, ast.Import):
+            used += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            used += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names if alias.name != "*")]
+        elif isinstance(node, ast.Attribute) and (dotted := _dotted(node, imports, [], classes)):
+            used.append(dotted)
+    return Source(classes, readable=True, nested=nested, imports=used)
 
 
 def _bound_names(node: ast.stmt) -> list[str]:

@@ -50,6 +50,38 @@ class CountedSequence:
             yield value
 
 
+PULL_LIMIT = 100_000  # far more than a lazy reader pulls for a few next() calls
+
+
+class PulledTooMuch(Exception):
+    """Raised by an endless CountedIterator once PULL_LIMIT items were pulled from it: only code that
+    reads everything up front gets there, and it fails at once instead of at the deadline."""
+
+
+class CountedIterator:
+    """An iterator over 0, 1, 2, ... (endless when `stop` is None) that counts the items pulled."""
+
+    def __init__(self, stop: int | None):
+        self.stop = stop
+        self.pulled = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> int:
+        if self.stop is not None and self.pulled >= self.stop:
+            raise StopIteration
+        if self.stop is None and self.pulled >= PULL_LIMIT:
+            raise PulledTooMuch(f"{PULL_LIMIT:,} items")
+        self.pulled += 1
+        return self.pulled - 1
+
+
+def counted_generator(counter: CountedIterator):
+    """The items of `counter` from a generator, for code that treats generators specially."""
+    yield from counter
+
+
 def with_transform(dataset: Any, transform: Any) -> Any:
     """A shallow copy of a torchvision dataset with another transform: the same images, read once."""
     other = _copy.copy(dataset)
@@ -119,6 +151,8 @@ MAKERS = {
     "mnist_labels": mnist_labels,
     "mnist_pil": mnist_pil,
     "counted_sequence": CountedSequence,
+    "counted_iterator": CountedIterator,
+    "counted_generator": counted_generator,
     "copy": lambda value: list(value),  # a list the learner's code may change, as the caller's own
     "range": lambda start, stop: range(start, stop),
     "value": lambda value: value,  # a value kept here, to look at again after the learner's code had it
