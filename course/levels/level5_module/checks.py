@@ -16,6 +16,7 @@ from dunderquest.grader.checking import (
     difference,
     expect_class,
     expect_raises,
+    explain_errors,
     fail,
     load_probes,
 )
@@ -106,10 +107,8 @@ class Bench:
         expr = f"{tag}(x)" if shift is None else f"{tag}(x, shift={shift})"
         kwargs = {} if shift is None else {"shift": shift}
         self.lines.append(expr)
-        try:
+        with explain_errors(f"Set-up: {self.setup()}. {advice}"):
             got = self.mine[tag](self.remote_x, **kwargs)
-        except LearnerRaised as raised:
-            fail(f"{raised}\nSet-up: {self.setup()}. {advice}")
         start = len(self.reference_log.events)
         expected = self.theirs[tag](self.x, **kwargs)
         expected_events = self.reference_log.events[start:]

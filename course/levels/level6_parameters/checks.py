@@ -9,12 +9,12 @@ order. Then it compares what the two list: names, order, and the very Parameter 
 import torch
 
 from dunderquest.grader.checking import (
-    LearnerRaised,
     Named,
     describe,
     difference,
     expect_class,
     expect_raises,
+    explain_errors,
     fail,
     load_probes,
 )
@@ -23,6 +23,8 @@ probes = load_probes(__file__)
 
 
 METHODS = ("__setattr__", "parameters", "named_parameters")
+READ_BACK = ("After registering a Parameter or a submodule, `model.name` must still give it back: keep it in "
+             "`__dict__` too, or write a `__getattr__` that looks in your registries.")
 ORDER = ("torch.nn.Module lists a module's own Parameters first, in the order they were assigned, then goes "
          "into each submodule in the order the submodules were assigned, and puts the submodule's name and a "
          "dot in front of every name found there.")
@@ -161,18 +163,14 @@ def test_attributes_read_back_what_was_assigned(sandbox, Module, rng):
             ["steps", "plain", rng.randint(2, 9)], ["mask", "plain", tensor(rng, 4)]]
     pair = Pair(sandbox, Module, spec)
     for path in ("weight", "block", "block.bias", "steps", "mask"):
-        try:
+        with explain_errors(f"({pair.setup}.) {READ_BACK}"):
             made = sandbox.make("attribute_report", f"model.{path}", module=pair.mine, made=pair.made, path=path)
-        except LearnerRaised as raised:
-            fail(f"{raised} ({pair.setup}.) After registering a Parameter or a submodule, `model.name` must still "
-                 "give it back: keep it in `__dict__` too, or write a `__getattr__` that looks in your registries.")
         index, kind, value = made.value()
         expected_index, expected_kind, expected_value = probes.attribute_report(pair.theirs, pair.reference_made,
                                                                                 path)
         if index != expected_index:
             fail(f"`model.{path}` gave {describe(value)} (a {kind}), not the {expected_kind} that was assigned to it. "
-                 f"({pair.setup}.) After registering a Parameter or a submodule, `model.name` must still give it "
-                 "back: keep it in `__dict__` too, or write a `__getattr__` that looks in your registries.")
+                 f"({pair.setup}.) {READ_BACK}")
 
 
 def test_assigning_a_parameter_again_keeps_its_place(sandbox, Module, rng):
@@ -210,11 +208,9 @@ def test_assigning_before_init_raises_attribute_error(sandbox, Module):
                       f"raises AttributeError (\"cannot assign {what} before Module.__init__() call\"), because the "
                       "registries it would go into do not exist until `Module.__init__` makes them: raise "
                       "AttributeError when they are not there yet, and do not create them on the fly in `__setattr__`.")
-    try:
+    with explain_errors("There, `Model.__init__` runs `self.size = 3` before `super().__init__()`. torch.nn.Module "
+                        "allows that: a plain value (not a Parameter or a Module) needs no registry."):
         model = sandbox.make("early_model", "Model()", base=Module, what="plain")
-    except LearnerRaised as raised:
-        fail(f"{raised}. There, `Model.__init__` runs `self.size = 3` before `super().__init__()`. torch.nn.Module "
-             "allows that: a plain value (not a Parameter or a Module) needs no registry.")
     size = model.attribute("size")
     if size != 3:
         fail(f"After `self.size = 3` before `super().__init__()`, `model.size` is {describe(size)}; expected 3.")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import torch
+
 
 class ProbeError(Exception):
     """The grader's own exception, raised inside a `with` block or a decorated function to see
@@ -19,8 +21,6 @@ class ProbeError(Exception):
 def grad_steps(no_grad: Any, scenario: str, seed: int) -> list:
     """One autograd scenario, run with a `no_grad` class: the learner's in the sandbox, and
     `torch.no_grad` in the grader, which compares the two. Each step is [what was looked at, value]."""
-    import torch
-
     x = torch.randn(3, generator=torch.Generator().manual_seed(seed)).requires_grad_()
     steps: list = []
     before = torch.is_grad_enabled()
@@ -33,8 +33,6 @@ def grad_steps(no_grad: Any, scenario: str, seed: int) -> list:
 
 
 def _grad_with(no_grad: Any, x: Any, look: Any) -> None:
-    import torch
-
     on = torch.is_grad_enabled
     context = no_grad()
     look("`torch.is_grad_enabled()` after `no_grad()` is made, before the `with`", on())
@@ -48,8 +46,6 @@ def _grad_with(no_grad: Any, x: Any, look: Any) -> None:
 
 
 def _grad_already_off(no_grad: Any, x: Any, look: Any) -> None:
-    import torch
-
     on = torch.is_grad_enabled
     torch.set_grad_enabled(False)
     with no_grad():
@@ -65,8 +61,6 @@ def _grad_already_off(no_grad: Any, x: Any, look: Any) -> None:
 
 
 def _grad_nested(no_grad: Any, x: Any, look: Any) -> None:
-    import torch
-
     on = torch.is_grad_enabled
     with no_grad():
         with no_grad():
@@ -83,8 +77,6 @@ def _callable_step(decorated: Any, look: Any) -> bool:
 
 
 def _grad_raises(no_grad: Any, x: Any, look: Any) -> None:
-    import torch
-
     on = torch.is_grad_enabled
     came_out = False
     try:
@@ -112,8 +104,6 @@ def _grad_raises(no_grad: Any, x: Any, look: Any) -> None:
 
 
 def _grad_decorator(no_grad: Any, x: Any, look: Any) -> None:
-    import torch
-
     on = torch.is_grad_enabled
 
     def scaled(t: Any, scale: int = 2) -> Any:

@@ -6,7 +6,7 @@ import torch.utils.data
 from torchvision.datasets import MNIST
 from torchvision.transforms import ToTensor
 
-from dunderquest.grader.checking import LearnerRaised, describe, expect_class, expect_raises, expect_same, fail
+from dunderquest.grader.checking import describe, expect_class, expect_raises, expect_same, explain_errors, fail
 
 PAST_THE_END = ("Python's sequences raise IndexError for an index out of range, and `for` loops and `list()` "
                 "rely on it. Check the index against `len(self)` (after adding `len(self)` to a negative one) "
@@ -41,17 +41,15 @@ def sequences(sandbox, lengths):
     return [sandbox.make("counted_sequence", names[i], stop=n) for i, n in enumerate(lengths)]
 
 
-def item(ds, index, expr, sizes):
+def item(ds, index, sizes):
     """`ds[index]` for an index in range: an exception there is a mistake, and the message says why."""
-    try:
+    with explain_errors(f"Index {index} is in range: {sizes}."):
         return ds[index]
-    except LearnerRaised as raised:
-        fail(f"{raised}\nIndex {index} is in range: {sizes}.")
 
 
 def expect_like_torch(ds, reference, indices, expr, sizes):
     for index in indices:
-        expect_same(item(ds, index, f"{expr}[{index}]", sizes), reference[index], f"{expr}[{index}]",
+        expect_same(item(ds, index, sizes), reference[index], f"{expr}[{index}]",
                     f"(torch's ConcatDataset gives that item; {sizes}.)")
 
 
@@ -86,7 +84,7 @@ def test_indexing_crosses_the_boundaries(sandbox, ConcatDataset, train_test, ref
     expected = list(range(lengths[0])) + list(range(lengths[2]))
     sizes = f"a is {list(range(lengths[0]))}, b is empty and c is {list(range(lengths[2]))}"
     for index, value in enumerate(expected):
-        expect_same(item(small, index, f"ConcatDataset([a, b, c])[{index}]", sizes), value,
+        expect_same(item(small, index, sizes), value,
                     f"ConcatDataset([a, b, c])[{index}]", f"({sizes}.)")
     edge, total = reference.cumulative_sizes[0], len(reference)
     picked = [0, edge - 1, edge, edge + 1, total - 1, rng.randrange(edge), rng.randrange(edge, total)]

@@ -75,6 +75,8 @@ that tells the learner what to do about a failure, and writes the rest of the me
   the batches of `reference`, torch's own DataLoader (all of them, or the `first` few).
 - `expect_class(cls, why, methods=, inherited=, not_from=, write=)`: `cls` is a class written in the
   learner's file, inheriting from none of `not_from`, with each of `methods` in its own body.
+- `with explain_errors(why):` an exception the learner's code raises in the block fails the check
+  with its own message (what raised, where) and then `why` (the set-up it ran in, what to do).
 
 **Building a message by hand**, for the truly unusual check: `fail(message)`; `describe(value)` (a
 short account of a value: "a tensor of shape [3], dtype float32"); `difference(got, expected)` (the
@@ -120,6 +122,7 @@ from .expect_code import (
     expect_same_object,
     expect_stops,
     expect_unchanged,
+    explain_errors,
 )
 from .messages import LearnerRaised, SandboxProblem
 from .remote import Named, Remote
@@ -128,7 +131,7 @@ from .source import is_subclass_of, resolve
 __all__ = [
     "CheckFailed", "LearnerRaised", "Named", "Remote", "SandboxProblem", "batch_difference", "describe",
     "difference", "expect_class", "expect_close", "expect_raises", "expect_same", "expect_same_batches",
-    "expect_same_object", "expect_stops", "expect_unchanged", "fail", "is_subclass_of", "is_tensor",
+    "expect_same_object", "expect_stops", "expect_unchanged", "explain_errors", "fail", "is_subclass_of", "is_tensor",
     "load_probes", "plural", "resolve", "said", "same", "same_form",
 ]
 

@@ -7,7 +7,8 @@ words, ending with the `why` the check gives (see checking.py, which documents t
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from .expect import batch_difference, describe, difference, fail, plural, said
@@ -75,6 +76,16 @@ def expect_raises(error: type[BaseException] | str, action: Callable[[], Any], e
             return
         fail(f"{raised}\n" + said(f"`{expr}` should raise {name}, not {raised.type_name}.", why))
     fail(said(f"`{expr}` returned {describe(got)}; it should raise {name}.", why))
+
+
+@contextmanager
+def explain_errors(why: str) -> Iterator[None]:
+    """Inside the block, an exception the learner's code raises fails the check with its own message
+    (what raised it, and where) followed by `why`: the set-up it ran in, or what to do about it."""
+    try:
+        yield
+    except LearnerRaised as raised:
+        raise LearnerRaised(f"{raised}\n{why}", raised.error) from None
 
 
 def expect_stops(iterator: Remote, when: str, why: str = "") -> None:
