@@ -81,10 +81,8 @@ def test_for_list_and_in_work(sandbox, Data, rng):
              f"({describe(got[len(items)])} came next). {FALLBACK}")
     expect_same(got, items, f"list(Data({items}))")
     inside, outside = rng.choice(items), 7
-    if inside not in d:
-        fail(f"`{inside} in Data({items})` was False; it should be True.")
-    if outside in d:
-        fail(f"`{outside} in Data({items})` was True; it should be False.")
+    expect_same(inside in d, True, f"{inside} in Data({items})")
+    expect_same(outside in d, False, f"{outside} in Data({items})")
 
 
 def test_data_is_read_only(sandbox, Data):

@@ -6,6 +6,7 @@ from dunderquest.grader.checking import (
     batch_difference,
     describe,
     expect_class,
+    expect_reads,
     expect_same,
     expect_stops,
     fail,
@@ -76,10 +77,8 @@ def test_iter_never_rewinds(sandbox, ExampleLoader, rng):
     loader = sandbox.new(ExampleLoader, items).named("l")
     next(loader)
     next(loader)
-    got = next(iter(loader))
-    if got != items[2]:
-        fail(f"After two `next(l)` calls, `next(iter(l))` returned {describe(got)}; expected {items[2]}, the "
-             "third item. `iter(l)` must not rewind: return `self` from `__iter__` without resetting.")
+    expect_same(next(iter(loader)), items[2], "next(iter(l))", "(after two `next(l)` calls: the third item.) "
+                "`iter(l)` must not rewind: return `self` from `__iter__` without resetting.")
     rest, _ = loader.take(10)
     expect_same(rest, items[3:], "list(l)", "(after three `next(l)` calls, `list(l)` should give the rest.)")
 
@@ -90,16 +89,12 @@ def test_it_pulls_no_item_before_it_is_asked(sandbox, ExampleLoader):
     for kind, label in (("counted_iterator", "an iterator"), ("counted_sequence", "a list-like sequence")):
         source = sandbox.make(kind, "data", stop=50)
         loader = sandbox.new(ExampleLoader, source).named("l")
-        pulled = source.attribute("pulled")
-        if pulled:
-            fail(f"Creating `ExampleLoader(data)`, with data {label} of 50 items, already took "
-                 f"{plural(pulled, 'item')} from it. An ExampleLoader should take nothing until `next()` asks for it.")
+        expect_reads({source: 0}, f"After `ExampleLoader(data)`, with data {label} of 50 items",
+                     "An ExampleLoader should take nothing until `next()` asks for it.")
         for asked in (1, 2, 3):
             next(loader)
-            pulled = source.attribute("pulled")
-            if pulled != asked:
-                fail(f"After {asked} `next(l)` call{'s' if asked > 1 else ''}, with data {label}, ExampleLoader "
-                     f"had taken {plural(pulled, 'item')} from data; it should take exactly one per call.")
+            expect_reads({source: asked}, f"After {plural(asked, '`next(l)` call')}, with data {label}",
+                         "An ExampleLoader takes exactly one item per call.")
 
 
 def test_it_works_on_an_endless_generator(sandbox, ExampleLoader):
@@ -146,10 +141,9 @@ def test_next_iter_gives_the_dataloaders_first_batch(sandbox, ExampleLoader, mni
         fail(f"`images, labels = next(iter(ExampleLoader(loader)))` is not the DataLoader's own first batch "
              f"(loader is a shuffled DataLoader over MNIST with batch_size=32, so its images are [32, 1, 28, 28]): "
              f"{found}.")
-    fetched = loader.attribute("dataset").attribute("fetched")
-    if fetched != 32:
-        fail(f"To give its first batch, ExampleLoader(loader) made the DataLoader read {fetched} images; one "
-             "batch is 32. An ExampleLoader should take one batch per `next()`, not read the loader up front.")
+    expect_reads({loader.attribute("dataset").named("the DataLoader's MNIST"): 32}, "To give its first batch",
+                 "One batch is 32 images: an ExampleLoader should take one batch per `next()`, not read the loader "
+                 "up front.")
     second = next(wrapped)
     expect_same(list(second) if isinstance(second, tuple) else second, list(next(expected)),
                 "the second next() on ExampleLoader(loader)")

@@ -14,6 +14,7 @@ from dunderquest.grader.checking import (
     difference,
     expect_class,
     expect_raises,
+    expect_same,
     explain_errors,
     fail,
     load_probes,
@@ -211,6 +212,4 @@ def test_assigning_before_init_raises_attribute_error(sandbox, Module):
     with explain_errors("There, `Model.__init__` runs `self.size = 3` before `super().__init__()`. torch.nn.Module "
                         "allows that: a plain value (not a Parameter or a Module) needs no registry."):
         model = sandbox.make("early_model", "Model()", base=Module, what="plain")
-    size = model.attribute("size")
-    if size != 3:
-        fail(f"After `self.size = 3` before `super().__init__()`, `model.size` is {describe(size)}; expected 3.")
+    expect_same(model.attribute("size"), 3, "model.size", "(after `self.size = 3` before `super().__init__()`.)")

@@ -16,9 +16,12 @@ from dunderquest.grader.checking import (
     describe,
     difference,
     expect_class,
+    expect_reads,
+    expect_same,
     expect_same_batches,
     expect_stops,
     fail,
+    plural,
     same_form,
 )
 
@@ -136,12 +139,10 @@ def test_len_is_the_number_of_batches(sandbox, DataLoader, small):
         for drop_last in (False, True):
             loader = new_loader(sandbox, DataLoader, dataset, batch_size, drop_last=drop_last)
             expected = len(reference(theirs, batch_size, drop_last=drop_last))
-            got = len(loader)
-            if got != expected:
-                fail(f"`len(DataLoader(dataset, batch_size={batch_size}{', drop_last=True' if drop_last else ''}))` "
-                     f"returned {describe(got)}, for a dataset of {size} items; torch's DataLoader gives {expected}. "
-                     "`len()` of a DataLoader counts batches: a last short batch counts as one, unless drop_last "
-                     "drops it.")
+            expect_same(len(loader), expected, f"len(DataLoader(dataset, batch_size={batch_size}"
+                        f"{', drop_last=True' if drop_last else ''}))", f"(for a dataset of {size} items, as torch's "
+                        "DataLoader gives.) `len()` of a DataLoader counts batches: a last short batch counts as one, "
+                        "unless drop_last drops it.")
 
 
 def test_a_batch_is_stacked_images_and_int64_labels(sandbox, DataLoader, small):
@@ -227,18 +228,14 @@ def test_it_reads_only_the_batch_it_is_asked_for(sandbox, DataLoader, mnist, rng
     total = len(mnist.train)
     lazy = ("A DataLoader reads a batch's items only when `next()` asks for that batch, so that a pass over data "
             "bigger than memory works.")
-    fetched = counted.attribute("fetched")
-    if fetched:
-        fail(f"Making `DataLoader(dataset, batch_size={batch_size}, shuffle=True, generator=g)`, over the {total} "
-             f"MNIST training images, already read {fetched} of them. {lazy}")
+    expect_reads({counted: 0}, f"After `DataLoader(dataset, batch_size={batch_size}, shuffle=True, generator=g)`, "
+                               f"over the {total} MNIST training images", lazy)
     iterator = iter(loader).named("it")
     for number in (1, 2):
         got = next(iterator)
-        fetched = counted.attribute("fetched")
-        if fetched != number * batch_size:
-            fail(f"After {number} `next(it)` call{'s' if number > 1 else ''} on `it = iter(loader)`, with "
-                 f"batch_size={batch_size} over the {total} MNIST training images, your DataLoader had read "
-                 f"{fetched} images; torch's reads {number * batch_size}. {lazy}")
+        expect_reads({counted: number * batch_size}, f"After {plural(number, '`next(it)` call')} on "
+                     f"`it = iter(loader)`, with batch_size={batch_size} over the {total} MNIST training images",
+                     f"torch's DataLoader reads {number * batch_size}. {lazy}")
         found = batch_difference(got, list(next(expected)))
         if found is not None:
             fail(f"Batch {number - 1} of `DataLoader(dataset, batch_size={batch_size}, shuffle=True, generator=g)` "

@@ -6,7 +6,7 @@ the two reports must agree."""
 
 import torch
 
-from dunderquest.grader.checking import describe, difference, expect_class, fail, is_tensor, load_probes
+from dunderquest.grader.checking import expect_class, expect_same_steps, load_probes
 
 probes = load_probes(__file__)
 
@@ -17,33 +17,11 @@ NOT_CALLABLE = ("`__call__(self, function)` must give back a function: the decor
 HANG = "Look for a loop in `__enter__`, `__exit__` or `__call__`, or a decorated function that calls itself for ever."
 
 
-def shown(value):
-    return repr(value) if isinstance(value, bool | str) or value is None else describe(value)
-
-
 def expect_like_torch(sandbox, no_grad, scenario, rng, expr, advice):
     seed = rng.randrange(2**31)
     got = sandbox.make("grad_steps", expr, no_grad=no_grad, scenario=scenario, seed=seed, on_timeout=HANG).value()
-    expected = probes.grad_steps(torch.no_grad, scenario, seed)
-    if not isinstance(got, list):
-        fail(f"Running `{expr}` in the sandbox gave back {describe(got)} instead of its steps: your code "
-             "changed how the grader's own steps run there.")
-    for position, (what, value) in enumerate(expected):
-        if position >= len(got):
-            break
-        step = got[position]
-        if not isinstance(step, list) or len(step) != 2 or step[0] != what:
-            fail(f"Running `{expr}` in the sandbox gave back steps the grader did not take: your code "
-                 "changed how the grader's own steps run there.")
-        found = difference(step[1], value)
-        if found is not None and what.startswith("`callable("):
-            fail(f"{what} was {shown(step[1])}; with `torch.no_grad` it is {shown(value)}. {NOT_CALLABLE}")
-        if found is not None:
-            detail = f" ({found})" if is_tensor(value) and is_tensor(step[1]) else ""
-            fail(f"{what} was {shown(step[1])}; with `torch.no_grad` it is {shown(value)}{detail}. {advice}")
-    if len(got) != len(expected):
-        fail(f"`{expr}` stopped after {len(got)} of its {len(expected)} steps; with `torch.no_grad` it "
-             f"takes them all. {advice}")
+    expect_same_steps(got, probes.grad_steps(torch.no_grad, scenario, seed), expr, advice, like="with `torch.no_grad`",
+                      advice={"`callable(no_grad()(f))`": NOT_CALLABLE})
 
 
 def test_no_grad_is_a_class_you_wrote(sandbox, no_grad):

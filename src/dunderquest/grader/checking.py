@@ -69,10 +69,15 @@ that tells the learner what to do about a failure, and writes the rest of the me
 - `expect_close(got, expected, expr, why, like=)`: a tensor `allclose` to `expected`, as `like` gives it.
 - `expect_raises(error, action, expr, why)`: `action()` (`lambda: data[n]`) raises `error`.
 - `expect_stops(iterator, when, why)`: `next(iterator)` raises StopIteration, `when` it should.
+- `expect_reads({data: n, ...}, when, why)`: counted data (a `counted_...` of makers.py, or made with
+  `counted=True`) had exactly `n` items read from it `when` it should: a lazy class reads nothing ahead.
 - `expect_unchanged(kept, before, expr, why)`: the learner's code left a kept input as it was.
 - `expect_same_object(got, expected, expr, why)`: `got` is the very object `expected`, not a copy.
 - `expect_same_batches(loader, reference, expr, setup, why, first=, like=)`: iterating `loader` gives
   the batches of `reference`, torch's own DataLoader (all of them, or the `first` few).
+- `expect_same_steps(got, expected, expr, why, like=, advice=)`: a probe's record of `expr` in the
+  sandbox, [[what it looked at, the value], ...], is the record the same probe makes here around the
+  reference (`like`: "with `torch.no_grad`"); `advice` gives a step its own `why`, by its `what`.
 - `expect_class(cls, why, methods=, inherited=, not_from=, write=)`: `cls` is a class written in the
   learner's file, inheriting from none of `not_from`, with each of `methods` in its own body.
 - `with explain_errors(why):` an exception the learner's code raises in the block fails the check
@@ -82,7 +87,8 @@ that tells the learner what to do about a failure, and writes the rest of the me
 short account of a value: "a tensor of shape [3], dtype float32"); `difference(got, expected)` (the
 first difference, in words, or None) and `same(got, expected)`; `batch_difference(got, expected)` (the
 same for a batch [images, labels]) and `same_form(got, expected)` (whether `got` is a pair of tensors of
-the batch's shapes and dtypes); `is_tensor(value)`; `said(*sentences)` (sentences joined, empty ones
+the batch's shapes and dtypes); `is_tensor(value)`; `shown(value)` (True, 'text' and None as Python writes
+them, anything else described); `said(*sentences)` (sentences joined, empty ones
 left out) and `plural(count, noun)` ("1 batch", "3 items"). About the learner's text:
 `is_subclass_of(dotted_name, cls)` and `resolve(dotted_name)`, for the base classes
 `sandbox.source.outside_bases(name)` lists.
@@ -108,16 +114,19 @@ from .expect import (
     difference,
     expect_close,
     expect_same,
+    expect_same_steps,
     fail,
     is_tensor,
     plural,
     said,
     same,
     same_form,
+    shown,
 )
 from .expect_code import (
     expect_class,
     expect_raises,
+    expect_reads,
     expect_same_batches,
     expect_same_object,
     expect_stops,
@@ -130,9 +139,10 @@ from .source import is_subclass_of, resolve
 
 __all__ = [
     "CheckFailed", "LearnerRaised", "Named", "Remote", "SandboxProblem", "batch_difference", "describe",
-    "difference", "expect_class", "expect_close", "expect_raises", "expect_same", "expect_same_batches",
-    "expect_same_object", "expect_stops", "expect_unchanged", "explain_errors", "fail", "is_subclass_of", "is_tensor",
-    "load_probes", "plural", "resolve", "said", "same", "same_form",
+    "difference", "expect_class", "expect_close", "expect_raises", "expect_reads", "expect_same",
+    "expect_same_batches", "expect_same_object", "expect_same_steps", "expect_stops", "expect_unchanged",
+    "explain_errors", "fail", "is_subclass_of", "is_tensor", "load_probes", "plural", "resolve", "said", "same",
+    "same_form", "shown",
 ]
 
 

@@ -171,3 +171,29 @@ def batch_difference(got: Any, expected: Sequence[Any]) -> str | None:
         return found  # not an image as ToTensor() makes one: its values differ, and `found` says where
     return (f"item {first} of the batch is another MNIST image than torch's (label {int(labels[first])}, "
             f"expected {int(expected[1][first])}): the batch holds other items, or the same ones in another order")
+
+
+def shown(value: Any) -> str:
+    """A value as a message shows it: True, 'text' and None as Python writes them, anything else described."""
+    return repr(value) if isinstance(value, bool | str) or value is None else describe(value)
+
+
+def expect_same_steps(got: Any, expected: Sequence[Sequence[Any]], expr: str, why: str = "", *, like: str,
+                      advice: dict[str, str] | None = None) -> None:
+    """Fails unless `got`, the record a probe made of `expr` in the sandbox around the learner's class (a
+    list of [what it looked at, the value it saw]), is `expected`, the record of the same probe run here
+    around the reference (`like` says how: "with `torch.no_grad`"). `advice` may give a step, by its
+    `what`, a `why` of its own."""
+    tampered = "Running `{}` in the sandbox gave back {}: your code changed how the grader's own steps run there."
+    if not isinstance(got, list):
+        fail(tampered.format(expr, f"{describe(got)} instead of its steps"))
+    for step, (what, value) in zip(got, expected, strict=False):
+        if not isinstance(step, list) or len(step) != 2 or step[0] != what:
+            fail(tampered.format(expr, "steps the grader did not take"))
+        found = difference(step[1], value)
+        if found is not None:
+            detail = f" ({found})" if is_tensor(value) and is_tensor(step[1]) else ""
+            fail(said(f"{what} was {shown(step[1])}; {like} it is {shown(value)}{detail}.",
+                      (advice or {}).get(what, why)))
+    if len(got) != len(expected):
+        fail(said(f"`{expr}` stopped after {len(got)} of its {len(expected)} steps; {like} it takes them all.", why))

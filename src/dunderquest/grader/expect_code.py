@@ -98,6 +98,17 @@ def expect_stops(iterator: Remote, when: str, why: str = "") -> None:
     fail(said(f"`next({iterator.expr})` returned {describe(got)} {when}; it should raise StopIteration.", why))
 
 
+def expect_reads(counts: dict[Remote, int], when: str, why: str = "") -> None:
+    """Fails unless each of the counted data in `counts` (made in the sandbox with `counted=True`, or as
+    a `counted_...`: see inside/makers.py) has had exactly that many items read from it `when` ("After
+    `next(l)`"): a lazy class reads what it is asked for, and nothing ahead."""
+    got = {data: data.attribute("reads") for data in counts}
+    if got != counts:
+        read = " and ".join(f"{plural(n, 'item')} from {data.expr}" for data, n in got.items())
+        fail(said(f"{when}, your code had read {read}; it should have read "
+                  f"{' and '.join(map(str, counts.values()))}.", why))
+
+
 def expect_unchanged(kept: Remote, before: Any, expr: str, why: str = "") -> None:
     """Fails unless `kept` (a value put in the sandbox with `sandbox.keep`, then handed to the
     learner's code in `expr`) is still `before`: the learner's code did not change it in place."""

@@ -19,13 +19,13 @@ class CountedDataset:
 
     def __init__(self, dataset: Any):
         self.dataset = dataset
-        self.fetched = 0
+        self.reads = 0
 
     def __len__(self) -> int:
         return len(self.dataset)
 
     def __getitem__(self, index: int) -> Any:
-        self.fetched += 1
+        self.reads += 1
         return self.dataset[index]
 
 
@@ -34,19 +34,19 @@ class CountedSequence:
 
     def __init__(self, stop: int):
         self.stop = stop
-        self.pulled = 0
+        self.reads = 0
 
     def __len__(self) -> int:
         return self.stop
 
     def __getitem__(self, index: int) -> int:
         value = range(self.stop)[index]
-        self.pulled += 1
+        self.reads += 1
         return value
 
     def __iter__(self):
         for value in range(self.stop):
-            self.pulled += 1
+            self.reads += 1
             yield value
 
 
@@ -63,18 +63,18 @@ class CountedIterator:
 
     def __init__(self, stop: int | None):
         self.stop = stop
-        self.pulled = 0
+        self.reads = 0
 
     def __iter__(self):
         return self
 
     def __next__(self) -> int:
-        if self.stop is not None and self.pulled >= self.stop:
+        if self.stop is not None and self.reads >= self.stop:
             raise StopIteration
-        if self.stop is None and self.pulled >= PULL_LIMIT:
+        if self.stop is None and self.reads >= PULL_LIMIT:
             raise PulledTooMuch(f"{PULL_LIMIT:,} items")
-        self.pulled += 1
-        return self.pulled - 1
+        self.reads += 1
+        return self.reads - 1
 
 
 def counted_generator(counter: CountedIterator):
