@@ -9,7 +9,7 @@ every shuffled comparison uses a freshly seeded generator and one epoch.
 
 import pytest
 import torch
-from torch.utils.data import RandomSampler, TensorDataset
+from torch.utils.data import RandomSampler
 
 from dunderquest.grader.checking import (
     batch_difference,
@@ -30,15 +30,6 @@ NEVER_STOPS = ("Its iterator's `__next__` should raise StopIteration once every 
                "later call too.")
 
 
-def same_items(mnist, indices=None):
-    """The MNIST training items as torch's DataLoader batches them: the images as ToTensor() makes
-    them, and the labels (already tensors here, which collate to the same int64 batch as ints)."""
-    images, labels = mnist.images(), mnist.labels()
-    if indices is not None:
-        images, labels = images[indices], labels[indices]
-    return TensorDataset(images, labels)
-
-
 @pytest.fixture
 def small(sandbox, mnist, rng):
     """A few dozen MNIST training items: in the sandbox as torchvision's MNIST with ToTensor() gives
@@ -47,7 +38,7 @@ def small(sandbox, mnist, rng):
     size = rng.choice([n for n in range(30, 50) if n % 7 and n % 16])
     indices = rng.sample(range(len(mnist.train)), size)
     remote = sandbox.make("mnist_dataset", "dataset", root=mnist.root, train=True, indices=indices)
-    return remote, same_items(mnist, indices)
+    return remote, mnist.items(indices)
 
 
 def new_loader(sandbox, cls, dataset, batch_size, *, shuffle=False, seed=None, drop_last=False):
@@ -224,7 +215,7 @@ def test_it_reads_only_the_batch_it_is_asked_for(sandbox, DataLoader, mnist, rng
     batch_size, seed = rng.choice([16, 24, 32]), rng.randrange(2**31)
     counted = sandbox.make("mnist_dataset", "dataset", root=mnist.root, train=True, counted=True)
     loader = new_loader(sandbox, DataLoader, counted, batch_size, shuffle=True, seed=seed)
-    expected = iter(reference(same_items(mnist), batch_size, seed=seed))
+    expected = iter(reference(mnist.items(), batch_size, seed=seed))
     total = len(mnist.train)
     lazy = ("A DataLoader reads a batch's items only when `next()` asks for that batch, so that a pass over data "
             "bigger than memory works.")

@@ -3,8 +3,6 @@ train and test. The learner's classes get MNIST as torchvision's own datasets, r
 
 import pytest
 import torch.utils.data
-from torchvision.datasets import MNIST
-from torchvision.transforms import ToTensor
 
 from dunderquest.grader.checking import (
     describe,
@@ -24,14 +22,9 @@ PAST_THE_END = ("Python's sequences raise IndexError for an index out of range, 
 
 
 @pytest.fixture(scope="module")
-def mnist_test(mnist):
-    return MNIST(mnist.root, train=False, download=False, transform=ToTensor())
-
-
-@pytest.fixture(scope="module")
-def reference(mnist, mnist_test):
+def reference(mnist):
     """torch's own ConcatDataset over MNIST train and test, with ToTensor()."""
-    return torch.utils.data.ConcatDataset([mnist.tensor_dataset(), mnist_test])
+    return torch.utils.data.ConcatDataset([mnist.tensor_dataset(), mnist.test_dataset()])
 
 
 def splits(sandbox, mnist, counted=False):
@@ -120,7 +113,7 @@ def test_an_index_past_either_end_raises_index_error(sandbox, ConcatDataset, tra
                           f"A dataset of length {length} has no item {index}. {PAST_THE_END}")
 
 
-def test_dataset_plus_dataset_is_a_concat_dataset(sandbox, Dataset, ConcatDataset, mnist, mnist_test, rng):
+def test_dataset_plus_dataset_is_a_concat_dataset(sandbox, Dataset, ConcatDataset, mnist, reference, rng):
     """For your own datasets a and b, a + b is a ConcatDataset of both, and (a + b) + a works too"""
     train, test = splits(sandbox, mnist)
     a = sandbox.make("dataset_part", "a", base=Dataset, dataset=train, name="a")
@@ -129,16 +122,15 @@ def test_dataset_plus_dataset_is_a_concat_dataset(sandbox, Dataset, ConcatDatase
     if not both.is_instance(ConcatDataset):
         fail(f"`a + b` gave back {describe(both)}, where a and b are objects of subclasses of your Dataset; "
              "it should be a `ConcatDataset([a, b])`. `Dataset.__add__(self, other)` makes and returns it.")
-    train_ref = torch.utils.data.ConcatDataset([mnist.tensor_dataset(), mnist_test])
     edge = len(mnist.tensor_dataset())
-    expect_same(len(both), len(train_ref), "len(a + b)", f"(a holds {edge} images and b {len(mnist_test)}.)")
-    expect_like_torch(both, train_ref, [edge - 1, edge, -1], "(a + b)", f"a has {edge} items")
+    expect_same(len(both), len(reference), "len(a + b)", f"(a holds {edge} images and b {len(mnist.test_dataset())}.)")
+    expect_like_torch(both, reference, [edge - 1, edge, -1], "(a + b)", f"a has {edge} items")
     three = sandbox.make("plus", "(a + b) + a", left=both, right=a).named("((a + b) + a)")
-    three_ref = torch.utils.data.ConcatDataset([train_ref, mnist.tensor_dataset()])
+    three_ref = torch.utils.data.ConcatDataset([reference, mnist.tensor_dataset()])
     expect_same(len(three), len(three_ref), "len((a + b) + a)",
                 "(A ConcatDataset is a Dataset too, so it can be added again: make ConcatDataset a subclass "
                 "of your Dataset.)")
-    second_edge = len(train_ref)
+    second_edge = len(reference)
     expect_like_torch(three, three_ref, [second_edge - 1, second_edge, rng.randrange(second_edge, len(three_ref))],
                       "((a + b) + a)", f"a + b has {second_edge} items")
 
