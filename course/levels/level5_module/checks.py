@@ -34,46 +34,41 @@ def bench(sandbox, Module, mnist, rng):
 
 class Bench:
     """Nets and hooks, built from the learner's Module in the sandbox and from torch.nn.Module here,
-    step by step in the same order. `lines` is the set-up as Python, for messages."""
+    step by step in the same order: each kept as (the learner's, torch's). `lines` is the set-up as
+    Python, for messages."""
 
     def __init__(self, sandbox, Module, mnist, rng):
         self.sandbox, self.Module = sandbox, Module
         self.weight = torch.randn(784, 3, generator=torch.Generator().manual_seed(rng.randrange(2**31)))
         start = rng.randrange(len(mnist.train) - 4)
         self.x = mnist.images()[start:start + 4]
-        self.remote_x = sandbox.keep(self.x, "x")
-        self.remote_weight = sandbox.keep(self.weight, "weight")
-        self.log = sandbox.make("CallLog", "log")
-        self.reference_log = probes.CallLog()
+        self.log, self.reference_log = sandbox.make("CallLog", "log"), probes.CallLog()
         self.seen = 0  # events of the learner's log already compared
-        self.mine: dict[str, Remote] = {}
-        self.theirs: dict[str, torch.nn.Module] = {}
-        self.hooks: dict[str, tuple[Remote, object]] = {}
-        self.handles: dict[str, tuple[object, object, str]] = {}
+        self.nets: dict[str, tuple] = {}
+        self.hooks: dict[str, tuple] = {}
+        self.handles: dict[str, tuple] = {}  # and the expression that returned them
         self.removed: set[str] = set()
         self.lines: list[str] = []
         self.used: list[str] = []
 
     def net(self, tag: str) -> None:
         self.lines.append(f"{tag} = Net()")
-        self.mine[tag] = self.sandbox.make("hooked_net", f"{tag} = Net()", base=self.Module, log=self.log, tag=tag,
-                                           weight=self.remote_weight).named(tag)
-        self.theirs[tag] = probes.hooked_net(torch.nn.Module, self.reference_log, tag, self.weight)
+        self.nets[tag] = (self.sandbox.make("hooked_net", f"{tag} = Net()", base=self.Module, log=self.log, tag=tag,
+                                            weight=Named(self.weight, "weight")).named(tag),
+                          probes.hooked_net(torch.nn.Module, self.reference_log, tag, self.weight))
 
     def register(self, tag: str, name: str, handle: str | None = None) -> None:
         pre = name in probes.PRE_HOOKS
         method = "register_forward_pre_hook" if pre else "register_forward_hook"
         if name not in self.hooks:
-            kind = "pre_hook" if pre else "forward_hook"
             maker = probes.pre_hook if pre else probes.forward_hook
-            self.hooks[name] = (self.sandbox.make(kind, name, log=self.log, name=name),
+            self.hooks[name] = (self.sandbox.make(maker.__name__, name, log=self.log, name=name),
                                 maker(self.reference_log, name))
             self.used.append(name)
         expr = f"{tag}.{method}({name})"
         self.lines.append(f"{handle} = {expr}" if handle else expr)
-        mine, theirs = self.hooks[name]
-        got = self.mine[tag].attribute(method)(mine)
-        expected = getattr(self.theirs[tag], method)(theirs)
+        (mine, theirs), (my_hook, their_hook) = self.nets[tag], self.hooks[name]
+        got, expected = mine.attribute(method)(my_hook), getattr(theirs, method)(their_hook)
         if handle:
             self.handles[handle] = (got, expected, expr)
 
@@ -92,8 +87,7 @@ class Bench:
             if not again:
                 raise
             fail(f"{raised} That was the second `{handle}.remove()`: in PyTorch, removing a hook that is already "
-                 "gone does nothing. "
-                 f"Set-up: {self.setup()}.")
+                 f"gone does nothing. Set-up: {self.setup()}.")
         expected.remove()
 
     def setup(self) -> str:
@@ -104,17 +98,17 @@ class Bench:
     def call(self, tag: str, advice: str, shift: float | None = None) -> None:
         """`tag(x)` (or `tag(x, shift=...)`) on both sides: the same calls, in the same order, with the
         same arguments, and the same result."""
-        expr = f"{tag}(x)" if shift is None else f"{tag}(x, shift={shift})"
         kwargs = {} if shift is None else {"shift": shift}
+        expr = f"{tag}(x)" if shift is None else f"{tag}(x, shift={shift})"
         self.lines.append(expr)
+        mine, theirs = self.nets[tag]
         with explain_errors(f"Set-up: {self.setup()}. {advice}"):
-            got = self.mine[tag](self.remote_x, **kwargs)
+            got = mine(Named(self.x, "x"), **kwargs)
         start = len(self.reference_log.events)
-        expected = self.theirs[tag](self.x, **kwargs)
-        expected_events = self.reference_log.events[start:]
+        expected = theirs(self.x, **kwargs)
         events = self.log.attribute("events")
         got_events, self.seen = events[self.seen:], len(events)
-        compare_calls(got_events, expected_events, expr, self.setup(), advice)
+        compare_calls(got_events, self.reference_log.events[start:], expr, self.setup(), advice)
         found = difference(got, expected)
         if found is not None:
             fail(f"`{expr}` returned {describe(got)}; torch.nn.Module, with the same Net and hooks, returns "

@@ -18,6 +18,7 @@ from dunderquest.grader.checking import (
     explain_errors,
     fail,
     load_probes,
+    plural,
 )
 
 probes = load_probes(__file__)
@@ -59,30 +60,26 @@ class Pair:
     """One model, built from the learner's Module in the sandbox and from torch.nn.Module here."""
 
     def __init__(self, sandbox, Module, spec):
-        self.sandbox, self.spec = sandbox, spec
+        self.sandbox = sandbox
         self.setup = (f"model = Model({render(spec)}), where Model subclasses Module, calls `super().__init__()`, "
                       "then assigns these attributes to self in this order")
-        self.made = sandbox.make("Made", "made")
-        self.mine = sandbox.make("module_tree", "model = Model(...)", base=Module,
-                                 spec=Named(spec, "spec"), made=self.made)
-        self.reference_made = probes.Made()
+        self.made, self.reference_made = sandbox.make("Made", "made"), probes.Made()
+        self.mine = sandbox.make("module_tree", "model = Model(...)", base=Module, spec=Named(spec, "spec"),
+                                 made=self.made)
         self.theirs = probes.module_tree(torch.nn.Module, spec, self.reference_made)
 
-    def report(self, method: str) -> tuple[list, list]:
-        made = self.sandbox.make("parameter_report", f"model.{method}()", module=self.mine, made=self.made,
-                                 method=method)
-        return made.value(), probes.parameter_report(self.theirs, self.reference_made, method)
-
-    def names(self) -> dict[int, str]:
-        """The dotted name torch gives each Parameter, by its index among the objects made."""
-        return {index: name for name, index, _, _ in self.report_of_theirs("named_parameters")}
-
-    def report_of_theirs(self, method: str) -> list:
-        return probes.parameter_report(self.theirs, self.reference_made, method)
+    def report(self, method: str) -> tuple[str, list, list, dict[int, str]]:
+        """`list(model.<method>())` as the expression, what both sides give, and the dotted name torch gives
+        each Parameter, by its index among the objects made."""
+        got = self.sandbox.make("parameter_report", f"model.{method}()", module=self.mine, made=self.made,
+                                method=method).value()
+        names = {index: name for name, index, _, _ in
+                 probes.parameter_report(self.theirs, self.reference_made, "named_parameters")}
+        return (f"list(model.{method}())", got, probes.parameter_report(self.theirs, self.reference_made, method),
+                names)
 
     def expect_named_parameters(self, advice: str) -> None:
-        got, expected = self.report("named_parameters")
-        expr = "list(model.named_parameters())"
+        expr, got, expected, names = self.report("named_parameters")
         odd = next((item for item in got if not isinstance(item[0], str)), None)
         if odd is not None:
             fail(f"`{expr}` gave {describe(odd[3])} (a {odd[2]}) as an item; expected pairs `(name, parameter)` "
@@ -92,29 +89,25 @@ class Pair:
             gave = f"the names {got_names}" if got_names else "nothing"
             fail(f"`{expr}` gave {gave}; torch.nn.Module, with the same model, gives "
                  f"{expected_names}. ({self.setup}.) {advice}")
-        for (name, index, kind, value), (_, expected_index, _, expected_value) in zip(got, expected, strict=True):
-            self.expect_the_parameter(expr, f"the item named {name!r}", index, kind, value, expected_index,
-                                      expected_value)
+        for mine, theirs in zip(got, expected, strict=True):
+            self.expect_the_parameter(expr, f"the item named {mine[0]!r}", mine, theirs, names)
 
     def expect_parameters(self) -> None:
-        got, expected = self.report("parameters")
-        expr = "list(model.parameters())"
-        names = self.names()
+        expr, got, expected, names = self.report("parameters")
         if len(got) != len(expected):
-            fail(f"`{expr}` gave {len(got)} item{'s' if len(got) != 1 else ''}; torch.nn.Module, with the same "
-                 f"model, gives {len(expected)}: the Parameters {list(names.values())}. ({self.setup}.) "
+            fail(f"`{expr}` gave {plural(len(got), 'item')}; torch.nn.Module, with the same model, gives "
+                 f"{len(expected)}: the Parameters {list(names.values())}. ({self.setup}.) "
                  "`parameters()` gives the same Parameters as `named_parameters()`, without the names.")
-        for position, ((_, index, kind, value), (_, expected_index, _, expected_value)) in enumerate(
-                zip(got, expected, strict=True)):
-            self.expect_the_parameter(expr, f"item {position}", index, kind, value, expected_index, expected_value,
-                                      names)
+        for position, (mine, theirs) in enumerate(zip(got, expected, strict=True)):
+            self.expect_the_parameter(expr, f"item {position}", mine, theirs, names, in_order=True)
 
-    def expect_the_parameter(self, expr, which, index, kind, value, expected_index, expected_value,
-                             names=None) -> None:
+    def expect_the_parameter(self, expr, which, mine, theirs, names, in_order=False) -> None:
+        """`mine`, an item of the learner's report, is the very Parameter `theirs` is in torch's."""
+        (_, index, kind, value), (_, expected_index, _, expected_value) = mine, theirs
         if index == expected_index:
             return
-        wanted = (names or self.names()).get(expected_index, "?")
-        if index >= 0 and names is not None:
+        wanted = names.get(expected_index, "?")
+        if index >= 0 and in_order:
             fail(f"In `{expr}`, {which} is the Parameter {names.get(index, '?')}; torch.nn.Module gives "
                  f"{wanted} there. ({self.setup}.) `parameters()` gives the Parameters in the same order as "
                  "`named_parameters()`.")
