@@ -1,11 +1,6 @@
-"""Level 6's probes: module trees built around a `Module` class from a spec, and reports of what
-`named_parameters()` and attribute lookups give, as plain data.
-
-The same code runs on both sides of the trust boundary: in the sandbox around the learner's
-`Module`, and in the grader (the checks import this file with `load_probes`) around
-`torch.nn.Module`. The checks compare the two reports. Every look at the learner's objects is
-guarded, so a broken class is reported, not crashed on.
-"""
+"""Level 6's probes: module trees built from a spec around a `Module` class (the learner's in the
+sandbox, `torch.nn.Module` in the checks), and reports of what `named_parameters()` and attribute
+lookups give, as plain data, for the checks to compare."""
 
 from __future__ import annotations
 

@@ -1,10 +1,6 @@
-"""Level 8's probes: autograd scenarios for `no_grad`, which record what they see as plain data.
-
-The same code runs on both sides of the trust boundary: in the sandbox (`sandbox.make("grad_steps",
-...)`) with the learner's `no_grad`, and in the grader (the checks import this file with
-`load_probes`) with `torch.no_grad`. The check compares the two records step by step, so the
-learner's class is judged by what the real one does in the very same scenario.
-"""
+"""Level 8's probes: autograd scenarios for a `no_grad` class (the learner's in the sandbox,
+`torch.no_grad` in the checks), which record what they see step by step, as plain data, so the
+learner's class is judged by what the real one does in the very same scenario."""
 
 from __future__ import annotations
 

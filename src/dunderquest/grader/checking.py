@@ -44,11 +44,17 @@ A complete level, `class Square` whose instances square what they are called wit
   learner's code: `sandbox.new(cls, *args, **kwargs)` is `cls(...)`, which must make an object of that
   class; `sandbox.keep(value, expr)` puts a plain value (a tensor, a list of objects of the sandbox ...)
   there; `sandbox.make(name, expr, **args)` builds an object by name (a real PyTorch object or helper,
-  see inside/makers.py, or a public function or class of the level's own probes.py); `expr` is what
-  messages call it. `sandbox.source` is the learner's file as parsed text, for questions of structure
-  that the sandbox could be lied to about; `sandbox.display_path` is the file as a message names it.
+  see inside/makers.py, or a public function or class of the level's own probes.py; `timeout=` and
+  `on_timeout=` as for the learner's code it may run); `expr` is what messages call it.
+  `sandbox.reuse(key, build)` makes something costly once per sandbox process. `sandbox.source` is the
+  learner's file as parsed text (source.py), for questions of structure that the sandbox could be lied
+  to about: `classes`, `outside_bases(name)`, `member(name, method)`, `defines(name, method)`,
+  `gives_back_self(name, method)`, `has_class_with(name, method)`, `imports`. `sandbox.display_path`
+  is the learner's file as a message names it.
 - `level`: the `Level` being graded (its class name, its title).
-- `mnist`: the reference MNIST: torchvision's own objects over the data in use (see reference.py).
+- `mnist`: the reference MNIST, torchvision's own objects over the data in use (see reference.py):
+  `mnist.train`, `mnist.images()`, `mnist.labels()`, `mnist.items(indices)` (a TensorDataset),
+  `mnist.tensor_dataset()`, `mnist.test_dataset()`, `mnist.loader(batch_size, seed)`.
 - `rng`: a `random.Random` seeded afresh for every run, for sample indices and seeds.
 
 **Running the learner's code: a `Remote`.** An object of the learner's code is a `Remote`, and
@@ -97,7 +103,9 @@ left out) and `plural(count, noun)` ("1 batch", "3 items"). About the learner's 
 hooks, counting datasets) writes them in `probes.py` beside its checks.py. The grader runs that file in
 every sandbox of the level, where `sandbox.make("name", ...)` builds its public functions and classes;
 `probes = load_probes(__file__)` imports the same file here, so that a check can build the very same
-helpers around torch's own classes and compare what both record.
+helpers around torch's own classes and compare what both record (as plain data: `expect_same_steps`).
+A probe runs beside the learner's code, so it imports nothing of dunderquest, and guards every look at
+the learner's objects, so that a broken class is recorded rather than crashed on.
 """
 
 from __future__ import annotations

@@ -186,8 +186,8 @@ def shuffled_batches(sandbox: SandboxProxy, mnist: Mnist, level: Level, start: i
     try:
         learner_dataset = sandbox.make("mnist_dataset", "dataset", root=mnist.root, train=True)
         generator = sandbox.make("seeded_generator", "g", seed=PANEL_SEED)
-        loader = sandbox.make("call_with", expr, fn=sandbox.learner_class(name), arg=learner_dataset,
-                              batch_size=batch_size, shuffle=True, generator=generator)
+        loader = sandbox.call(sandbox.learner_class(name), learner_dataset, expr=expr,
+                              kwargs={"batch_size": batch_size, "shuffle": True, "generator": generator})
         got, _ = sandbox.take(loader, needed, expr=f"the first batches of {expr}")
     except SandboxProblem as problem:
         error = str(problem)

@@ -124,18 +124,6 @@ def mnist_pil(root: str, train: bool, transform: Any = None, index: int | None =
     return dataset if index is None else dataset[index][0]
 
 
-def listed(**items: Any) -> list:
-    """The objects given as "0", "1", ... in a list, in that order: `ConcatDataset([train, test])`
-    needs a list of objects that live in the sandbox."""
-    return [items[key] for key in sorted(items, key=int)]
-
-
-def call_with(fn: Any, arg: Any, **kwargs: Any) -> Any:
-    """`fn(arg, **kwargs)`: a call with keyword arguments (each sent on its own, so it may be an
-    object that lives in the sandbox)."""
-    return fn(arg, **kwargs)
-
-
 def seeded_generator(seed: int) -> Any:
     """`torch.Generator().manual_seed(seed)`, for a DataLoader to shuffle with."""
     import torch
@@ -156,8 +144,6 @@ MAKERS = {
     "copy": lambda value: list(value),  # a list the learner's code may change, as the caller's own
     "range": lambda start, stop: range(start, stop),
     "value": lambda value: value,  # a value kept here, to look at again after the learner's code had it
-    "list": listed,
-    "call_with": call_with,
     "seeded_generator": seeded_generator,
     "finale_training": Training,
 }
