@@ -13,7 +13,7 @@ import torch
 from dunderquest.core.catalog import default_catalog
 from dunderquest.grader import checking
 from dunderquest.grader.checking import CheckFailed, batch_difference, expect_same_steps
-from dunderquest.grader.proxy import call_text
+from dunderquest.grader.proxy import SandboxProxy, call_text
 from dunderquest.grader.remote import Named, Remote
 from dunderquest.grader.runner import OWN_FIXTURES, class_fixtures
 from dunderquest.grader.source import read_source
@@ -75,6 +75,23 @@ def test_a_call_is_shown_as_the_learner_would_write_it():
     options = {"batch_size": 8, "generator": remote.named("g")}
     assert call_text("DataLoader", [Named(torch.zeros(3), "dataset")], options) == \
         "DataLoader(dataset, batch_size=8, generator=g)"
+
+
+class Refs:
+    """Stands in for a sandbox that names its objects by id."""
+
+    def node_of(self, remote: Remote) -> dict:
+        return {"t": "ref", "id": remote._id}
+
+
+def test_an_argument_may_be_a_list_of_sandbox_objects_and_named_plain_values():
+    remote = Remote(Refs(), {"id": 7, "type": "Step"}, "f", 0)
+    blobs: list[bytes] = []
+    nodes = SandboxProxy._encode_args(None, [[remote, Named(3, "n")], Named(torch.zeros(2), "x")], blobs)
+    assert nodes[0] == {"t": "list", "items": [{"t": "ref", "id": 7}, {"t": "int", "v": "3"}]}
+    assert nodes[1]["t"] == "tensor" and len(blobs) == 1
+    with pytest.raises(TypeError):
+        SandboxProxy._encode_args(None, [object()], blobs)
 
 
 def test_a_batch_of_other_mnist_images_names_the_item_and_other_values_say_where():

@@ -77,7 +77,7 @@ def test_iter_never_rewinds(sandbox, ExampleLoader, rng):
     loader = sandbox.new(ExampleLoader, items).named("l")
     next(loader)
     next(loader)
-    expect_same(next(iter(loader)), items[2], "next(iter(l))", "(after two `next(l)` calls: the third item.) "
+    expect_same(next(iter(loader)), items[2], "next(iter(l))", "(After two `next(l)` calls, that is the third item.) "
                 "`iter(l)` must not rewind: return `self` from `__iter__` without resetting.")
     rest, _ = loader.take(10)
     expect_same(rest, items[3:], "list(l)", "(after three `next(l)` calls, `list(l)` should give the rest.)")

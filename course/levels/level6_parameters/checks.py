@@ -205,4 +205,5 @@ def test_assigning_before_init_raises_attribute_error(sandbox, Module):
     with explain_errors("There, `Model.__init__` runs `self.size = 3` before `super().__init__()`. torch.nn.Module "
                         "allows that: a plain value (not a Parameter or a Module) needs no registry."):
         model = sandbox.make("early_model", "Model()", base=Module, what="plain")
-    expect_same(model.attribute("size"), 3, "model.size", "(after `self.size = 3` before `super().__init__()`.)")
+    expect_same(model.attribute("size"), 3, "model.size",
+                "(It was set by `self.size = 3` before `super().__init__()`.)")

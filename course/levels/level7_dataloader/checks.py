@@ -131,8 +131,8 @@ def test_len_is_the_number_of_batches(sandbox, DataLoader, small):
             loader = new_loader(sandbox, DataLoader, dataset, batch_size, drop_last=drop_last)
             expected = len(reference(theirs, batch_size, drop_last=drop_last))
             expect_same(len(loader), expected, f"len(DataLoader(dataset, batch_size={batch_size}"
-                        f"{', drop_last=True' if drop_last else ''}))", f"(for a dataset of {size} items, as torch's "
-                        "DataLoader gives.) `len()` of a DataLoader counts batches: a last short batch counts as one, "
+                        f"{', drop_last=True' if drop_last else ''}))", f"(torch's DataLoader gives that for a dataset "
+                        f"of {size} items.) `len()` of a DataLoader counts batches: a last short batch counts as one, "
                         "unless drop_last drops it.")
 
 

@@ -72,7 +72,7 @@ def test_the_lengths_add_up(sandbox, ConcatDataset, train_test, reference, rng):
         names = ", ".join("abc"[:len(sizes)])
         expect_same(len(sandbox.new(ConcatDataset, sequences(sandbox, sizes))), sum(sizes),
                     f"len(ConcatDataset([{names}]))",
-                    f"(with lengths {', '.join(map(str, sizes[:-1]))} and {sizes[-1]}.)")
+                    f"(The lengths are {', '.join(map(str, sizes[:-1]))} and {sizes[-1]}.)")
     expect_same(len(train_test), len(reference), "len(ConcatDataset([train, test]))",
                 f"(train holds {reference.cumulative_sizes[0]} MNIST images and test "
                 f"{len(reference) - reference.cumulative_sizes[0]}; torch's ConcatDataset has length "

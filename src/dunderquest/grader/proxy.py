@@ -260,13 +260,15 @@ class SandboxProxy:
                            ref=lambda node: Remote(self, node, expr_of_result, generation))
 
     def _encode_args(self, values: list[Any], blobs: list[bytes]) -> list[dict]:
-        """Plain values as they are, and objects of the sandbox (in lists and tuples too) as refs."""
+        """Plain values as they are (`Named` ones too), and objects of the sandbox, in lists and tuples too, as refs."""
         def ref(value: Any) -> dict:
-            if isinstance(value, Named | Remote):
-                return value.value._node() if isinstance(value, Named) else value._node()
-            raise TypeError(f"cannot send a {type(value).__name__}")
+            if isinstance(value, Named):
+                return wire.encode(value.value, blobs, ref_for=ref)
+            if not isinstance(value, Remote):
+                raise TypeError(f"cannot send a {type(value).__name__}")
+            return value._node()
 
-        return [wire.encode(v.value if isinstance(v, Named) else v, blobs, ref_for=ref) for v in values]
+        return [wire.encode(value, blobs, ref_for=ref) for value in values]
 
     def learner_class(self, name: str, module: str | None = None) -> Remote:
         """The learner's class (or whatever the name holds), from the main file or from the `also`
@@ -345,8 +347,7 @@ class SandboxProxy:
         return bool(self._value(reply, ""))
 
     def keep(self, value: Any, expr: str) -> Remote:
-        """Puts a value into the sandbox and returns it as a Remote, so a check can look at it again
-        after the learner's code has had it (to see whether it was changed in place)."""
+        """The value, put into the sandbox: a check can hand it to the learner's code and look at it again."""
         return self.make("value", expr, value=value)
 
     def fetch(self, remote: Remote) -> Any:
@@ -389,10 +390,9 @@ class SandboxProxy:
 
     def make(self, maker: str, expr: str, /, *, timeout: float | None = None, on_timeout: str | None = None,
              **args: Any) -> Remote:
-        """An object built in the sandbox by name, from `args` (plain values or Remotes): a real
-        PyTorch object or helper (inside/makers.py, `make("mnist_loader", ...)`), or a public function or
-        class of the level's probes.py: the grader's code (it may get a longer deadline), and the learner's
-        code it calls (`on_timeout` says what to tell them if it hangs). `expr` is what messages call it."""
+        """An object built in the sandbox by name, from `args` (plain values or Remotes): a PyTorch object or
+        helper of inside/makers.py, or a public function or class of the level's probes.py. It may run the learner's
+        code (`on_timeout` says what to tell them if it hangs) and get a longer `timeout`. `expr` names it."""
         blobs: list[bytes] = []
         nodes = self._encode_args(list(args.values()), blobs)
         reply = self.request({"op": "make", "name": maker, "args": dict(zip(args, nodes, strict=True))},
