@@ -16,6 +16,7 @@ from dunderquest.grader.checking import (
     describe,
     difference,
     expect_class,
+    expect_iterator,
     expect_reads,
     expect_same,
     expect_same_batches,
@@ -84,10 +85,8 @@ def test_iter_gives_a_new_iterator_object_each_time(sandbox, DataLoader, small):
         fail(f"`iter(loader)` returned {describe(first)}, not an object of an iterator class written in "
              f"{sandbox.display_path}. Write a second class with `__next__` (and an `__iter__` that returns "
              "self), and return a new object of it from `DataLoader.__iter__`.")
-    in_source = name not in sandbox.source.classes or sandbox.source.gives_back_self(name, "__iter__")
-    if not iter(first).is_same_object(first) or not in_source:
-        fail(f"For `it = iter(loader)`, an object of your class `{name}`, `iter(it)` is not `it`. An iterator's "
-             "`__iter__` returns the iterator itself, so that `for batch in it:` works too.")
+    expect_iterator(first.named("it"), f"`it = iter(loader)` is an object of your class `{name}`, and an iterator's "
+                    "`__iter__` returns the iterator itself, so that `for batch in it:` works too.")
 
 
 def test_two_passes_are_independent(sandbox, DataLoader, small):

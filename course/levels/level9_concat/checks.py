@@ -10,10 +10,11 @@ from dunderquest.grader.checking import (
     expect_raises,
     expect_reads,
     expect_same,
-    explain_errors,
+    expect_same_items,
     fail,
 )
 
+TORCH = "torch's ConcatDataset"
 LAZY = ("A ConcatDataset keeps the datasets and their lengths, and fetches one item from one dataset per `[i]`. "
         "Don't copy the items into a list, and don't loop over a dataset to learn its length.")
 PAST_THE_END = ("Python's sequences raise IndexError for an index out of range, and `for` loops and `list()` "
@@ -42,18 +43,6 @@ def train_test(sandbox, ConcatDataset, mnist):
 def sequences(sandbox, lengths):
     names = "abcdefgh"
     return [sandbox.make("counted_sequence", names[i], stop=n) for i, n in enumerate(lengths)]
-
-
-def item(ds, index, sizes):
-    """`ds[index]` for an index in range: an exception there is a mistake, and the message says why."""
-    with explain_errors(f"Index {index} is in range: {sizes}."):
-        return ds[index]
-
-
-def expect_like_torch(ds, reference, indices, expr, sizes):
-    for index in indices:
-        expect_same(item(ds, index, sizes), reference[index], f"{expr}[{index}]",
-                    f"(torch's ConcatDataset gives that item; {sizes}.)")
 
 
 def test_dataset_and_concat_dataset_are_classes_you_wrote(sandbox, Dataset, ConcatDataset):
@@ -85,21 +74,20 @@ def test_indexing_crosses_the_boundaries(sandbox, ConcatDataset, train_test, ref
     small = sandbox.new(ConcatDataset, sequences(sandbox, lengths))
     expected = list(range(lengths[0])) + list(range(lengths[2]))
     sizes = f"a is {list(range(lengths[0]))}, b is empty and c is {list(range(lengths[2]))}"
-    for index, value in enumerate(expected):
-        expect_same(item(small, index, sizes), value,
-                    f"ConcatDataset([a, b, c])[{index}]", f"({sizes}.)")
+    expect_same_items(small, expected, range(len(expected)), small.expr, sizes,
+                      like="the list of a's, b's and c's items")
     edge, total = reference.cumulative_sizes[0], len(reference)
     picked = [0, edge - 1, edge, edge + 1, total - 1, rng.randrange(edge), rng.randrange(edge, total)]
-    expect_like_torch(train_test, reference, picked, "ConcatDataset([train, test])",
-                      f"train has {edge} items, so test's first item is at index {edge}")
+    expect_same_items(train_test, reference, picked, "ConcatDataset([train, test])",
+                      f"train has {edge} items, so test's first item is at index {edge}", like=TORCH)
 
 
 def test_negative_indices_count_from_the_end(sandbox, ConcatDataset, train_test, reference, rng):
     """Negative indices count from the end of the whole ConcatDataset, like a list"""
     edge, total = reference.cumulative_sizes[0], len(reference)
     picked = [-1, -(total - edge), -(total - edge) - 1, -total, -rng.randint(2, total - 1)]
-    expect_like_torch(train_test, reference, picked, "ConcatDataset([train, test])",
-                      f"[-i] is [{total} - i], as the two together hold {total} items")
+    expect_same_items(train_test, reference, picked, "ConcatDataset([train, test])",
+                      f"[-i] is [{total} - i], as the two together hold {total} items", like=TORCH)
 
 
 def test_an_index_past_either_end_raises_index_error(sandbox, ConcatDataset, train_test, reference, rng):
@@ -124,15 +112,15 @@ def test_dataset_plus_dataset_is_a_concat_dataset(sandbox, Dataset, ConcatDatase
              "it should be a `ConcatDataset([a, b])`. `Dataset.__add__(self, other)` makes and returns it.")
     edge = len(mnist.tensor_dataset())
     expect_same(len(both), len(reference), "len(a + b)", f"(a holds {edge} images and b {len(mnist.test_dataset())}.)")
-    expect_like_torch(both, reference, [edge - 1, edge, -1], "(a + b)", f"a has {edge} items")
+    expect_same_items(both, reference, [edge - 1, edge, -1], "(a + b)", f"a has {edge} items", like=TORCH)
     three = sandbox.make("plus", "(a + b) + a", left=both, right=a).named("((a + b) + a)")
     three_ref = torch.utils.data.ConcatDataset([reference, mnist.tensor_dataset()])
     expect_same(len(three), len(three_ref), "len((a + b) + a)",
                 "(A ConcatDataset is a Dataset too, so it can be added again: make ConcatDataset a subclass "
                 "of your Dataset.)")
     second_edge = len(reference)
-    expect_like_torch(three, three_ref, [second_edge - 1, second_edge, rng.randrange(second_edge, len(three_ref))],
-                      "((a + b) + a)", f"a + b has {second_edge} items")
+    expect_same_items(three, three_ref, [second_edge - 1, second_edge, rng.randrange(second_edge, len(three_ref))],
+                      "((a + b) + a)", f"a + b has {second_edge} items", like=TORCH)
 
 
 def test_nothing_is_copied_or_loaded_up_front(sandbox, Dataset, ConcatDataset, mnist, rng):

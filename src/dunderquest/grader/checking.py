@@ -75,6 +75,11 @@ that tells the learner what to do about a failure, and writes the rest of the me
 - `expect_close(got, expected, expr, why, like=)`: a tensor `allclose` to `expected`, as `like` gives it.
 - `expect_raises(error, action, expr, why)`: `action()` (`lambda: data[n]`) raises `error`.
 - `expect_stops(iterator, when, why)`: `next(iterator)` raises StopIteration, `when` it should.
+- `expect_next_items(iterator, items, over, why, stops=)`: `next()` gives each of `items`, one per
+  call, and then raises StopIteration (`stops`: what to tell a learner whose iterator goes on).
+- `expect_iterator(it, why)`: `iter(it)` is `it` itself, as written in the file.
+- `expect_same_items(dataset, reference, indices, expr, about, like=)`: `dataset[i]` is `reference[i]`
+  for each index, all in range (`about` says what the data is, `like` who gives the reference).
 - `expect_reads({data: n, ...}, when, why)`: counted data (a `counted_...` of makers.py, or made with
   `counted=True`) had exactly `n` items read from it `when` it should: a lazy class reads nothing ahead.
 - `expect_unchanged(kept, before, expr, why)`: the learner's code left a kept input as it was.
@@ -133,9 +138,12 @@ from .expect import (
 )
 from .expect_code import (
     expect_class,
+    expect_iterator,
+    expect_next_items,
     expect_raises,
     expect_reads,
     expect_same_batches,
+    expect_same_items,
     expect_same_object,
     expect_stops,
     expect_unchanged,
@@ -147,8 +155,9 @@ from .source import is_subclass_of, resolve
 
 __all__ = [
     "CheckFailed", "LearnerRaised", "Named", "Remote", "SandboxProblem", "batch_difference", "describe",
-    "difference", "expect_class", "expect_close", "expect_raises", "expect_reads", "expect_same",
-    "expect_same_batches", "expect_same_object", "expect_same_steps", "expect_stops", "expect_unchanged",
+    "difference", "expect_class", "expect_close", "expect_iterator", "expect_next_items", "expect_raises",
+    "expect_reads", "expect_same", "expect_same_batches", "expect_same_items", "expect_same_object",
+    "expect_same_steps", "expect_stops", "expect_unchanged",
     "explain_errors", "fail", "is_subclass_of", "is_tensor", "load_probes", "plural", "resolve", "said", "same",
     "same_form", "shown",
 ]

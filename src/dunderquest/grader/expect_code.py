@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from .expect import batch_difference, describe, difference, fail, plural, said
+from .expect import batch_difference, describe, difference, expect_same, fail, plural, said
 from .messages import LearnerRaised
 from .remote import Remote
 from .source import is_subclass_of, resolve
@@ -96,6 +96,41 @@ def expect_stops(iterator: Remote, when: str, why: str = "") -> None:
     except StopIteration:
         return
     fail(said(f"`next({iterator.expr})` returned {describe(got)} {when}; it should raise StopIteration.", why))
+
+
+def expect_iterator(it: Remote, why: str = "") -> None:
+    """Fails unless `iter(it)` is `it` itself, as for an iterator: the sandbox's answer, confirmed from the
+    file's text (its class's `__iter__` gives back `self`, or comes from a library base; a class nested in
+    another is taken at the sandbox's word)."""
+    again, source, name = iter(it), it._sandbox.source, it.type_name
+    in_file = source.gives_back_self(name, "__iter__") if name in source.classes else name in source.nested
+    if not again.is_same_object(it) or not in_file:
+        fail(said(f"`iter({it.expr})` gave back {describe(again)}, not {it.expr} itself.", why))
+
+
+def expect_next_items(iterator: Remote, items: Sequence[Any], over: str, why: str = "", *, stops: str = "") -> None:
+    """Fails unless `next(iterator)` gives each of `items` in turn, one per call, and then raises
+    StopIteration (`stops` says what to tell the learner if it goes on); `over` says what it iterates
+    over, for messages: "ExampleLoader([4, 2])"."""
+    for position, expected in enumerate(items):
+        try:
+            got = next(iterator)
+        except StopIteration:
+            fail(f"`next({iterator.expr})` raised StopIteration after {plural(position, 'item')}, for "
+                 f"{iterator.expr} = {over}; it should give all {len(items)}.")
+        expect_same(got, expected, f"next({iterator.expr}) (call {position + 1}, {iterator.expr} = {over})", why)
+    expect_stops(iterator.named(iterator.expr, on_timeout=stops), f"after the last of the {len(items)} items of "
+                 f"{over}", stops)
+
+
+def expect_same_items(dataset: Remote, reference: Any, indices: Iterable[int], expr: str, about: str, *,
+                      like: str) -> None:
+    """Fails unless `dataset[i]` is exactly `reference[i]` for each of `indices`, each in range; `about`
+    says what the data is ("a is [0, 1], b is empty"), and `like` who gives `reference`."""
+    for index in indices:
+        with explain_errors(f"Index {index} is in range: {about}."):
+            got = dataset[index]
+        expect_same(got, reference[index], f"{expr}[{index}]", f"({like} gives that item; {about}.)")
 
 
 def expect_reads(counts: dict[Remote, int], when: str, why: str = "") -> None:
