@@ -12,7 +12,7 @@ import torch
 
 from dunderquest.core.catalog import default_catalog
 from dunderquest.grader import checking
-from dunderquest.grader.checking import CheckFailed, batch_difference, expect_same_steps
+from dunderquest.grader.checking import CheckFailed, LearnerRaised, batch_difference, expect_same_steps
 from dunderquest.grader.proxy import SandboxProxy, call_text
 from dunderquest.grader.remote import Named, Remote
 from dunderquest.grader.runner import OWN_FIXTURES, class_fixtures
@@ -125,3 +125,49 @@ def test_steps_compare_step_by_step_and_say_what_differs_with_the_step_s_own_adv
         "`x` stopped after 2 of its 3 steps; with `torch.no_grad` it takes them all. Turn it off."
     assert "your code changed how the grader's own steps run there" in failure(
         lambda: expect_same_steps([["something else", False]], expected, "x", like=say))
+
+
+class Objects:
+    """Stands in for a sandbox whose objects are plain Python ones, by id."""
+
+    def __init__(self, *objects):
+        self.objects = objects
+
+    def remote(self, index: int, expr: str) -> Remote:
+        return Remote(self, {"id": index, "type": type(self.objects[index]).__name__}, expr, 0)
+
+    def next(self, remote: Remote, **kw) -> object:
+        return next(self.objects[remote._id])
+
+    def getitem(self, remote: Remote, key: int, **kw) -> object:
+        try:
+            return self.objects[remote._id][key]
+        except IndexError as err:
+            raise LearnerRaised(f"`{remote.expr}[{key}]` raised IndexError: {err}", {"type": "IndexError"}) from None
+
+
+def test_next_items_must_come_one_per_call_in_order_and_then_stop():
+    def run(items):
+        objects = Objects(iter(items))
+        checking.expect_next_items(objects.remote(0, "l"), [1, 2, 3], "ExampleLoader([1, 2, 3])", "In order.",
+                                   stops="Stop.")
+
+    run([1, 2, 3])
+    assert failure(lambda: run([1, 2])) == \
+        "`next(l)` raised StopIteration after 2 items, for l = ExampleLoader([1, 2, 3]); it should give all 3."
+    assert failure(lambda: run([1, 3, 2])) == \
+        "`next(l) (call 2, l = ExampleLoader([1, 2, 3]))` returned 3; expected 2. In order."
+    assert failure(lambda: run([1, 2, 3, 1])) == ("`next(l)` returned 1 (int) after the last of the 3 items of "
+                                                  "ExampleLoader([1, 2, 3]); it should raise StopIteration. Stop.")
+
+
+def test_items_must_be_the_reference_s_and_an_error_at_an_index_in_range_says_so():
+    objects = Objects([10, 20, 99])
+    data = objects.remote(0, "d")
+    checking.expect_same_items(data, [10, 20, 99], [0, -1], "d", "d holds 3 items", like="the list")
+    assert failure(lambda: checking.expect_same_items(data, [10, 21], [1], "d", "d holds 3 items", like="the list")) \
+        == "`d[1]` returned 20; expected 21. (the list gives that item; d holds 3 items.)"
+    with pytest.raises(LearnerRaised) as raised:
+        checking.expect_same_items(data, [10, 20, 99, 5], [3], "d", "d holds 4 items", like="the list")
+    assert str(raised.value) == ("`d[3]` raised IndexError: list index out of range\n"
+                                 "Index 3 is in range: d holds 4 items.")
