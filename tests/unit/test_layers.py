@@ -128,6 +128,7 @@ def test_the_thin_client_starts_with_next_to_nothing_imported():
     loaded = set(done.stdout.split())
     ours = {name for name in loaded if name.startswith("dunderquest")}
     assert ours == {"dunderquest", "dunderquest.thin_client", "dunderquest.core", "dunderquest.core.locations",
-                    "dunderquest.grader", "dunderquest.grader.confinement", "dunderquest.grader.confinement.environment",
-                    "dunderquest.grader.service", "dunderquest.grader.service.address"}, ours
+                    "dunderquest.grader", "dunderquest.grader.confinement",
+                    "dunderquest.grader.confinement.environment", "dunderquest.grader.service",
+                    "dunderquest.grader.service.address"}, ours
     assert not loaded & {"argparse", "pathlib", "tempfile", "platformdirs", "torch", "textual", "rich"}, loaded

@@ -2,108 +2,45 @@
 transforms on MNIST. The PIL images are made in the sandbox, from the same MNIST files; the tensors
 the learner's transforms return are compared here with `allclose`."""
 
-import ast
-
-import pytest
 import torch
 from torchvision import transforms
 
-from dunderquest.grader.checking import describe, fail, is_subclass_of, is_tensor
+from dunderquest.grader.checking import describe, expect_class, expect_close, expect_unchanged, fail, is_subclass_of
 
 MNIST_MEAN, MNIST_STD = (0.1307,), (0.3081,)
-CLASSES = ("Compose", "ToTensor", "Normalize")
-
-
-@pytest.fixture
-def Compose(sandbox):
-    return sandbox.learner_class("Compose")
-
-
-@pytest.fixture
-def ToTensor(sandbox):
-    return sandbox.learner_class("ToTensor")
-
-
-@pytest.fixture
-def Normalize(sandbox):
-    return sandbox.learner_class("Normalize")
 
 
 def pil_image(sandbox, mnist, index):
-    return sandbox.make("mnist_pil", "image", root=mnist.root, train=True, index=index)
-
-
-def expect_close(got, expected, expr, why):
-    """`got` must be a tensor of `expected`'s dtype and shape, with `allclose` values."""
-    if not is_tensor(got):
-        fail(f"`{expr}` returned {describe(got)}; expected a tensor of shape {list(expected.shape)}. {why}")
-    if got.dtype != expected.dtype:
-        fail(f"`{expr}` returned a tensor of dtype {str(got.dtype).removeprefix('torch.')}; torchvision gives "
-             f"{str(expected.dtype).removeprefix('torch.')}. {why}")
-    if got.shape != expected.shape:
-        fail(f"`{expr}` returned a tensor of shape {list(got.shape)}; torchvision gives {list(expected.shape)}. "
-             f"{why}")
-    if not torch.allclose(got, expected, rtol=1e-5, atol=1e-6, equal_nan=False):
-        gap = (got - expected).abs().nan_to_num(float("inf"))
-        where = [int(n) for n in torch.nonzero(gap == gap.max())[0]]
-        fail(f"`{expr}` differs from torchvision's result: at {where} it is {got[tuple(where)].item():.6g}, "
-             f"torchvision gives {expected[tuple(where)].item():.6g} (values from {got.min().item():.4g} to "
-             f"{got.max().item():.4g}; torchvision's from {expected.min().item():.4g} to "
-             f"{expected.max().item():.4g}). {why}")
-
-
-def imported_transforms(path):
-    """Names of torchvision's transform modules that the learner's file imports."""
-    try:
-        tree = ast.parse(path.read_bytes())
-    except (SyntaxError, ValueError):  # the sandbox reports a file that does not parse
-        return []
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [alias.name for alias in node.names if alias.name.startswith("torchvision.transforms")]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("torchvision"):
-            if node.module.startswith("torchvision.transforms"):
-                found.append(node.module)
-            found += [f"{node.module}.{alias.name}" for alias in node.names if alias.name == "transforms"]
-        elif (isinstance(node, ast.Attribute) and node.attr == "transforms" and isinstance(node.value, ast.Name)
-              and node.value.id == "torchvision"):
-            found.append("torchvision.transforms")
-    return found
+    return sandbox.make("mnist_pil", f"image {index}", root=mnist.root, train=True, index=index)
 
 
 def test_compose_to_tensor_and_normalize_are_classes_you_wrote(sandbox, Compose, ToTensor, Normalize):
     """Compose, ToTensor and Normalize are classes you wrote, each with __call__"""
     source = sandbox.source
-    for name, remote in zip(CLASSES, (Compose, ToTensor, Normalize), strict=True):
-        if not sandbox.info(remote)["is_type"] or name not in source.classes:
-            fail(f"`{name}` in {sandbox.display_path} is {describe(remote)}, not a class written there. "
-                 f"Write `class {name}:` with a `__call__` method.")
+    for cls in (Compose, ToTensor, Normalize):
+        name = cls.expr
+        expect_class(cls, "Give it a `__call__` method: a transform is an object you call.", not_from=("torchvision",))
         bases = source.outside_bases(name)
-        borrowed = [base for base in bases if base.startswith("torchvision")]
-        if borrowed:
-            fail(f"`class {name}` inherits from `{borrowed[0]}`. Write the transform yourself: this level is "
-                 "about how it works.")
         # An nn.Module's __call__ runs its forward, as torchvision's own transforms do.
         as_module = any(is_subclass_of(base, torch.nn.Module) for base in bases) and source.member(name, "forward")
         if source.member(name, "__call__") is None and not as_module:
             fail(f"`class {name}` in {sandbox.display_path} has no `__call__` method of its own. A transform "
                  "is an object you call: `transform(image)` runs `__call__`.")
-    used = imported_transforms(sandbox.learner_file)
+    used = [name for name in source.imports if name.startswith("torchvision.transforms")]
     if used:
         fail(f"{sandbox.display_path} imports `{used[0]}`: that is torchvision's own answer. Write the three "
              "transforms with torch alone (and PIL or numpy, if you like).")
-    sandbox.new(ToTensor, expr="ToTensor()")
-    sandbox.new(Normalize, MNIST_MEAN, MNIST_STD, expr=f"Normalize({MNIST_MEAN}, {MNIST_STD})")
-    sandbox.new(Compose, [], expr="Compose([])")
+    sandbox.new(ToTensor)
+    sandbox.new(Normalize, MNIST_MEAN, MNIST_STD)
+    sandbox.new(Compose, [])
 
 
 def test_to_tensor_makes_a_float_image_in_0_1(sandbox, ToTensor, mnist, rng):
     """ToTensor() turns an MNIST PIL image into a float tensor [1, 28, 28] in [0, 1], as torchvision's does"""
-    to_tensor = sandbox.new(ToTensor, expr="ToTensor()")
+    to_tensor = sandbox.new(ToTensor)
     reference = transforms.ToTensor()
     for index in rng.sample(range(len(mnist.train)), 3):
-        got = to_tensor(pil_image(sandbox, mnist, index), expr=f"ToTensor()(image {index})")
+        got = to_tensor(pil_image(sandbox, mnist, index))
         expect_close(got, reference(mnist.train[index][0]), f"ToTensor()(image {index})",
                      "(The image is MNIST's, a PIL image of mode L, 28 x 28, with grey levels 0 to 255. "
                      "ToTensor gives float32 values, each divided by 255, with a channel dimension in front: "
@@ -121,36 +58,32 @@ def test_normalize_subtracts_the_mean_and_divides_by_the_std(sandbox, Normalize,
              (three, mean3, std3, "a 3-channel image (three MNIST digits stacked)")]
     for image, mean, std, label in cases:
         kept = sandbox.keep(image.clone(), "image")
-        normalize = sandbox.new(Normalize, mean, std, expr=f"Normalize({mean}, {std})")
         expr = f"Normalize({mean}, {std})(image)"
-        got = normalize(kept, expr=expr)
+        got = sandbox.new(Normalize, mean, std)(kept)
         expect_close(got, transforms.Normalize(mean, std)(image), expr,
                      f"(image is {label}, shape {list(image.shape)}. Channel c becomes "
                      "(image[c] - mean[c]) / std[c].)")
-        after = sandbox.fetch(kept)
-        if not is_tensor(after) or not torch.equal(after, image):
-            fail(f"`{expr}` changed `image` itself. torchvision's Normalize returns a new tensor and leaves its "
-                 "input as it was: use `-` and `/`, not the in-place `sub_` and `div_`.")
+        expect_unchanged(kept, image, expr, "torchvision's Normalize returns a new tensor and leaves its input as it "
+                         "was: use `-` and `/`, not the in-place `sub_` and `div_`.")
 
 
 def test_compose_applies_the_transforms_in_order(sandbox, Compose, rng):
     """Compose([f, g, h])(x) is h(g(f(x))): each transform once per call, in order"""
-    log = sandbox.make("list", "log")
+    log = sandbox.keep([], "log")
     names = ["f", "g", "h"]
     plan = [(name, rng.randint(2, 5), rng.randint(-9, 9)) for name in names]
     steps = [sandbox.make("Step", name, log=log, name=name, times=times, add=add) for name, times, add in plan]
-    listed = sandbox.make("list", "[f, g, h]", **{str(i): step for i, step in enumerate(steps)})
-    compose = sandbox.new(Compose, listed, expr="Compose([f, g, h])")
+    compose = sandbox.new(Compose, steps)
     rules = ", ".join(f"{name}(x) = x * {times} {'-' if add < 0 else '+'} {abs(add)}" for name, times, add in plan)
-    made_log = sandbox.fetch(log)
+    made_log = log.value()
     if made_log:
         fail(f"Making `Compose([f, g, h])` already called {', '.join(made_log)}. Compose keeps the transforms, "
              "and calls them only when it is called itself.")
     reference = transforms.Compose([lambda x, t=times, a=add: x * t + a for _, times, add in plan])
     for call, x in enumerate((rng.randint(1, 20), rng.randint(-20, -1)), start=1):
-        got = compose(x, expr=f"Compose([f, g, h])({x})")
+        got = compose(x)
         expected = reference(x)
-        order = sandbox.fetch(log)[(call - 1) * 3:]
+        order = log.value()[(call - 1) * 3:]
         if order != names:
             called = f"called {', '.join(order)}, in that order" if order else "called none of the transforms"
             when = " (the second call of the same Compose)" if call > 1 else ""
@@ -159,9 +92,8 @@ def test_compose_applies_the_transforms_in_order(sandbox, Compose, rng):
         if got != expected:
             fail(f"`Compose([f, g, h])({x})` returned {describe(got)}; with {rules} it should be h(g(f({x}))) = "
                  f"{expected}, as torchvision's Compose gives. Each transform takes the result of the one before.")
-    empty = sandbox.new(Compose, [], expr="Compose([])")
     value = rng.randint(1, 99)
-    got = empty(value, expr=f"Compose([])({value})")
+    got = sandbox.new(Compose, [])(value)
     if got != value:
         fail(f"`Compose([])({value})` returned {describe(got)}; with no transforms it should give back its input, "
              f"{value}.")
@@ -169,15 +101,12 @@ def test_compose_applies_the_transforms_in_order(sandbox, Compose, rng):
 
 def test_the_mnist_pipeline_matches_torchvision(sandbox, Compose, ToTensor, Normalize, mnist, rng):
     """MNIST(..., transform=Compose([ToTensor(), Normalize((0.1307,), (0.3081,))])) gives torchvision's tensors"""
-    to_tensor = sandbox.new(ToTensor, expr="ToTensor()")
-    normalize = sandbox.new(Normalize, MNIST_MEAN, MNIST_STD, expr=f"Normalize({MNIST_MEAN}, {MNIST_STD})")
-    listed = sandbox.make("list", "[ToTensor(), Normalize(...)]", **{"0": to_tensor, "1": normalize})
-    pipeline = sandbox.new(Compose, listed, expr="Compose([ToTensor(), Normalize((0.1307,), (0.3081,))])")
+    pipeline = sandbox.new(Compose, [sandbox.new(ToTensor), sandbox.new(Normalize, MNIST_MEAN, MNIST_STD)])
     reference = transforms.Compose([transforms.ToTensor(), transforms.Normalize(MNIST_MEAN, MNIST_STD)])
     why = ("(torchvision's pipeline gives float32 [1, 28, 28] tensors, with the background at about "
            "-0.4242 = (0 - 0.1307) / 0.3081.)")
     first = rng.randrange(len(mnist.train))
-    got = pipeline(pil_image(sandbox, mnist, first), expr=f"transform(image {first})")
+    got = pipeline.named("transform")(pil_image(sandbox, mnist, first))
     expect_close(got, reference(mnist.train[first][0]), f"transform(image {first})", why)
     dataset = sandbox.make("mnist_pil", "MNIST(..., transform=transform)", root=mnist.root, train=True,
                            transform=pipeline)

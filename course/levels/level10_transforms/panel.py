@@ -17,10 +17,9 @@ def draw(sandbox, mnist, level, start):
     reference = transforms.Compose([transforms.ToTensor(), transforms.Normalize(MEAN, STD)])
     dataset, error = None, None
     try:
-        parts = [sandbox.new(sandbox.learner_class("ToTensor"), expr="ToTensor()"),
-                 sandbox.new(sandbox.learner_class("Normalize"), MEAN, STD, expr=f"Normalize({MEAN}, {STD})")]
-        listed = sandbox.make("list", "[ToTensor(), Normalize(...)]", **{"0": parts[0], "1": parts[1]})
-        pipeline = sandbox.new(sandbox.learner_class("Compose"), listed, expr="Compose([ToTensor(), Normalize(...)])")
+        parts = [sandbox.new(sandbox.learner_class("ToTensor")),
+                 sandbox.new(sandbox.learner_class("Normalize"), MEAN, STD)]
+        pipeline = sandbox.new(sandbox.learner_class("Compose"), parts)
         dataset = sandbox.make("mnist_pil", "MNIST(..., transform=transform)", root=mnist.root, train=True,
                                transform=pipeline)
     except SandboxProblem as problem:

@@ -2,30 +2,25 @@
 
 import pytest
 
-from dunderquest.grader.checking import Named, describe, expect_same, fail, same
+from dunderquest.grader.checking import Named, expect_class, expect_same, expect_unchanged, fail
 
-
-@pytest.fixture
-def Double(sandbox):
-    return sandbox.learner_class("Double")
+IN_PLACE = ("Your `__call__` doubles the tensor in place (as `x *= 2` or `x.mul_(2)` do), which changes the "
+            "caller's data. Return a new value instead: `2 * x`.")
 
 
 @pytest.fixture
 def double(sandbox, Double):
-    return sandbox.new(Double, expr="Double()")
+    return sandbox.new(Double)
 
 
-def test_double_is_a_class(sandbox, Double):
+def test_double_is_a_class(Double):
     """Double is a class"""
-    # The sandbox's answer, confirmed from the file's text (which learner code cannot change).
-    if not sandbox.info(Double)["is_type"] or "Double" not in sandbox.source.classes:
-        fail(f"`Double` in {sandbox.display_path} is {describe(Double)}, not a class. This level is about "
-             "objects you can call, so write `class Double:` with a `__call__` method inside it.")
+    expect_class(Double, "This level is about objects you can call: give it a `__call__` method.")
 
 
 def test_calling_comes_from_dunder_call_on_the_class(sandbox, double):
     """Double() is callable through __call__ defined on the class"""
-    info = sandbox.info(double)
+    info = double.info()
     if "__call__" in info["dunders"] and sandbox.source.defines("Double", "__call__"):
         return
     if "__call__" in info["instance_dict"]:
@@ -74,9 +69,5 @@ def test_double_leaves_its_input_unchanged(sandbox, double, mnist, rng):
     for name, value in inputs.items():
         kept = sandbox.keep(value, name)
         result = double(kept)
-        after = sandbox.fetch(kept)
-        if not same(after, value):
-            fail(f"After `Double()({name})`, `{name}` itself had changed: your `__call__` doubles the tensor "
-                 "in place (as `x *= 2` or `x.mul_(2)` do), which changes the caller's data. Return a new "
-                 "value instead: `2 * x`.")
+        expect_unchanged(kept, value, f"Double()({name})", IN_PLACE)
         expect_same(result, 2 * value, f"Double()({name})")

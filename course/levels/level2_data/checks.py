@@ -2,15 +2,11 @@
 
 import pytest
 
-from dunderquest.grader.checking import LearnerRaised, describe, expect_same, fail
+from dunderquest.grader.checking import LearnerRaised, describe, expect_class, expect_raises, expect_same, fail
 
 FALLBACK = ("Python's `for`, `list()` and `in` call `d[0]`, `d[1]`, ... and stop at the first IndexError, "
             "so your `__getitem__` must raise IndexError past the end.")
-
-
-@pytest.fixture
-def Data(sandbox):
-    return sandbox.learner_class("Data")
+PAST_THE_END = f"A list raises IndexError for an index out of range, and Python relies on it. {FALLBACK}"
 
 
 @pytest.fixture(scope="module")
@@ -23,25 +19,12 @@ def mnist_labels(sandbox, Data, labels):
     """Data holding every MNIST training label, in order. The labels are sent to the sandbox once;
     each check hands the learner's Data a fresh copy of the list."""
     kept = sandbox.reuse("labels", lambda: sandbox.keep(labels, "labels"))
-    return sandbox.new(Data, sandbox.make("copy", "labels", value=kept), expr="Data(labels)")
-
-
-def expect_index_error(data, index, expr):
-    try:
-        got = data[index]
-    except LearnerRaised as raised:
-        if raised.type_name != "IndexError":
-            fail(f"`{expr}` raised {raised.type_name}; a list raises IndexError for an index out of range, "
-                 f"and Python relies on it. {FALLBACK}")
-        return
-    fail(f"`{expr}` returned {describe(got)}; a list raises IndexError for an index out of range. {FALLBACK}")
+    return sandbox.new(Data, sandbox.make("copy", "labels", value=kept))
 
 
 def test_data_is_a_class(sandbox, Data):
     """Data is a class, and Data() makes a Data object"""
-    if not sandbox.info(Data)["is_type"] or "Data" not in sandbox.source.classes:
-        fail(f"`Data` in {sandbox.display_path} is {describe(Data)}, not a class. Write `class Data:` with "
-             "`__len__` and `__getitem__` methods inside it.")
+    expect_class(Data, "Give it `__len__` and `__getitem__` methods.")
     sandbox.new(Data)
 
 
@@ -67,8 +50,7 @@ def test_indexing_gives_the_items_in_order(mnist, mnist_labels, rng):
     """Data(labels)[i] is the label torchvision's MNIST gives for image i"""
     for i in [0, *rng.sample(range(1, len(mnist.train)), 8)]:
         expected = mnist.train[i][1]
-        got = mnist_labels[i]
-        expect_same(got, expected, f"Data(labels)[{i}]",
+        expect_same(mnist_labels[i], expected, f"Data(labels)[{i}]",
                     f"(torchvision's `MNIST(...)[{i}][1]` is {expected}.)")
 
 
@@ -82,32 +64,30 @@ def test_negative_indices_count_from_the_end(labels, mnist_labels, rng):
 
 def test_an_index_past_the_end_raises_index_error(sandbox, Data, mnist_labels, labels, rng):
     """An index past the end raises IndexError"""
-    n = len(labels)
-    expect_index_error(mnist_labels, n, f"Data(labels)[{n}]")
-    expect_index_error(mnist_labels, n + rng.randint(1, 50), "Data(labels)[len(labels) + k]")
-    expect_index_error(mnist_labels, -n - 1, f"Data(labels)[{-n - 1}]")
-    expect_index_error(sandbox.new(Data), 3, "Data()[3]")
+    n, d = len(labels), sandbox.new(Data)
+    for data, index, expr in ((mnist_labels, n, f"Data(labels)[{n}]"),
+                              (mnist_labels, n + rng.randint(1, 50), "Data(labels)[len(labels) + k]"),
+                              (mnist_labels, -n - 1, f"Data(labels)[{-n - 1}]"), (d, 3, "Data()[3]")):
+        expect_raises(IndexError, lambda data=data, index=index: data[index], expr, PAST_THE_END)
 
 
 def test_for_list_and_in_work(sandbox, Data, rng):
     """for, list() and `in` work on a Data"""
     items = rng.sample(range(100, 1000), rng.randint(4, 9))
-    d = sandbox.new(Data, items)
-    got, ended = sandbox.take(d, len(items) + 10, expr=f"list(Data({items}))")
+    d = sandbox.new(Data, items).named(f"Data({items})", on_timeout=FALLBACK)
+    got, ended = d.take(len(items) + 10)
     if not ended:
         fail(f"`list(Data({items}))` did not stop: it went past the {len(items)} items "
              f"({describe(got[len(items)])} came next). {FALLBACK}")
     expect_same(got, items, f"list(Data({items}))")
     inside, outside = rng.choice(items), 7
-    if not sandbox.contains(d, inside, on_timeout=FALLBACK):
-        fail(f"`{inside} in Data({items})` was False; it should be True.")
-    if sandbox.contains(d, outside, on_timeout=FALLBACK):
-        fail(f"`{outside} in Data({items})` was True; it should be False.")
+    expect_same(inside in d, True, f"{inside} in Data({items})")
+    expect_same(outside in d, False, f"{outside} in Data({items})")
 
 
 def test_data_is_read_only(sandbox, Data):
     """A Data is read-only: d[0] = 5 fails"""
-    d = sandbox.new(Data, expr="d")
+    d = sandbox.new(Data).named("d")
     try:
         d[0] = 5
     except LearnerRaised:

@@ -10,7 +10,7 @@ def draw(sandbox, mnist, level, start):
     try:
         x = sandbox.make("mnist_images", "x", root=mnist.root, train=True)
         y = sandbox.make("mnist_labels", "y", root=mnist.root, train=True)
-        dataset = sandbox.new(sandbox.learner_class("Numbers"), x, y, expr="Numbers(x, y)")
+        dataset = sandbox.new(sandbox.learner_class("Numbers"), x, y)
     except SandboxProblem as problem:
         error = str(problem)
     items = []

@@ -1,127 +1,94 @@
 """Level 4: `ExampleLoader`, a lazy iterator, and the DataLoader's `next(iter(loader))`."""
 
-import pytest
-import torch
 
-from dunderquest.grader.checking import LearnerRaised, describe, difference, expect_same, fail
+from dunderquest.grader.checking import (
+    LearnerRaised,
+    batch_difference,
+    expect_class,
+    expect_iterator,
+    expect_next_items,
+    expect_reads,
+    expect_same,
+    expect_stops,
+    fail,
+    plural,
+)
 
 NEVER_STOPS = ("`next()` never raised StopIteration: your `__next__` keeps returning values after the data "
                "runs out.")
+IN_ORDER = "(Items should come out in the order the data gives them.)"
 EAGER = ("It seems to read all of its data up front (as `list(data)` does), which never ends on an endless "
          "generator. Keep `iter(data)` and pull one item per `__next__` call.")
 
 
-@pytest.fixture
-def ExampleLoader(sandbox):
-    return sandbox.learner_class("ExampleLoader")
-
-
-def drain(sandbox, loader, items, label):
-    """Pulls every item with next(), comparing each; then expects StopIteration."""
-    for position, expected in enumerate(items):
-        try:
-            got = sandbox.next(loader, expr="next(l)", on_timeout=EAGER)
-        except StopIteration:
-            fail(f"`next(l)` raised StopIteration after {position} items, for l = ExampleLoader({label}); "
-                 f"it should give all {len(items)}.")
-        expect_same(got, expected, f"next(l) (call {position + 1}, l = ExampleLoader({label}))",
-                    "(Items should come out in the order the data gives them.)")
-    expect_stop(sandbox, loader, f"after the last of the {len(items)} items of {label}")
-
-
-def expect_stop(sandbox, loader, when):
-    try:
-        got = sandbox.next(loader, expr="next(l)", on_timeout=NEVER_STOPS)
-    except StopIteration:
-        return
-    fail(f"`next(l)` returned {describe(got)} {when}. {NEVER_STOPS}")
+def loader_of(sandbox, ExampleLoader, data):
+    """`l = ExampleLoader(data)`, whose `next()` hanging is explained as reading all the data up front."""
+    return sandbox.new(ExampleLoader, data).named("l", on_timeout=EAGER)
 
 
 def test_example_loader_is_a_class_with_iter_and_next(sandbox, ExampleLoader):
     """ExampleLoader is a class with __iter__ and __next__"""
-    source = sandbox.source
-    if not sandbox.info(ExampleLoader)["is_type"] or "ExampleLoader" not in source.classes:
-        fail(f"`ExampleLoader` in {sandbox.display_path} is {describe(ExampleLoader)}, not a class. Write "
-             "`class ExampleLoader:` with `__iter__` and `__next__` methods.")
-    missing = [name for name in ("__iter__", "__next__") if not source.defines("ExampleLoader", name)]
-    if missing:
-        names = " and no ".join(f"`{m}`" for m in missing)
-        fail(f"`class ExampleLoader` in {sandbox.display_path} has no {names} method. An iterator needs both: "
-             "`__iter__` returns the iterator itself, `__next__` the next item.")
+    expect_class(ExampleLoader, "An iterator needs both: `__iter__` returns the iterator itself, `__next__` the "
+                 "next item.", methods=("__iter__", "__next__"), inherited=True)
     sandbox.new(ExampleLoader, [1, 2, 3])
 
 
 def test_iter_returns_the_loader_itself(sandbox, ExampleLoader):
     """iter(l) returns l itself"""
-    loader = sandbox.new(ExampleLoader, [1, 2, 3], expr="l")
-    it = iter(loader)
-    # The sandbox's answer, confirmed from the file's text: `__iter__` has a `return self`.
-    source = sandbox.source
-    in_source = source.returns_self("ExampleLoader", "__iter__") or (
-        source.member("ExampleLoader", "__iter__") is None and source.defines("ExampleLoader", "__iter__"))
-    if not sandbox.is_same_object(it, loader) or not in_source:
-        fail(f"`iter(l)` returned {describe(it)}, a different object than l. An iterator's `__iter__` "
-             "returns the iterator itself: `return self`.")
+    loader = sandbox.new(ExampleLoader, [1, 2, 3]).named("l")
+    expect_iterator(loader, "An iterator's `__iter__` returns the iterator itself: `return self`.")
 
 
 def test_next_gives_the_items_in_order_then_stops(sandbox, ExampleLoader, rng):
     """next(l) gives the items in order, then raises StopIteration"""
     items = rng.sample(range(1000), rng.randint(4, 8))
-    drain(sandbox, sandbox.new(ExampleLoader, items, expr="l"), items, str(items))
+    expect_next_items(loader_of(sandbox, ExampleLoader, items), items, f"ExampleLoader({items})", IN_ORDER,
+                      stops=NEVER_STOPS)
 
 
 def test_it_keeps_raising_stop_iteration(sandbox, ExampleLoader, rng):
     """After the end, every later next(l) raises StopIteration again"""
     items = rng.sample(range(1000), 3)
-    loader = sandbox.new(ExampleLoader, items, expr="l")
-    drain(sandbox, loader, items, str(items))
+    loader = loader_of(sandbox, ExampleLoader, items)
+    expect_next_items(loader, items, f"ExampleLoader({items})", IN_ORDER, stops=NEVER_STOPS)
     for extra in range(3):
-        expect_stop(sandbox, loader, f"on call {extra + 2} after the end (it had already raised "
-                                     "StopIteration once; an iterator that has ended stays ended)")
+        expect_stops(loader.named("l", on_timeout=NEVER_STOPS), f"on call {extra + 2} after the end (it had "
+                     "already raised StopIteration once; an iterator that has ended stays ended)", NEVER_STOPS)
 
 
 def test_iter_never_rewinds(sandbox, ExampleLoader, rng):
     """iter(l) never starts over: it goes on from where next() left off"""
     items = rng.sample(range(1000), 6)
-    loader = sandbox.new(ExampleLoader, items, expr="l")
-    sandbox.next(loader, expr="next(l)")
-    sandbox.next(loader, expr="next(l)")
-    again = iter(loader)
-    got = sandbox.next(again, expr="next(iter(l))")
-    if got != items[2]:
-        fail(f"After two `next(l)` calls, `next(iter(l))` returned {describe(got)}; expected {items[2]}, the "
-             "third item. `iter(l)` must not rewind: return `self` from `__iter__` without resetting.")
-    rest, _ = sandbox.take(loader, 10, expr="list(l)")
+    loader = sandbox.new(ExampleLoader, items).named("l")
+    next(loader)
+    next(loader)
+    expect_same(next(iter(loader)), items[2], "next(iter(l))", "(After two `next(l)` calls, that is the third item.) "
+                "`iter(l)` must not rewind: return `self` from `__iter__` without resetting.")
+    rest, _ = loader.take(10)
     expect_same(rest, items[3:], "list(l)", "(after three `next(l)` calls, `list(l)` should give the rest.)")
 
 
 def test_it_pulls_no_item_before_it_is_asked(sandbox, ExampleLoader):
     """ExampleLoader is lazy: it pulls an item from its data only when next() asks"""
     # Once with an iterator, once with a sized sequence, which a loader might be tempted to copy.
-    for kind, label in (("CountingIterator", "an iterator"), ("counted_sequence", "a list-like sequence")):
+    for kind, label in (("counted_iterator", "an iterator"), ("counted_sequence", "a list-like sequence")):
         source = sandbox.make(kind, "data", stop=50)
-        loader = sandbox.new(ExampleLoader, source, expr="ExampleLoader(data)")
-        pulled = sandbox.getattr(source, "pulled")
-        if pulled:
-            fail(f"Creating `ExampleLoader(data)`, with data {label} of 50 items, already took {pulled} "
-                 f"item{'s' if pulled != 1 else ''} from it. An ExampleLoader should take nothing until "
-                 "`next()` asks for it.")
+        loader = sandbox.new(ExampleLoader, source).named("l")
+        expect_reads({source: 0}, f"After `ExampleLoader(data)`, with data {label} of 50 items",
+                     "An ExampleLoader should take nothing until `next()` asks for it.")
         for asked in (1, 2, 3):
-            sandbox.next(loader.named("l"), expr="next(l)")
-            pulled = sandbox.getattr(source, "pulled")
-            if pulled != asked:
-                fail(f"After {asked} `next(l)` call{'s' if asked > 1 else ''}, with data {label}, ExampleLoader "
-                     f"had taken {pulled} item{'s' if pulled != 1 else ''} from data; it should take exactly one "
-                     "per call.")
+            next(loader)
+            expect_reads({source: asked}, f"After {plural(asked, '`next(l)` call')}, with data {label}",
+                         "An ExampleLoader takes exactly one item per call.")
 
 
 def test_it_works_on_an_endless_generator(sandbox, ExampleLoader):
     """ExampleLoader works on an endless generator"""
-    counter = sandbox.make("CountingIterator", "counter", stop=None)
-    endless = sandbox.make("counting_generator", "endless()", counter=counter)
+    counter = sandbox.make("counted_iterator", "counter", stop=None)
+    endless = sandbox.make("counted_generator", "endless()", counter=counter)
     try:
-        loader = sandbox.new(ExampleLoader, endless, expr="ExampleLoader(endless())", on_timeout=EAGER).named("l")
-        got = [sandbox.next(loader, expr="next(l)", on_timeout=EAGER) for _ in range(5)]
+        loader = sandbox.new(ExampleLoader.named("ExampleLoader", on_timeout=EAGER), endless).named("l")
+        got = [next(loader) for _ in range(5)]
     except LearnerRaised as raised:
         if raised.type_name != "PulledTooMuch":  # the generator stops a loader that reads it all up front
             raise
@@ -138,11 +105,12 @@ def test_it_works_on_any_iterable(sandbox, ExampleLoader, rng):
              (sandbox.make("range", f"range({start}, {start + 4})", start=start, stop=start + 4),
               list(range(start, start + 4)), f"range({start}, {start + 4})"),
              (sandbox.keep("abc", "'abc'"), ["a", "b", "c"], "'abc'")]
-    counter = sandbox.make("CountingIterator", "counter", stop=4)
-    generator = sandbox.make("counting_generator", "a generator", counter=counter)
+    counter = sandbox.make("counted_iterator", "counter", stop=4)
+    generator = sandbox.make("counted_generator", "a generator", counter=counter)
     cases.append((generator, [0, 1, 2, 3], "a generator of 0, 1, 2, 3"))
     for data, items, label in cases:
-        drain(sandbox, sandbox.new(ExampleLoader, data, expr="l"), items, label)
+        expect_next_items(loader_of(sandbox, ExampleLoader, data), items, f"ExampleLoader({label})", IN_ORDER,
+                          stops=NEVER_STOPS)
 
 
 def test_next_iter_gives_the_dataloaders_first_batch(sandbox, ExampleLoader, mnist, rng):
@@ -150,24 +118,18 @@ def test_next_iter_gives_the_dataloaders_first_batch(sandbox, ExampleLoader, mni
     seed = rng.randrange(2**31)
     loader = sandbox.make("mnist_loader", "loader", timeout=120, root=mnist.root, train=True, batch_size=32,
                           seed=seed, counted=True)
-    wrapped = sandbox.new(ExampleLoader, loader, expr="ExampleLoader(loader)")
-    first = sandbox.next(iter(wrapped), expr="next(iter(ExampleLoader(loader)))", on_timeout=EAGER)
+    wrapped = sandbox.new(ExampleLoader, loader)
+    first = next(iter(wrapped.named(wrapped.expr, on_timeout=EAGER)))
     expected = iter(mnist.loader(32, seed))
     images, labels = next(expected)
-    if not isinstance(first, list | tuple) or len(first) != 2:
-        fail(f"`next(iter(ExampleLoader(loader)))` returned {describe(first)}; expected the DataLoader's "
-             "first batch, [images, labels].")
-    if not isinstance(first[0], torch.Tensor) or list(first[0].shape) != [32, 1, 28, 28]:
-        fail(f"The images of the first batch are {describe(first[0])}; expected a tensor of shape "
-             "[32, 1, 28, 28]: 32 MNIST images of 1 x 28 x 28.")
-    found = difference(list(first), [images, labels])
+    found = batch_difference(first, [images, labels])
     if found is not None:
         fail(f"`images, labels = next(iter(ExampleLoader(loader)))` is not the DataLoader's own first batch "
-             f"(loader is a shuffled DataLoader over MNIST with batch_size=32): {found}.")
-    fetched = sandbox.getattr(sandbox.getattr(loader, "dataset"), "fetched")
-    if fetched != 32:
-        fail(f"To give its first batch, ExampleLoader(loader) made the DataLoader read {fetched} images; one "
-             "batch is 32. An ExampleLoader should take one batch per `next()`, not read the loader up front.")
-    second = sandbox.next(wrapped, expr="next(ExampleLoader(loader))")
+             f"(loader is a shuffled DataLoader over MNIST with batch_size=32, so its images are [32, 1, 28, 28]): "
+             f"{found}.")
+    expect_reads({loader.attribute("dataset").named("the DataLoader's MNIST"): 32}, "To give its first batch",
+                 "One batch is 32 images: an ExampleLoader should take one batch per `next()`, not read the loader "
+                 "up front.")
+    second = next(wrapped)
     expect_same(list(second) if isinstance(second, tuple) else second, list(next(expected)),
                 "the second next() on ExampleLoader(loader)")

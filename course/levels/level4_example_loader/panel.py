@@ -1,7 +1,16 @@
 """Level 4's MNIST panel: the first batch of `ExampleLoader(loader)`, wrapping a seeded MNIST
 DataLoader, beside that DataLoader's own first batch."""
 
-from dunderquest.grader.checking import PANEL_SEED, Panel, PanelItem, SandboxProblem, describe, digit, indices, is_tensor
+from dunderquest.grader.checking import (
+    PANEL_SEED,
+    Panel,
+    PanelItem,
+    SandboxProblem,
+    describe,
+    digit,
+    indices,
+    is_tensor,
+)
 
 
 def draw(sandbox, mnist, level, start):
@@ -10,7 +19,7 @@ def draw(sandbox, mnist, level, start):
     try:
         loader = sandbox.make("mnist_loader", "loader", timeout=120, root=mnist.root, train=True, batch_size=32,
                               seed=PANEL_SEED)
-        wrapped = sandbox.new(sandbox.learner_class("ExampleLoader"), loader, expr="ExampleLoader(loader)")
+        wrapped = sandbox.new(sandbox.learner_class("ExampleLoader"), loader)
         got = next(iter(wrapped))
         if not (isinstance(got, list | tuple) and len(got) == 2 and is_tensor(got[0])):
             error = f"next(iter(ExampleLoader(loader))) returned {describe(got)}, not [images, labels]."

@@ -14,7 +14,9 @@ from dunderquest.grader.checking import (
     Remote,
     describe,
     difference,
-    expect_written_class,
+    expect_class,
+    expect_raises,
+    explain_errors,
     fail,
     load_probes,
 )
@@ -26,58 +28,47 @@ METHODS = ("__call__", "forward", "register_forward_pre_hook", "register_forward
 
 
 @pytest.fixture
-def Module(sandbox):
-    return sandbox.learner_class("Module")
-
-
-@pytest.fixture
 def bench(sandbox, Module, mnist, rng):
     return Bench(sandbox, Module, mnist, rng)
 
 
 class Bench:
     """Nets and hooks, built from the learner's Module in the sandbox and from torch.nn.Module here,
-    step by step in the same order. `lines` is the set-up as Python, for messages."""
+    step by step in the same order: each kept as (the learner's, torch's). `lines` is the set-up as
+    Python, for messages."""
 
     def __init__(self, sandbox, Module, mnist, rng):
         self.sandbox, self.Module = sandbox, Module
         self.weight = torch.randn(784, 3, generator=torch.Generator().manual_seed(rng.randrange(2**31)))
         start = rng.randrange(len(mnist.train) - 4)
         self.x = mnist.images()[start:start + 4]
-        self.remote_x = sandbox.keep(self.x, "x")
-        self.remote_weight = sandbox.keep(self.weight, "weight")
-        self.log = sandbox.make("CallLog", "log")
-        self.reference_log = probes.CallLog()
+        self.log, self.reference_log = sandbox.make("CallLog", "log"), probes.CallLog()
         self.seen = 0  # events of the learner's log already compared
-        self.mine: dict[str, Remote] = {}
-        self.theirs: dict[str, torch.nn.Module] = {}
-        self.hooks: dict[str, tuple[Remote, object]] = {}
-        self.handles: dict[str, tuple[object, object, str]] = {}
+        self.nets: dict[str, tuple] = {}
+        self.hooks: dict[str, tuple] = {}
+        self.handles: dict[str, tuple] = {}  # and the expression that returned them
         self.removed: set[str] = set()
         self.lines: list[str] = []
         self.used: list[str] = []
 
     def net(self, tag: str) -> None:
         self.lines.append(f"{tag} = Net()")
-        self.mine[tag] = self.sandbox.make("hooked_net", f"{tag} = Net()", base=self.Module, log=self.log, tag=tag,
-                                           weight=self.remote_weight)
-        self.theirs[tag] = probes.hooked_net(torch.nn.Module, self.reference_log, tag, self.weight)
+        self.nets[tag] = (self.sandbox.make("hooked_net", f"{tag} = Net()", base=self.Module, log=self.log, tag=tag,
+                                            weight=Named(self.weight, "weight")).named(tag),
+                          probes.hooked_net(torch.nn.Module, self.reference_log, tag, self.weight))
 
     def register(self, tag: str, name: str, handle: str | None = None) -> None:
         pre = name in probes.PRE_HOOKS
         method = "register_forward_pre_hook" if pre else "register_forward_hook"
         if name not in self.hooks:
-            kind = "pre_hook" if pre else "forward_hook"
             maker = probes.pre_hook if pre else probes.forward_hook
-            self.hooks[name] = (self.sandbox.make(kind, name, log=self.log, name=name),
+            self.hooks[name] = (self.sandbox.make(maker.__name__, name, log=self.log, name=name),
                                 maker(self.reference_log, name))
             self.used.append(name)
         expr = f"{tag}.{method}({name})"
         self.lines.append(f"{handle} = {expr}" if handle else expr)
-        mine, theirs = self.hooks[name]
-        bound = self.sandbox.getattr(self.mine[tag], method)
-        got = self.sandbox.call(bound, mine, expr=expr)
-        expected = getattr(self.theirs[tag], method)(theirs)
+        (mine, theirs), (my_hook, their_hook) = self.nets[tag], self.hooks[name]
+        got, expected = mine.attribute(method)(my_hook), getattr(theirs, method)(their_hook)
         if handle:
             self.handles[handle] = (got, expected, expr)
 
@@ -91,13 +82,12 @@ class Bench:
         again = handle in self.removed
         self.removed.add(handle)
         try:
-            self.sandbox.call(self.sandbox.getattr(got, "remove"), expr=f"{handle}.remove()")
+            got.named(handle).attribute("remove")()
         except LearnerRaised as raised:
             if not again:
                 raise
             fail(f"{raised} That was the second `{handle}.remove()`: in PyTorch, removing a hook that is already "
-                 "gone does nothing. "
-                 f"Set-up: {self.setup()}.")
+                 f"gone does nothing. Set-up: {self.setup()}.")
         expected.remove()
 
     def setup(self) -> str:
@@ -108,23 +98,17 @@ class Bench:
     def call(self, tag: str, advice: str, shift: float | None = None) -> None:
         """`tag(x)` (or `tag(x, shift=...)`) on both sides: the same calls, in the same order, with the
         same arguments, and the same result."""
-        expr = f"{tag}(x)" if shift is None else f"{tag}(x, shift={shift})"
         kwargs = {} if shift is None else {"shift": shift}
+        expr = f"{tag}(x)" if shift is None else f"{tag}(x, shift={shift})"
         self.lines.append(expr)
-        try:
-            if shift is None:
-                got = self.sandbox.call(self.mine[tag], self.remote_x, expr=expr)
-            else:
-                made = self.sandbox.make("call_with", expr, fn=self.mine[tag], arg=self.remote_x, **kwargs)
-                got = self.sandbox.fetch(made)
-        except LearnerRaised as raised:
-            fail(f"{raised}\nSet-up: {self.setup()}. {advice}")
+        mine, theirs = self.nets[tag]
+        with explain_errors(f"Set-up: {self.setup()}. {advice}"):
+            got = mine(Named(self.x, "x"), **kwargs)
         start = len(self.reference_log.events)
-        expected = self.theirs[tag](self.x, **kwargs)
-        expected_events = self.reference_log.events[start:]
-        events = self.sandbox.getattr(self.log, "events")
+        expected = theirs(self.x, **kwargs)
+        events = self.log.attribute("events")
         got_events, self.seen = events[self.seen:], len(events)
-        compare_calls(got_events, expected_events, expr, self.setup(), advice)
+        compare_calls(got_events, self.reference_log.events[start:], expr, self.setup(), advice)
         found = difference(got, expected)
         if found is not None:
             fail(f"`{expr}` returned {describe(got)}; torch.nn.Module, with the same Net and hooks, returns "
@@ -157,10 +141,9 @@ def compare_calls(got: list, expected: list, expr: str, setup: str, advice: str)
 
 def test_module_is_a_class_with_call_and_the_hook_methods(sandbox, Module):
     """Module is a class with __call__, forward, register_forward_pre_hook and register_forward_hook"""
-    expect_written_class(sandbox, Module, "Module", METHODS, "This level is about writing what torch.nn.Module "
-                         "does, so write each of them in your class (inheriting them from torch.nn.Module does "
-                         "not count).")
-    sandbox.new(Module, expr="Module()")
+    expect_class(Module, "This level is about writing what torch.nn.Module does, so write each of them in your "
+                 "class (inheriting them from torch.nn.Module does not count).", methods=METHODS)
+    sandbox.new(Module)
 
 
 def test_calling_a_module_runs_forward(bench):
@@ -174,17 +157,10 @@ def test_calling_a_module_runs_forward(bench):
 
 def test_the_base_forward_raises_not_implemented_error(sandbox, Module, mnist):
     """Module()(x) raises NotImplementedError: a subclass must write forward"""
-    module = sandbox.new(Module, expr="Module()")
-    expr = "Module()(x)"
-    try:
-        got = sandbox.call(module, Named(mnist.images()[:2], "x"), expr=expr)
-    except LearnerRaised as raised:
-        if raised.type_name == "NotImplementedError":
-            return
-        fail(f"`{expr}` raised {raised.type_name}; expected NotImplementedError. The base class's `forward` "
-             "should `raise NotImplementedError`, so a subclass that forgets to write forward hears about it.")
-    fail(f"`{expr}` returned {describe(got)}; expected it to raise NotImplementedError, as torch.nn.Module "
-         "does. Module's own `forward` should `raise NotImplementedError`.")
+    module = sandbox.new(Module)
+    expect_raises(NotImplementedError, lambda: module(Named(mnist.images()[:2], "x")), "Module()(x)",
+                  "torch.nn.Module does: the base class's `forward` should `raise NotImplementedError`, so a "
+                  "subclass that forgets to write forward hears about it.")
 
 
 def test_pre_hooks_run_in_order_before_forward(bench):

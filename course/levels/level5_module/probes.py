@@ -1,12 +1,6 @@
-"""Level 5's probes: modules, hooks and a call log built around a `Module` class, which record
-what happens to them as plain data.
-
-The same code runs on both sides of the trust boundary. In the sandbox (`sandbox.make("hooked_net",
-...)`) it is built around the learner's `Module`; in the grader (the checks import this file with
-`load_probes`) around `torch.nn.Module`. The checks compare the two records, so the learner's class
-is judged by what the real one does with the very same subclass, hooks and data. Nothing here trusts
-the learner's objects: every look at them is guarded, so a broken class is recorded, not crashed on.
-"""
+"""Level 5's probes: modules, hooks and a call log built around a `Module` class (the learner's in the
+sandbox, `torch.nn.Module` in the checks), which record what happens to them as plain data, so the
+learner's class is judged by what the real one does with the very same subclass, hooks and data."""
 
 from __future__ import annotations
 

@@ -6,31 +6,30 @@ Each check builds the same model twice (see `module_tree` in probes.py beside it
 order. Then it compares what the two list: names, order, and the very Parameter objects.
 """
 
-import pytest
 import torch
 
 from dunderquest.grader.checking import (
-    LearnerRaised,
     Named,
     describe,
     difference,
-    expect_written_class,
+    expect_class,
+    expect_raises,
+    expect_same,
+    explain_errors,
     fail,
     load_probes,
+    plural,
 )
 
 probes = load_probes(__file__)
 
 
 METHODS = ("__setattr__", "parameters", "named_parameters")
+READ_BACK = ("After registering a Parameter or a submodule, `model.name` must still give it back: keep it in "
+             "`__dict__` too, or write a `__getattr__` that looks in your registries.")
 ORDER = ("torch.nn.Module lists a module's own Parameters first, in the order they were assigned, then goes "
          "into each submodule in the order the submodules were assigned, and puts the submodule's name and a "
          "dot in front of every name found there.")
-
-
-@pytest.fixture
-def Module(sandbox):
-    return sandbox.learner_class("Module")
 
 
 def tensor(rng, *shape):
@@ -61,30 +60,26 @@ class Pair:
     """One model, built from the learner's Module in the sandbox and from torch.nn.Module here."""
 
     def __init__(self, sandbox, Module, spec):
-        self.sandbox, self.spec = sandbox, spec
+        self.sandbox = sandbox
         self.setup = (f"model = Model({render(spec)}), where Model subclasses Module, calls `super().__init__()`, "
                       "then assigns these attributes to self in this order")
-        self.made = sandbox.make("Made", "made")
-        self.mine = sandbox.make("module_tree", "model = Model(...)", base=Module,
-                                 spec=Named(spec, "spec"), made=self.made)
-        self.reference_made = probes.Made()
+        self.made, self.reference_made = sandbox.make("Made", "made"), probes.Made()
+        self.mine = sandbox.make("module_tree", "model = Model(...)", base=Module, spec=Named(spec, "spec"),
+                                 made=self.made)
         self.theirs = probes.module_tree(torch.nn.Module, spec, self.reference_made)
 
-    def report(self, method: str) -> tuple[list, list]:
-        made = self.sandbox.make("parameter_report", f"model.{method}()", module=self.mine, made=self.made,
-                                 method=method)
-        return self.sandbox.fetch(made), probes.parameter_report(self.theirs, self.reference_made, method)
-
-    def names(self) -> dict[int, str]:
-        """The dotted name torch gives each Parameter, by its index among the objects made."""
-        return {index: name for name, index, _, _ in self.report_of_theirs("named_parameters")}
-
-    def report_of_theirs(self, method: str) -> list:
-        return probes.parameter_report(self.theirs, self.reference_made, method)
+    def report(self, method: str) -> tuple[str, list, list, dict[int, str]]:
+        """`list(model.<method>())` as the expression, what both sides give, and the dotted name torch gives
+        each Parameter, by its index among the objects made."""
+        got = self.sandbox.make("parameter_report", f"model.{method}()", module=self.mine, made=self.made,
+                                method=method).value()
+        names = {index: name for name, index, _, _ in
+                 probes.parameter_report(self.theirs, self.reference_made, "named_parameters")}
+        return (f"list(model.{method}())", got, probes.parameter_report(self.theirs, self.reference_made, method),
+                names)
 
     def expect_named_parameters(self, advice: str) -> None:
-        got, expected = self.report("named_parameters")
-        expr = "list(model.named_parameters())"
+        expr, got, expected, names = self.report("named_parameters")
         odd = next((item for item in got if not isinstance(item[0], str)), None)
         if odd is not None:
             fail(f"`{expr}` gave {describe(odd[3])} (a {odd[2]}) as an item; expected pairs `(name, parameter)` "
@@ -94,29 +89,25 @@ class Pair:
             gave = f"the names {got_names}" if got_names else "nothing"
             fail(f"`{expr}` gave {gave}; torch.nn.Module, with the same model, gives "
                  f"{expected_names}. ({self.setup}.) {advice}")
-        for (name, index, kind, value), (_, expected_index, _, expected_value) in zip(got, expected, strict=True):
-            self.expect_the_parameter(expr, f"the item named {name!r}", index, kind, value, expected_index,
-                                      expected_value)
+        for mine, theirs in zip(got, expected, strict=True):
+            self.expect_the_parameter(expr, f"the item named {mine[0]!r}", mine, theirs, names)
 
     def expect_parameters(self) -> None:
-        got, expected = self.report("parameters")
-        expr = "list(model.parameters())"
-        names = self.names()
+        expr, got, expected, names = self.report("parameters")
         if len(got) != len(expected):
-            fail(f"`{expr}` gave {len(got)} item{'s' if len(got) != 1 else ''}; torch.nn.Module, with the same "
-                 f"model, gives {len(expected)}: the Parameters {list(names.values())}. ({self.setup}.) "
+            fail(f"`{expr}` gave {plural(len(got), 'item')}; torch.nn.Module, with the same model, gives "
+                 f"{len(expected)}: the Parameters {list(names.values())}. ({self.setup}.) "
                  "`parameters()` gives the same Parameters as `named_parameters()`, without the names.")
-        for position, ((_, index, kind, value), (_, expected_index, _, expected_value)) in enumerate(
-                zip(got, expected, strict=True)):
-            self.expect_the_parameter(expr, f"item {position}", index, kind, value, expected_index, expected_value,
-                                      names)
+        for position, (mine, theirs) in enumerate(zip(got, expected, strict=True)):
+            self.expect_the_parameter(expr, f"item {position}", mine, theirs, names, in_order=True)
 
-    def expect_the_parameter(self, expr, which, index, kind, value, expected_index, expected_value,
-                             names=None) -> None:
+    def expect_the_parameter(self, expr, which, mine, theirs, names, in_order=False) -> None:
+        """`mine`, an item of the learner's report, is the very Parameter `theirs` is in torch's."""
+        (_, index, kind, value), (_, expected_index, _, expected_value) = mine, theirs
         if index == expected_index:
             return
-        wanted = (names or self.names()).get(expected_index, "?")
-        if index >= 0 and names is not None:
+        wanted = names.get(expected_index, "?")
+        if index >= 0 and in_order:
             fail(f"In `{expr}`, {which} is the Parameter {names.get(index, '?')}; torch.nn.Module gives "
                  f"{wanted} there. ({self.setup}.) `parameters()` gives the Parameters in the same order as "
                  "`named_parameters()`.")
@@ -129,10 +120,9 @@ class Pair:
 
 def test_module_is_a_class_with_setattr_and_parameters(sandbox, Module):
     """Module is a class with __setattr__, parameters and named_parameters"""
-    expect_written_class(sandbox, Module, "Module", METHODS, "This level is about writing what torch.nn.Module "
-                         "does, so write each of them in your class (inheriting them from torch.nn.Module does "
-                         "not count).")
-    sandbox.new(Module, expr="Module()")
+    expect_class(Module, "This level is about writing what torch.nn.Module does, so write each of them in your "
+                 "class (inheriting them from torch.nn.Module does not count).", methods=METHODS)
+    sandbox.new(Module)
 
 
 def test_parameters_are_registered_in_the_order_they_are_assigned(sandbox, Module, rng):
@@ -167,18 +157,14 @@ def test_attributes_read_back_what_was_assigned(sandbox, Module, rng):
             ["steps", "plain", rng.randint(2, 9)], ["mask", "plain", tensor(rng, 4)]]
     pair = Pair(sandbox, Module, spec)
     for path in ("weight", "block", "block.bias", "steps", "mask"):
-        try:
+        with explain_errors(f"({pair.setup}.) {READ_BACK}"):
             made = sandbox.make("attribute_report", f"model.{path}", module=pair.mine, made=pair.made, path=path)
-        except LearnerRaised as raised:
-            fail(f"{raised} ({pair.setup}.) After registering a Parameter or a submodule, `model.name` must still "
-                 "give it back: keep it in `__dict__` too, or write a `__getattr__` that looks in your registries.")
-        index, kind, value = sandbox.fetch(made)
+        index, kind, value = made.value()
         expected_index, expected_kind, expected_value = probes.attribute_report(pair.theirs, pair.reference_made,
                                                                                 path)
         if index != expected_index:
             fail(f"`model.{path}` gave {describe(value)} (a {kind}), not the {expected_kind} that was assigned to it. "
-                 f"({pair.setup}.) After registering a Parameter or a submodule, `model.name` must still give it "
-                 "back: keep it in `__dict__` too, or write a `__getattr__` that looks in your registries.")
+                 f"({pair.setup}.) {READ_BACK}")
 
 
 def test_assigning_a_parameter_again_keeps_its_place(sandbox, Module, rng):
@@ -211,23 +197,13 @@ def test_assigning_before_init_raises_attribute_error(sandbox, Module):
     cases = (("param", "self.weight = Parameter(torch.zeros(3))", "parameters"),
              ("module", "self.block = Module()", "module"))
     for kind, line, what in cases:
-        model = f"`Model()`, whose `__init__` runs `{line}` before `super().__init__()`,"
-        try:
-            got = sandbox.make("early_model", "Model()", base=Module, what=kind)
-        except LearnerRaised as raised:
-            if raised.type_name == "AttributeError":
-                continue
-            fail(f"{model} raised {raised.type_name}; torch.nn.Module raises AttributeError (\"cannot assign "
-                 f"{what} before Module.__init__() call\"). Raise AttributeError when the registries are not "
-                 f"there yet. Your error: {raised}")
-        fail(f"{model} made {describe(got)} without complaint; torch.nn.Module raises AttributeError (\"cannot "
-             f"assign {what} before Module.__init__() call\"), because the registries it would go into do not "
-             "exist until `Module.__init__` makes them. Do not create them on the fly in `__setattr__`.")
-    try:
+        expect_raises(AttributeError, lambda kind=kind: sandbox.make("early_model", "Model()", base=Module, what=kind),
+                      "Model()", f"There, `Model.__init__` runs `{line}` before `super().__init__()`. torch.nn.Module "
+                      f"raises AttributeError (\"cannot assign {what} before Module.__init__() call\"), because the "
+                      "registries it would go into do not exist until `Module.__init__` makes them: raise "
+                      "AttributeError when they are not there yet, and do not create them on the fly in `__setattr__`.")
+    with explain_errors("There, `Model.__init__` runs `self.size = 3` before `super().__init__()`. torch.nn.Module "
+                        "allows that: a plain value (not a Parameter or a Module) needs no registry."):
         model = sandbox.make("early_model", "Model()", base=Module, what="plain")
-    except LearnerRaised as raised:
-        fail(f"{raised}. There, `Model.__init__` runs `self.size = 3` before `super().__init__()`. torch.nn.Module "
-             "allows that: a plain value (not a Parameter or a Module) needs no registry.")
-    size = sandbox.getattr(model, "size")
-    if size != 3:
-        fail(f"After `self.size = 3` before `super().__init__()`, `model.size` is {describe(size)}; expected 3.")
+    expect_same(model.attribute("size"), 3, "model.size",
+                "(It was set by `self.size = 3` before `super().__init__()`.)")

@@ -1,16 +1,13 @@
-"""Level 6's probes: module trees built around a `Module` class from a spec, and reports of what
-`named_parameters()` and attribute lookups give, as plain data.
-
-The same code runs on both sides of the trust boundary: in the sandbox around the learner's
-`Module`, and in the grader (the checks import this file with `load_probes`) around
-`torch.nn.Module`. The checks compare the two reports. Every look at the learner's objects is
-guarded, so a broken class is reported, not crashed on.
-"""
+"""Level 6's probes: module trees built from a spec around a `Module` class (the learner's in the
+sandbox, `torch.nn.Module` in the checks), and reports of what `named_parameters()` and attribute
+lookups give, as plain data, for the checks to compare."""
 
 from __future__ import annotations
 
 import itertools
 from typing import Any
+
+import torch
 
 
 def _safe_name(value: Any) -> str:
@@ -40,8 +37,6 @@ def module_tree(base: type, spec: list, made: Made) -> Any:
     "param" a new Parameter of the payload tensor, "module" a nested Model of the payload spec,
     "same" the object made earlier at the payload's index (a shared Parameter), and "plain" the payload
     itself (a tensor or a number), which is not a Parameter."""
-    import torch
-
     class Model(base):
         def __init__(self, spec: list) -> None:
             super().__init__()
@@ -61,8 +56,6 @@ def module_tree(base: type, spec: list, made: Made) -> Any:
 
 
 def new_parameter(made: Made, value: Any) -> Any:
-    import torch
-
     return made.add(torch.nn.Parameter(value.clone()))
 
 
@@ -75,8 +68,6 @@ def assign(target: Any, name: str, value: Any) -> Any:
 def early_model(base: type, what: str) -> Any:
     """`Model()`, whose `__init__` assigns an attribute before it calls `super().__init__()`: a
     Parameter, a submodule, or a plain number."""
-    import torch
-
     class Model(base):
         def __init__(self) -> None:
             if what == "param":
@@ -91,8 +82,6 @@ def early_model(base: type, what: str) -> Any:
 
 
 def _sendable(value: Any) -> Any:
-    import torch
-
     if type(value) in (torch.Tensor, torch.nn.Parameter, int, float, str, bool) or value is None:
         return value
     return f"a {_safe_name(value)} object"

@@ -23,9 +23,9 @@ def draw(sandbox, mnist, level, start):
     try:
         learner_dataset = sandbox.make("mnist_dataset", "dataset", root=mnist.root, train=True)
         generator = sandbox.make("seeded_generator", "g", seed=PANEL_SEED)
-        loader = sandbox.make("call_with", expr, fn=sandbox.learner_class("DataLoader"), arg=learner_dataset,
-                              batch_size=BATCH_SIZE, shuffle=True, generator=generator)
-        got, _ = sandbox.take(loader, needed, expr=f"the first batches of {expr}")
+        loader = sandbox.learner_class("DataLoader")(learner_dataset, batch_size=BATCH_SIZE, shuffle=True,
+                                                     generator=generator)
+        got, _ = loader.named(f"the first batches of {expr}").take(needed)
     except SandboxProblem as problem:
         error = str(problem)
     items = []

@@ -4,10 +4,9 @@ Every check runs one scenario twice: in the sandbox with the learner's `no_grad`
 `torch.no_grad`. The scenario (probes.py beside this file) reports what it looked at step by step, and
 the two reports must agree."""
 
-import pytest
 import torch
 
-from dunderquest.grader.checking import describe, difference, fail, is_tensor, load_probes, resolve
+from dunderquest.grader.checking import expect_class, expect_same_steps, load_probes
 
 probes = load_probes(__file__)
 
@@ -18,56 +17,18 @@ NOT_CALLABLE = ("`__call__(self, function)` must give back a function: the decor
 HANG = "Look for a loop in `__enter__`, `__exit__` or `__call__`, or a decorated function that calls itself for ever."
 
 
-@pytest.fixture
-def no_grad(sandbox):
-    return sandbox.learner_class("no_grad")
-
-
-def shown(value):
-    return repr(value) if isinstance(value, bool | str) or value is None else describe(value)
-
-
 def expect_like_torch(sandbox, no_grad, scenario, rng, expr, advice):
     seed = rng.randrange(2**31)
-    steps = sandbox.make("scenario", expr, no_grad=no_grad, name=scenario, seed=seed)
-    got = sandbox.call(steps, expr=expr, on_timeout=HANG)
-    expected = probes.grad_steps(torch.no_grad, scenario, seed)
-    if not isinstance(got, list):
-        fail(f"Running `{expr}` in the sandbox gave back {describe(got)} instead of its steps: your code "
-             "changed how the grader's own steps run there.")
-    for position, (what, value) in enumerate(expected):
-        if position >= len(got):
-            break
-        step = got[position]
-        if not isinstance(step, list) or len(step) != 2 or step[0] != what:
-            fail(f"Running `{expr}` in the sandbox gave back steps the grader did not take: your code "
-                 "changed how the grader's own steps run there.")
-        found = difference(step[1], value)
-        if found is not None and what.startswith("`callable("):
-            fail(f"{what} was {shown(step[1])}; with `torch.no_grad` it is {shown(value)}. {NOT_CALLABLE}")
-        if found is not None:
-            detail = f" ({found})" if is_tensor(value) and is_tensor(step[1]) else ""
-            fail(f"{what} was {shown(step[1])}; with `torch.no_grad` it is {shown(value)}{detail}. {advice}")
-    if len(got) != len(expected):
-        fail(f"`{expr}` stopped after {len(got)} of its {len(expected)} steps; with `torch.no_grad` it "
-             f"takes them all. {advice}")
+    got = sandbox.make("grad_steps", expr, no_grad=no_grad, scenario=scenario, seed=seed, on_timeout=HANG).value()
+    expect_same_steps(got, probes.grad_steps(torch.no_grad, scenario, seed), expr, advice, like="with `torch.no_grad`",
+                      advice={"`callable(no_grad()(f))`": NOT_CALLABLE})
 
 
 def test_no_grad_is_a_class_you_wrote(sandbox, no_grad):
     """no_grad is a class you wrote, with __enter__, __exit__ and __call__"""
-    source = sandbox.source
-    if not sandbox.info(no_grad)["is_type"] or "no_grad" not in source.classes:
-        fail(f"`no_grad` in {sandbox.display_path} is {describe(no_grad)}, not a class written there. Write "
-             "`class no_grad:` with `__enter__`, `__exit__` and `__call__` methods.")
-    borrowed = [base for base in source.outside_bases("no_grad") if hasattr(resolve(base), "__enter__")]
-    if borrowed:
-        fail(f"`class no_grad` inherits from `{borrowed[0]}`, which already does the job. Write the three "
-             "methods yourself: this level is about how they work.")
-    missing = [name for name in ("__enter__", "__exit__", "__call__") if source.member("no_grad", name) is None]
-    if missing:
-        fail(f"`class no_grad` in {sandbox.display_path} has no {' and no '.join(f'`{m}`' for m in missing)} "
-             "method. `with` calls `__enter__` and `__exit__`; `@no_grad()` calls `__call__` with the function.")
-    sandbox.new(no_grad, expr="no_grad()")
+    expect_class(no_grad, "`with` calls `__enter__` and `__exit__`; `@no_grad()` calls `__call__` with the function.",
+                 methods=("__enter__", "__exit__", "__call__"), not_from=(lambda base: hasattr(base, "__enter__"),))
+    sandbox.new(no_grad)
 
 
 def test_with_no_grad_turns_autograd_off_inside(sandbox, no_grad, rng):

@@ -1,15 +1,12 @@
-"""Level 8's probes: autograd scenarios for `no_grad`, which record what they see as plain data.
-
-The same code runs on both sides of the trust boundary: in the sandbox (`sandbox.make("scenario",
-...)`) with the learner's `no_grad`, and in the grader (the checks import this file with
-`load_probes`) with `torch.no_grad`. The check compares the two records step by step, so the
-learner's class is judged by what the real one does in the very same scenario.
-"""
+"""Level 8's probes: autograd scenarios for a `no_grad` class (the learner's in the sandbox,
+`torch.no_grad` in the checks), which record what they see step by step, as plain data, so the
+learner's class is judged by what the real one does in the very same scenario."""
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
+
+import torch
 
 
 class ProbeError(Exception):
@@ -20,8 +17,6 @@ class ProbeError(Exception):
 def grad_steps(no_grad: Any, scenario: str, seed: int) -> list:
     """One autograd scenario, run with a `no_grad` class: the learner's in the sandbox, and
     `torch.no_grad` in the grader, which compares the two. Each step is [what was looked at, value]."""
-    import torch
-
     x = torch.randn(3, generator=torch.Generator().manual_seed(seed)).requires_grad_()
     steps: list = []
     before = torch.is_grad_enabled()
@@ -33,15 +28,7 @@ def grad_steps(no_grad: Any, scenario: str, seed: int) -> list:
     return steps
 
 
-def scenario(no_grad: Any, name: str, seed: int) -> Any:
-    """`grad_steps(no_grad, name, seed)`, to be called later: the check then calls it in the sandbox
-    under a deadline of its own, as it calls the learner's code."""
-    return partial(grad_steps, no_grad, name, seed)
-
-
 def _grad_with(no_grad: Any, x: Any, look: Any) -> None:
-    import torch
-
     on = torch.is_grad_enabled
     context = no_grad()
     look("`torch.is_grad_enabled()` after `no_grad()` is made, before the `with`", on())
@@ -55,8 +42,6 @@ def _grad_with(no_grad: Any, x: Any, look: Any) -> None:
 
 
 def _grad_already_off(no_grad: Any, x: Any, look: Any) -> None:
-    import torch
-
     on = torch.is_grad_enabled
     torch.set_grad_enabled(False)
     with no_grad():
@@ -72,8 +57,6 @@ def _grad_already_off(no_grad: Any, x: Any, look: Any) -> None:
 
 
 def _grad_nested(no_grad: Any, x: Any, look: Any) -> None:
-    import torch
-
     on = torch.is_grad_enabled
     with no_grad():
         with no_grad():
@@ -90,8 +73,6 @@ def _callable_step(decorated: Any, look: Any) -> bool:
 
 
 def _grad_raises(no_grad: Any, x: Any, look: Any) -> None:
-    import torch
-
     on = torch.is_grad_enabled
     came_out = False
     try:
@@ -119,8 +100,6 @@ def _grad_raises(no_grad: Any, x: Any, look: Any) -> None:
 
 
 def _grad_decorator(no_grad: Any, x: Any, look: Any) -> None:
-    import torch
-
     on = torch.is_grad_enabled
 
     def scaled(t: Any, scale: int = 2) -> Any:

@@ -3,35 +3,29 @@ train and test. The learner's classes get MNIST as torchvision's own datasets, r
 
 import pytest
 import torch.utils.data
-from torchvision.datasets import MNIST
-from torchvision.transforms import ToTensor
 
-from dunderquest.grader.checking import LearnerRaised, describe, expect_same, fail, is_subclass_of
+from dunderquest.grader.checking import (
+    describe,
+    expect_class,
+    expect_raises,
+    expect_reads,
+    expect_same,
+    expect_same_items,
+    fail,
+)
 
+TORCH = "torch's ConcatDataset"
+LAZY = ("A ConcatDataset keeps the datasets and their lengths, and fetches one item from one dataset per `[i]`. "
+        "Don't copy the items into a list, and don't loop over a dataset to learn its length.")
 PAST_THE_END = ("Python's sequences raise IndexError for an index out of range, and `for` loops and `list()` "
                 "rely on it. Check the index against `len(self)` (after adding `len(self)` to a negative one) "
                 "and raise IndexError yourself.")
 
 
-@pytest.fixture
-def Dataset(sandbox):
-    return sandbox.learner_class("Dataset")
-
-
-@pytest.fixture
-def ConcatDataset(sandbox):
-    return sandbox.learner_class("ConcatDataset")
-
-
 @pytest.fixture(scope="module")
-def mnist_test(mnist):
-    return MNIST(mnist.root, train=False, download=False, transform=ToTensor())
-
-
-@pytest.fixture(scope="module")
-def reference(mnist, mnist_test):
+def reference(mnist):
     """torch's own ConcatDataset over MNIST train and test, with ToTensor()."""
-    return torch.utils.data.ConcatDataset([mnist.tensor_dataset(), mnist_test])
+    return torch.utils.data.ConcatDataset([mnist.tensor_dataset(), mnist.test_dataset()])
 
 
 def splits(sandbox, mnist, counted=False):
@@ -40,17 +34,10 @@ def splits(sandbox, mnist, counted=False):
     return train, test
 
 
-def concat(sandbox, ConcatDataset, parts, expr):
-    """`ConcatDataset([parts...])`, with the list made in the sandbox."""
-    listed = sandbox.make("list", expr[len("ConcatDataset("):-1], **{str(i): p for i, p in enumerate(parts)})
-    return sandbox.new(ConcatDataset, listed, expr=expr)
-
-
 @pytest.fixture
 def train_test(sandbox, ConcatDataset, mnist):
     """Made once per sandbox: the checks that share it only index it."""
-    return sandbox.reuse("train_test", lambda: concat(sandbox, ConcatDataset, splits(sandbox, mnist),
-                                                      "ConcatDataset([train, test])"))
+    return sandbox.reuse("train_test", lambda: sandbox.new(ConcatDataset, list(splits(sandbox, mnist))))
 
 
 def sequences(sandbox, lengths):
@@ -58,52 +45,13 @@ def sequences(sandbox, lengths):
     return [sandbox.make("counted_sequence", names[i], stop=n) for i, n in enumerate(lengths)]
 
 
-def item(ds, index, expr, sizes):
-    """`ds[index]` for an index in range: an exception there is a mistake, and the message says why."""
-    try:
-        return ds[index]
-    except LearnerRaised as raised:
-        fail(f"{raised}\nIndex {index} is in range: {sizes}.")
-
-
-def expect_like_torch(ds, reference, indices, expr, sizes):
-    for index in indices:
-        expect_same(item(ds, index, f"{expr}[{index}]", sizes), reference[index], f"{expr}[{index}]",
-                    f"(torch's ConcatDataset gives that item; {sizes}.)")
-
-
-def expect_index_error(ds, index, expr, length):
-    try:
-        got = ds[index]
-    except LearnerRaised as raised:
-        if raised.type_name != "IndexError":
-            fail(f"`{expr}[{index}]` raised {raised.type_name}, for an index past the end of a dataset of "
-                 f"length {length}; it should raise IndexError. {PAST_THE_END}")
-        return
-    fail(f"`{expr}[{index}]` returned {describe(got)}, but a dataset of length {length} has no item {index}. "
-         f"{PAST_THE_END}")
-
-
 def test_dataset_and_concat_dataset_are_classes_you_wrote(sandbox, Dataset, ConcatDataset):
     """Dataset and ConcatDataset are classes you wrote: Dataset with __add__, ConcatDataset with __len__
     and __getitem__"""
-    source = sandbox.source
-    wanted = {"Dataset": ("__add__",), "ConcatDataset": ("__len__", "__getitem__")}
-    for name, remote in (("Dataset", Dataset), ("ConcatDataset", ConcatDataset)):
-        if not sandbox.info(remote)["is_type"] or name not in source.classes:
-            fail(f"`{name}` in {sandbox.display_path} is {describe(remote)}, not a class written there. "
-                 f"Write `class {name}:` yourself.")
-        borrowed = [base for base in source.outside_bases(name)
-                    if is_subclass_of(base, torch.utils.data.ConcatDataset)]
-        if borrowed:
-            fail(f"`class {name}` inherits from `{borrowed[0]}`, which already does the job. Write "
-                 f"{' and '.join(f'`{m}`' for m in wanted[name])} yourself: this level is about how they work.")
-        missing = [method for method in wanted[name] if source.member(name, method) is None]
-        if missing:
-            fail(f"`class {name}` in {sandbox.display_path} has no {' and no '.join(f'`{m}`' for m in missing)} "
-                 "method of its own. `a + b` calls `Dataset.__add__`; `len()` and `[]` call `__len__` and "
-                 "`__getitem__`.")
-    concat(sandbox, ConcatDataset, sequences(sandbox, [2, 3]), "ConcatDataset([a, b])")
+    for cls, methods in ((Dataset, ("__add__",)), (ConcatDataset, ("__len__", "__getitem__"))):
+        expect_class(cls, "`a + b` calls `Dataset.__add__`; `len()` and `[]` call `__len__` and `__getitem__`.",
+                     methods=methods, not_from=(torch.utils.data.ConcatDataset,))
+    sandbox.new(ConcatDataset, sequences(sandbox, [2, 3]))
 
 
 def test_the_lengths_add_up(sandbox, ConcatDataset, train_test, reference, rng):
@@ -111,11 +59,9 @@ def test_the_lengths_add_up(sandbox, ConcatDataset, train_test, reference, rng):
     lengths = [rng.randint(2, 9), rng.randint(2, 9)]
     for sizes in (lengths, [lengths[0], 0, lengths[1]]):
         names = ", ".join("abc"[:len(sizes)])
-        ds = concat(sandbox, ConcatDataset, sequences(sandbox, sizes), f"ConcatDataset([{names}])")
-        got = len(ds)
-        if got != sum(sizes):
-            fail(f"`len(ConcatDataset([{names}]))` returned {got!r}; with lengths "
-                 f"{', '.join(map(str, sizes[:-1]))} and {sizes[-1]} it should be {sum(sizes)}.")
+        expect_same(len(sandbox.new(ConcatDataset, sequences(sandbox, sizes))), sum(sizes),
+                    f"len(ConcatDataset([{names}]))",
+                    f"(The lengths are {', '.join(map(str, sizes[:-1]))} and {sizes[-1]}.)")
     expect_same(len(train_test), len(reference), "len(ConcatDataset([train, test]))",
                 f"(train holds {reference.cumulative_sizes[0]} MNIST images and test "
                 f"{len(reference) - reference.cumulative_sizes[0]}; torch's ConcatDataset has length "
@@ -125,82 +71,75 @@ def test_the_lengths_add_up(sandbox, ConcatDataset, train_test, reference, rng):
 def test_indexing_crosses_the_boundaries(sandbox, ConcatDataset, train_test, reference, rng):
     """ConcatDataset([train, test])[i] is the item torch's ConcatDataset gives, on both sides of each boundary"""
     lengths = [rng.randint(2, 6), 0, rng.randint(2, 6)]
-    small = concat(sandbox, ConcatDataset, sequences(sandbox, lengths), "ConcatDataset([a, b, c])")
+    small = sandbox.new(ConcatDataset, sequences(sandbox, lengths))
     expected = list(range(lengths[0])) + list(range(lengths[2]))
     sizes = f"a is {list(range(lengths[0]))}, b is empty and c is {list(range(lengths[2]))}"
-    for index, value in enumerate(expected):
-        expect_same(item(small, index, f"ConcatDataset([a, b, c])[{index}]", sizes), value,
-                    f"ConcatDataset([a, b, c])[{index}]", f"({sizes}.)")
+    expect_same_items(small, expected, range(len(expected)), small.expr, sizes,
+                      like="the list of a's, b's and c's items")
     edge, total = reference.cumulative_sizes[0], len(reference)
     picked = [0, edge - 1, edge, edge + 1, total - 1, rng.randrange(edge), rng.randrange(edge, total)]
-    expect_like_torch(train_test, reference, picked, "ConcatDataset([train, test])",
-                      f"train has {edge} items, so test's first item is at index {edge}")
+    expect_same_items(train_test, reference, picked, "ConcatDataset([train, test])",
+                      f"train has {edge} items, so test's first item is at index {edge}", like=TORCH)
 
 
 def test_negative_indices_count_from_the_end(sandbox, ConcatDataset, train_test, reference, rng):
     """Negative indices count from the end of the whole ConcatDataset, like a list"""
     edge, total = reference.cumulative_sizes[0], len(reference)
     picked = [-1, -(total - edge), -(total - edge) - 1, -total, -rng.randint(2, total - 1)]
-    expect_like_torch(train_test, reference, picked, "ConcatDataset([train, test])",
-                      f"[-i] is [{total} - i], as the two together hold {total} items")
+    expect_same_items(train_test, reference, picked, "ConcatDataset([train, test])",
+                      f"[-i] is [{total} - i], as the two together hold {total} items", like=TORCH)
 
 
 def test_an_index_past_either_end_raises_index_error(sandbox, ConcatDataset, train_test, reference, rng):
     """An index past either end raises IndexError"""
     total = len(reference)
-    for index in (total, total + rng.randint(1, 99), -total - 1, -total - rng.randint(2, 99)):
-        expect_index_error(train_test, index, "ConcatDataset([train, test])", total)
-    small = concat(sandbox, ConcatDataset, sequences(sandbox, [2, 3]), "ConcatDataset([a, b])")
-    for index in (5, -6):
-        expect_index_error(small, index, "ConcatDataset([a, b])", 5)
+    small = sandbox.new(ConcatDataset, sequences(sandbox, [2, 3]))
+    for ds, length, indices in ((train_test, total, (total, total + rng.randint(1, 99), -total - 1,
+                                                     -total - rng.randint(2, 99))), (small, 5, (5, -6))):
+        for index in indices:
+            expect_raises(IndexError, lambda ds=ds, index=index: ds[index], f"{ds.expr}[{index}]",
+                          f"A dataset of length {length} has no item {index}. {PAST_THE_END}")
 
 
-def test_dataset_plus_dataset_is_a_concat_dataset(sandbox, Dataset, ConcatDataset, mnist, mnist_test, rng):
+def test_dataset_plus_dataset_is_a_concat_dataset(sandbox, Dataset, ConcatDataset, mnist, reference, rng):
     """For your own datasets a and b, a + b is a ConcatDataset of both, and (a + b) + a works too"""
     train, test = splits(sandbox, mnist)
     a = sandbox.make("dataset_part", "a", base=Dataset, dataset=train, name="a")
     b = sandbox.make("dataset_part", "b", base=Dataset, dataset=test, name="b")
     both = sandbox.make("plus", "a + b", left=a, right=b).named("(a + b)")
-    if not sandbox.instance_of(both, ConcatDataset):
+    if not both.is_instance(ConcatDataset):
         fail(f"`a + b` gave back {describe(both)}, where a and b are objects of subclasses of your Dataset; "
              "it should be a `ConcatDataset([a, b])`. `Dataset.__add__(self, other)` makes and returns it.")
-    train_ref = torch.utils.data.ConcatDataset([mnist.tensor_dataset(), mnist_test])
     edge = len(mnist.tensor_dataset())
-    expect_same(len(both), len(train_ref), "len(a + b)", f"(a holds {edge} images and b {len(mnist_test)}.)")
-    expect_like_torch(both, train_ref, [edge - 1, edge, -1], "(a + b)", f"a has {edge} items")
+    expect_same(len(both), len(reference), "len(a + b)", f"(a holds {edge} images and b {len(mnist.test_dataset())}.)")
+    expect_same_items(both, reference, [edge - 1, edge, -1], "(a + b)", f"a has {edge} items", like=TORCH)
     three = sandbox.make("plus", "(a + b) + a", left=both, right=a).named("((a + b) + a)")
-    three_ref = torch.utils.data.ConcatDataset([train_ref, mnist.tensor_dataset()])
+    three_ref = torch.utils.data.ConcatDataset([reference, mnist.tensor_dataset()])
     expect_same(len(three), len(three_ref), "len((a + b) + a)",
                 "(A ConcatDataset is a Dataset too, so it can be added again: make ConcatDataset a subclass "
                 "of your Dataset.)")
-    second_edge = len(train_ref)
-    expect_like_torch(three, three_ref, [second_edge - 1, second_edge, rng.randrange(second_edge, len(three_ref))],
-                      "((a + b) + a)", f"a + b has {second_edge} items")
+    second_edge = len(reference)
+    expect_same_items(three, three_ref, [second_edge - 1, second_edge, rng.randrange(second_edge, len(three_ref))],
+                      "((a + b) + a)", f"a + b has {second_edge} items", like=TORCH)
 
 
 def test_nothing_is_copied_or_loaded_up_front(sandbox, Dataset, ConcatDataset, mnist, rng):
     """ConcatDataset reads an item from its datasets only when it is asked for one"""
     train, test = splits(sandbox, mnist, counted=True)
 
-    def expect_reads(when, from_train, from_test):
-        got = (sandbox.getattr(train, "fetched"), sandbox.getattr(test, "fetched"))
-        if got != (from_train, from_test):
-            fail(f"{when}, your code had read {got[0]} item{'s' if got[0] != 1 else ''} from train and "
-                 f"{got[1]} from test; it should have read {from_train} and {from_test}. A ConcatDataset "
-                 "keeps the datasets and their lengths, and fetches one item from one dataset per `[i]`. "
-                 "Don't copy the items into a list, and don't loop over a dataset to learn its length.")
-
-    ds = concat(sandbox, ConcatDataset, [train, test], "ConcatDataset([train, test])")
-    expect_reads("After `ds = ConcatDataset([train, test])`", 0, 0)
+    ds = sandbox.new(ConcatDataset, [train, test])
+    expect_reads({train: 0, test: 0}, "After `ds = ConcatDataset([train, test])`", LAZY)
     total = len(ds)
-    expect_reads("After `len(ds)`", 0, 0)
-    edge = sandbox.len(train.named("train"))
+    expect_reads({train: 0, test: 0}, "After `len(ds)`", LAZY)
+    edge = len(train)
     ds[edge]
-    expect_reads(f"After `ds[{edge}]`", 0, 1)
+    expect_reads({train: 0, test: 1}, f"After `ds[{edge}]`", LAZY)
     ds[rng.randrange(edge)]
     ds[-1]
-    expect_reads(f"After `ds[{edge}]`, `ds[i]` for an i below {edge} and `ds[-1]` (of {total})", 1, 2)
+    expect_reads({train: 1, test: 2}, f"After `ds[{edge}]`, `ds[i]` for an i below {edge} and `ds[-1]` (of {total})",
+                 LAZY)
     a = sandbox.make("dataset_part", "a", base=Dataset, dataset=train, name="a")
     b = sandbox.make("dataset_part", "b", base=Dataset, dataset=test, name="b")
     sandbox.make("plus", "a + b", left=a, right=b)
-    expect_reads("After those, and then `a + b` for your own datasets a and b over train and test", 1, 2)
+    expect_reads({train: 1, test: 2}, "After those, and then `a + b` for your own datasets a and b over train and "
+                 "test", LAZY)

@@ -18,8 +18,7 @@ def draw(sandbox, mnist, level, start):
     try:
         a = sandbox.make("mnist_dataset", "a", root=mnist.root, train=True, indices=list(range(EDGE)))
         b = sandbox.make("mnist_dataset", "b", root=mnist.root, train=False)
-        listed = sandbox.make("list", "[a, b]", **{"0": a, "1": b})
-        dataset = sandbox.new(sandbox.learner_class("ConcatDataset"), listed, expr="ConcatDataset([a, b])")
+        dataset = sandbox.new(sandbox.learner_class("ConcatDataset"), [a, b])
     except SandboxProblem as problem:
         error = str(problem)
     items = []

@@ -3,8 +3,8 @@ each level counts in this course, and whether Gradescope shows a leaderboard.
 
     leaderboard = true            # Gradescope: the finale's test accuracy on the assignment's leaderboard
 
-    [levels.level1_double]        # a level, by its name (its folder's); 1, level1 or double are
-                                  # read too, and the file is rewritten once with the level's name
+    [levels.shapes]               # a level, by its name (its folder's); its number, level<N> or its
+                                  # short name are read too, and the file is rewritten with its name
     points = 12                   # what the level is worth here (a whole number; level.toml's otherwise):
                                   # 0, or at least the level's number of checks, so each check counts
     visibility = "after_due_date" # when Gradescope shows its tests: visible (the default), hidden,

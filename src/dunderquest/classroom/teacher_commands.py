@@ -49,7 +49,7 @@ whose stub fails no check is worth 0.
 A class file (classroom.toml) sets, per level, its points and its Gradescope visibility, and asks
 for a Gradescope leaderboard of the finale's test accuracy:
   leaderboard = true
-  [levels.level1_double]            # a level by its name (1, level1 or double work too)
+  [levels.NAME]                     # a level by its name, its id in `dunderquest list --format json`
   points = 12                       # 0, or at least the level's number of checks
   visibility = "after_due_date"     # visible, hidden, after_due_date or after_published"""
 

@@ -3,11 +3,15 @@
 A check fails by raising `CheckFailed` with a message in plain words: what the learner's code did,
 what was expected, and where to look. `same()` compares strictly (types, dtypes, shapes and values),
 because `2.0` is not what `2 * 1` gives, and a float tensor is not what doubling a byte tensor gives.
+Each `expect_...` writes such a message from what it is given: the expression as the learner would
+write it, and `why`, the sentence that says what to do about it. checking.py documents them for authors;
+expect_code.py has those that run the learner's code themselves.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from .remote import Remote
@@ -113,17 +117,83 @@ def expect_same(got: Any, expected: Any, expr: str, why: str = "") -> None:
     fail(f"`{expr}` returned {describe(got)}; expected {describe(expected)}.{tail}")
 
 
-def expect_written_class(sandbox: Any, cls: Any, name: str, methods: tuple[str, ...], why: str) -> None:
-    """Fails unless `name` is a class written in the learner's file that defines each of `methods` in
-    its own body (or an in-file base class). The sandbox's answer is confirmed from the file's text."""
-    source = sandbox.source
-    if not sandbox.info(cls)["is_type"]:
-        fail(f"`{name}` in {sandbox.display_path} is {describe(cls)}, not a class. Write `class {name}:` there, "
-             f"with the methods {', '.join(methods)}.")
-    if name not in source.classes:
-        fail(f"`{name}` in {sandbox.display_path} is a class from somewhere else (imported or assigned), not one "
-             f"written in that file. Write `class {name}:` there, with the methods {', '.join(methods)}.")
-    missing = [method for method in methods if source.member(name, method) is None]
-    if missing:
-        fail(f"`class {name}` in {sandbox.display_path} does not define {', '.join(f'`{m}`' for m in missing)}. "
-             f"{why}")
+def said(*sentences: str) -> str:
+    """The sentences of a message, those given, one after the other."""
+    return " ".join(sentence.strip() for sentence in sentences if sentence and sentence.strip())
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """`1 batch`, `3 batches`."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"
+
+
+def expect_close(got: Any, expected: Any, expr: str, why: str = "", *, like: str = "torchvision") -> None:
+    """Fails unless `got` is a tensor of `expected`'s dtype and shape whose values are `allclose` to
+    it (float arithmetic done another way may differ in the last bits); `like` names who gives `expected`."""
+    torch = loaded_torch()
+    if not is_tensor(got):
+        fail(said(f"`{expr}` returned {describe(got)}; expected a tensor of shape {list(expected.shape)}.", why))
+    if got.dtype != expected.dtype:
+        fail(said(f"`{expr}` returned a tensor of dtype {str(got.dtype).removeprefix('torch.')}; {like} gives "
+                  f"{str(expected.dtype).removeprefix('torch.')}.", why))
+    if got.shape != expected.shape:
+        fail(said(f"`{expr}` returned a tensor of shape {list(got.shape)}; {like} gives {list(expected.shape)}.", why))
+    if not torch.allclose(got, expected, rtol=1e-5, atol=1e-6, equal_nan=False):
+        gap = (got - expected).abs().nan_to_num(float("inf"))
+        where = [int(n) for n in torch.nonzero(gap == gap.max())[0]]
+        fail(said(f"`{expr}` differs from {like}'s result: at {where} it is {got[tuple(where)].item():.6g}, {like} "
+                  f"gives {expected[tuple(where)].item():.6g} (values from {got.min().item():.4g} to "
+                  f"{got.max().item():.4g}; {like}'s from {expected.min().item():.4g} to "
+                  f"{expected.max().item():.4g}).", why))
+
+
+def same_form(got: Any, expected: Sequence[Any]) -> bool:
+    """Whether `got` is a pair of tensors of the shapes and dtypes of the batch `expected`."""
+    return (isinstance(got, list | tuple) and len(got) == 2
+            and all(is_tensor(mine) and mine.shape == theirs.shape and mine.dtype == theirs.dtype
+                    for mine, theirs in zip(got, expected, strict=True)))
+
+
+def batch_difference(got: Any, expected: Sequence[Any]) -> str | None:
+    """None when `got` is the batch `expected`, [images, labels]; otherwise the first difference, in
+    words: for a batch of the right form whose images are MNIST's as ToTensor() makes them, the first
+    item that is another image, or in another place."""
+    if not isinstance(got, list | tuple) or len(got) != 2:
+        return f"a batch should be the pair [images, labels], got {describe(got)}"
+    found = difference(list(got), list(expected))
+    if found is None or not same_form(got, expected):
+        return found
+    images, labels = got
+    rows = (images == expected[0]).flatten(1).all(1) & (labels == expected[1])
+    first = int((~rows).nonzero()[0])
+    image = images[first]
+    if not image.dtype.is_floating_point or bool(((image * 255).round() - image * 255).abs().max() > 1e-3):
+        return found  # not an image as ToTensor() makes one: its values differ, and `found` says where
+    return (f"item {first} of the batch is another MNIST image than torch's (label {int(labels[first])}, "
+            f"expected {int(expected[1][first])}): the batch holds other items, or the same ones in another order")
+
+
+def shown(value: Any) -> str:
+    """A value as a message shows it: True, 'text' and None as Python writes them, anything else described."""
+    return repr(value) if isinstance(value, bool | str) or value is None else describe(value)
+
+
+def expect_same_steps(got: Any, expected: Sequence[Sequence[Any]], expr: str, why: str = "", *, like: str,
+                      advice: dict[str, str] | None = None) -> None:
+    """Fails unless `got`, the record a probe made of `expr` in the sandbox around the learner's class (a
+    list of [what it looked at, the value it saw]), is `expected`, the record of the same probe run here
+    around the reference (`like` says how: "with `torch.no_grad`"). `advice` may give a step, by its
+    `what`, a `why` of its own."""
+    tampered = "Running `{}` in the sandbox gave back {}: your code changed how the grader's own steps run there."
+    if not isinstance(got, list):
+        fail(tampered.format(expr, f"{describe(got)} instead of its steps"))
+    for step, (what, value) in zip(got, expected, strict=False):
+        if not isinstance(step, list) or len(step) != 2 or step[0] != what:
+            fail(tampered.format(expr, "steps the grader did not take"))
+        found = difference(step[1], value)
+        if found is not None:
+            detail = f" ({found})" if is_tensor(value) and is_tensor(step[1]) else ""
+            fail(said(f"{what} was {shown(step[1])}; {like} it is {shown(value)}{detail}.",
+                      (advice or {}).get(what, why)))
+    if len(got) != len(expected):
+        fail(said(f"`{expr}` stopped after {len(got)} of its {len(expected)} steps; {like} it takes them all.", why))

@@ -51,7 +51,15 @@ def render(value: Any) -> str:
         return value.expr
     if is_tensor(value):
         return f"tensor of shape {list(value.shape)}"
+    if type(value) in (list, tuple) and any(isinstance(v, Remote | Named) for v in value):
+        inner = ", ".join(map(render, value)) + ("," if len(value) == 1 and type(value) is tuple else "")
+        return f"[{inner}]" if type(value) is list else f"({inner})"
     return wire.shorten(repr(value), 40)
+
+
+def call_text(callee: str, args: Sequence[Any], kwargs: dict[str, Any]) -> str:
+    """`callee(a, b, k=v)`, as a message shows a call."""
+    return f"{callee}({', '.join([*map(render, args), *(f'{k}={render(v)}' for k, v in kwargs.items())])})"
 
 
 def sandbox_seed(run_seed: int) -> int:
@@ -252,15 +260,15 @@ class SandboxProxy:
                            ref=lambda node: Remote(self, node, expr_of_result, generation))
 
     def _encode_args(self, values: list[Any], blobs: list[bytes]) -> list[dict]:
-        out = []
-        for value in values:
+        """Plain values as they are (`Named` ones too), and objects of the sandbox, in lists and tuples too, as refs."""
+        def ref(value: Any) -> dict:
             if isinstance(value, Named):
-                value = value.value
-            if isinstance(value, Remote):
-                out.append(value._node())
-            else:
-                out.append(wire.encode(value, blobs))
-        return out
+                return wire.encode(value.value, blobs, ref_for=ref)
+            if not isinstance(value, Remote):
+                raise TypeError(f"cannot send a {type(value).__name__}")
+            return value._node()
+
+        return [wire.encode(value, blobs, ref_for=ref) for value in values]
 
     def learner_class(self, name: str, module: str | None = None) -> Remote:
         """The learner's class (or whatever the name holds), from the main file or from the `also`
@@ -284,98 +292,91 @@ class SandboxProxy:
     def info(self, remote: Remote) -> dict:
         return self.request({"op": "info", "ref": remote._node()}, [], f"type({remote.expr})")
 
-    def call(self, remote: Remote, *args: Any, expr: str | None = None, **kw: Any) -> Any:
-        blobs: list[bytes] = []
-        encoded = self._encode_args(list(args), blobs)
-        expr = expr or f"{remote.expr}({', '.join(render(a) for a in args)})"
-        reply = self.request({"op": "call", "ref": remote._node(), "args": encoded}, blobs, expr, **kw)
+    def call(self, remote: Remote, *args: Any, expr: str | None = None, kwargs: dict | None = None,
+             **kw: Any) -> Any:
+        """`remote(*args, **kwargs)`; `kw` are the request's (`timeout`, `on_timeout`)."""
+        blobs, kwargs = [], kwargs or {}
+        encoded, named = self._encode_args(list(args), blobs), self._encode_args(list(kwargs.values()), blobs)
+        expr = expr or call_text(remote.expr, args, kwargs)
+        reply = self.request({"op": "call", "ref": remote._node(), "args": encoded,
+                              "kwargs": dict(zip(kwargs, named, strict=True))}, blobs, expr, **kw)
         return self._value(reply, expr)
+
+    def _ask(self, op: str, remote: Remote, expr: str, kw: dict, fields: dict | None = None,
+             **values: Any) -> tuple[dict, Any]:
+        """One operation on `remote`: `values` are sent as arguments (plain or of the sandbox), `fields`
+        as they are; `kw` are the request's. The reply, and the value it brings back (if any)."""
+        blobs: list[bytes] = []
+        nodes = dict(zip(values, self._encode_args(list(values.values()), blobs), strict=True))
+        reply = self.request({"op": op, "ref": remote._node(), **(fields or {}), **nodes}, blobs, expr, **kw)
+        return reply, self._value(reply, expr) if "value" in reply else None
 
     def len(self, remote: Remote, **kw: Any) -> int:
-        expr = f"len({remote.expr})"
-        return self._value(self.request({"op": "len", "ref": remote._node()}, [], expr, **kw), expr)
+        return self._ask("len", remote, f"len({remote.expr})", kw)[1]
 
     def getitem(self, remote: Remote, key: Any, **kw: Any) -> Any:
-        blobs: list[bytes] = []
-        expr = f"{remote.expr}[{render(key)}]"
-        reply = self.request({"op": "getitem", "ref": remote._node(),
-                              "key": self._encode_args([key], blobs)[0]}, blobs, expr, **kw)
-        return self._value(reply, expr)
+        return self._ask("getitem", remote, f"{remote.expr}[{render(key)}]", kw, key=key)[1]
 
     def setitem(self, remote: Remote, key: Any, value: Any, **kw: Any) -> None:
-        blobs: list[bytes] = []
-        key_node, value_node = self._encode_args([key, value], blobs)
-        expr = f"{remote.expr}[{render(key)}] = {render(value)}"
-        self.request({"op": "setitem", "ref": remote._node(), "key": key_node, "value": value_node},
-                     blobs, expr, **kw)
+        self._ask("setitem", remote, f"{remote.expr}[{render(key)}] = {render(value)}", kw, key=key, value=value)
 
     def contains(self, remote: Remote, value: Any, **kw: Any) -> bool:
-        blobs: list[bytes] = []
-        expr = f"{render(value)} in {remote.expr}"
-        reply = self.request({"op": "contains", "ref": remote._node(),
-                              "value": self._encode_args([value], blobs)[0]}, blobs, expr, **kw)
-        return bool(self._value(reply, expr))
+        return bool(self._ask("contains", remote, f"{render(value)} in {remote.expr}", kw, value=value)[1])
 
     def iter(self, remote: Remote, **kw: Any) -> Remote:
-        expr = f"iter({remote.expr})"
-        return self._value(self.request({"op": "iter", "ref": remote._node()}, [], expr, **kw), expr)
+        return self._ask("iter", remote, f"iter({remote.expr})", kw)[1]
 
     def next(self, remote: Remote, expr: str | None = None, **kw: Any) -> Any:
         """The next item; raises StopIteration when the learner's iterator does."""
-        expr = expr or f"next({remote.expr})"
-        reply = self.request({"op": "next", "ref": remote._node()}, [], expr, **kw)
+        reply, value = self._ask("next", remote, expr or f"next({remote.expr})", kw)
         if reply.get("stop"):
             raise StopIteration
-        return self._value(reply, expr)
+        return value
 
     def take(self, remote: Remote, limit: int, expr: str | None = None, **kw: Any) -> tuple[list, bool]:
         """Up to `limit` items of `list(remote)`, and whether the iteration ended by itself."""
-        expr = expr or f"list({remote.expr})"
-        reply = self.request({"op": "take", "ref": remote._node(), "limit": limit}, [], expr, **kw)
-        return self._value(reply, expr), bool(reply.get("ended"))
+        reply, items = self._ask("take", remote, expr or f"list({remote.expr})", kw, {"limit": limit})
+        return items, bool(reply.get("ended"))
 
     def getattr(self, remote: Remote, name: str, **kw: Any) -> Any:
-        expr = f"{remote.expr}.{name}"
-        return self._value(self.request({"op": "getattr", "ref": remote._node(), "name": name}, [],
-                                        expr, **kw), expr)
+        return self._ask("getattr", remote, f"{remote.expr}.{name}", kw, {"name": name})[1]
 
     def is_same_object(self, a: Remote, b: Remote) -> bool:
         """`a is b`, in the sandbox."""
         reply = self.request({"op": "same", "a": a._node(), "b": b._node()}, [], f"{a.expr} is {b.expr}")
         return bool(self._value(reply, ""))
 
-    def isinstance(self, remote: Remote, of: str, *, subclass: bool = False) -> bool:
-        reply = self.request({"op": "isinstance", "ref": remote._node(), "of": of, "subclass": subclass},
-                             [], f"isinstance({remote.expr}, {of})")
-        return bool(self._value(reply, ""))
-
     def keep(self, value: Any, expr: str) -> Remote:
-        """Puts a value into the sandbox and returns it as a Remote, so a check can look at it again
-        after the learner's code has had it (to see whether it was changed in place)."""
+        """The value, put into the sandbox: a check can hand it to the learner's code and look at it again."""
         return self.make("value", expr, value=value)
 
     def fetch(self, remote: Remote) -> Any:
         """The current value of a Remote (a tensor, a number, ...)."""
         return self._value(self.request({"op": "value", "ref": remote._node()}, [], remote.expr), remote.expr)
 
-    def new(self, cls: Remote, *args: Any, expr: str | None = None, **kw: Any) -> Remote:
-        """`cls(*args)`, which must give back an object of that class (not a tuple, a function, or
-        whatever a `__new__` or a plain function might return)."""
-        expr = expr or f"{cls.expr}({', '.join(render(a) for a in args)})"
-        name = cls.expr
+    def new(self, cls: Remote, *args: Any, **kwargs: Any) -> Remote:
+        """`cls(*args, **kwargs)`, which must give back an object of that class (not a tuple, a function,
+        or whatever a `__new__` or a plain function might return). Named as that call; a hang gets the
+        advice `cls` carries (see `Remote.named`)."""
+        expr, name = call_text(cls.expr, args, kwargs), cls.expr
         if not self.reuse(f"is_type {cls._id}", lambda: self.info(cls)["is_type"]):
             raise LoadFailed(f"`{name}` in {self.display_path} is {describe(cls)}, not a class. Write "
                              f"`class {name}:` there.")
-        made = self.call(cls, *args, expr=expr, **kw)
+        made = self.call(cls, *args, expr=expr, kwargs=kwargs, on_timeout=cls.advice)
         if not isinstance(made, Remote) or not self.instance_of(made, cls):
             raise LoadFailed(f"`{expr}` gave back {describe(made)}, not a {name} object. `{name}` should "
                              f"be a class, and calling it should make an instance of it: write `class {name}:` "
                              f"in {self.display_path}, without a `__new__` that returns something else.")
         return made.named(expr)
 
-    def instance_of(self, remote: Remote, cls: Remote) -> bool:
-        reply = self.request({"op": "instance_of", "ref": remote._node(), "cls": cls._node()}, [],
-                             f"isinstance({remote.expr}, {cls.expr})")
+    def instance_of(self, remote: Remote, of: Remote | str, *, subclass: bool = False) -> bool:
+        """`isinstance(remote, of)`, or with `subclass` `issubclass(remote, of)`: `of` is a class of the
+        sandbox, or the dotted name of one the sandbox knows ("torch.utils.data.Dataset")."""
+        if isinstance(of, str):
+            header, shown = {"op": "isinstance", "of": of, "subclass": subclass}, of
+        else:
+            header, shown = {"op": "instance_of", "cls": of._node()}, of.expr
+        reply = self.request({**header, "ref": remote._node()}, [], f"isinstance({remote.expr}, {shown})")
         return bool(self._value(reply, ""))
 
     @property
@@ -387,14 +388,13 @@ class SandboxProxy:
             self._source = read_source(self.learner_file)
         return self._source
 
-    def make(self, maker: str, expr: str, /, *, timeout: float | None = None, **args: Any) -> Remote:
-        """An object built in the sandbox by name, from `args` (plain values or Remotes): a real
-        PyTorch object or helper (inside/makers.py, `make("mnist_loader", ...)`), or a public function or
-        class of the level's probes.py. This runs the grader's code, not the learner's, so it may be
-        given a longer deadline. `expr` is what messages call the result."""
+    def make(self, maker: str, expr: str, /, *, timeout: float | None = None, on_timeout: str | None = None,
+             **args: Any) -> Remote:
+        """An object built in the sandbox by name, from `args` (plain values or Remotes): a PyTorch object or
+        helper of inside/makers.py, or a public function or class of the level's probes.py. It may run the learner's
+        code (`on_timeout` says what to tell them if it hangs) and get a longer `timeout`. `expr` names it."""
         blobs: list[bytes] = []
-        names = list(args)
-        nodes = self._encode_args([args[n] for n in names], blobs)
-        reply = self.request({"op": "make", "name": maker, "args": dict(zip(names, nodes, strict=True))},
-                             blobs, expr, timeout=timeout)
+        nodes = self._encode_args(list(args.values()), blobs)
+        reply = self.request({"op": "make", "name": maker, "args": dict(zip(args, nodes, strict=True))},
+                             blobs, expr, timeout=timeout, on_timeout=on_timeout)
         return self._value(reply, expr)

@@ -45,6 +45,26 @@ class Mnist:
         return self._tensor_dataset
 
     @cached_property
+    def _test_dataset(self) -> Any:
+        from torchvision.datasets import MNIST
+        from torchvision.transforms import ToTensor
+
+        return MNIST(self.root, train=False, download=False, transform=ToTensor())
+
+    def test_dataset(self) -> Any:
+        """The test split with `ToTensor()`, as `tensor_dataset()` is the training split."""
+        return self._test_dataset
+
+    def items(self, indices: Any = None) -> Any:
+        """The training items (all, or those at `indices`) as a `TensorDataset` of `images()` and
+        `labels()`: (image as ToTensor() makes it, label tensor), which a DataLoader batches exactly as it
+        batches `tensor_dataset()`'s, from tensors already made."""
+        from torch.utils.data import TensorDataset
+
+        images, labels = self.images(), self.labels()
+        return TensorDataset(images, labels) if indices is None else TensorDataset(images[indices], labels[indices])
+
+    @cached_property
     def _images(self) -> Any:
         return as_tensors(self.train)
 

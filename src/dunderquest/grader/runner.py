@@ -11,6 +11,7 @@ import random
 import sys
 import time
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -222,9 +223,28 @@ PYTEST_ARGS = [
 ]
 
 
-def run_pytest(plugin: GraderPlugin, paths: list[Path]) -> None:
+OWN_FIXTURES = ("sandbox", "level", "mnist", "rng", "request")
+
+
+def class_fixtures(levels: Sequence[Level]) -> object:
+    """A plugin that gives each class the levels' `level.toml` names (`class` and `also`) as a fixture
+    of that name: the learner's class, `sandbox.learner_class(name)`. A check asks for it by name,
+    `def test_...(Data):`, and no level declares it itself."""
+    def fixture_for(name: str) -> Any:
+        def learner_class(self: object, sandbox: SandboxProxy) -> Any:
+            return sandbox.learner_class(name)
+
+        learner_class.__doc__ = f"The learner's class `{name}`, as level.toml names it."
+        return pytest.fixture(name=name)(learner_class)
+
+    names = sorted({name for level in levels for name in level.classes} - set(OWN_FIXTURES))
+    return type("ClassFixtures", (), {f"class_{name}": fixture_for(name) for name in names})()
+
+
+def run_pytest(plugin: GraderPlugin, levels: Sequence[Level]) -> None:
+    paths = [level.checks_path for level in levels]
     root = paths[0].parent.parent if paths else Path.cwd()  # the pack's levels/ folder
-    pytest.main([*PYTEST_ARGS, "--rootdir", str(root), *map(str, paths)], plugins=[plugin])
+    pytest.main([*PYTEST_ARGS, "--rootdir", str(root), *map(str, paths)], plugins=[plugin, class_fixtures(levels)])
 
 
 def grade(level: Level, learner_file: Path, *, sandboxes: SandboxSource, display_path: str | None = None,
@@ -235,5 +255,5 @@ def grade(level: Level, learner_file: Path, *, sandboxes: SandboxSource, display
     seed = seed if seed is not None else int.from_bytes(os.urandom(4), "big")
     plugin = GraderPlugin(Assignment(level, Path(learner_file), display_path or level.exercise_path, sandboxes,
                                      mnist or Mnist(current_source()), seed))
-    run_pytest(plugin, [level.checks_path])
+    run_pytest(plugin, [level])
     return plugin.level_result(began)

@@ -29,6 +29,10 @@ class ClassSource:
 class Source:
     classes: dict[str, ClassSource]  # top-level classes by name
     readable: bool  # False when the file does not parse (the sandbox reports the syntax error)
+    nested: dict[str, set[str]] = field(default_factory=dict)  # classes not at the top level: their methods
+    # Every dotted name the file imports (anywhere in it), or reaches as an attribute of a name: `torch.nn`,
+    # `torchvision.transforms.ToTensor`; in the order they appear, the names imported at the top level resolved.
+    imports: list[str] = field(default_factory=list)
 
     def _lineage(self, class_name: str) -> tuple[list[ClassSource], list[str]]:
         """The class and its in-file bases, nearest first; and the bases that come from elsewhere."""
@@ -63,6 +67,19 @@ class Source:
             if any(name in vars(klass) for klass in getattr(value, "__mro__", ())[:-1]):
                 return True
         return False
+
+    def has_class_with(self, class_name: str, method: str) -> bool:
+        """Whether the file has a class `class_name` with `method`: at the top level (from a base too),
+        or elsewhere (nested in another class, as `DataLoader._Iter`), written in its body."""
+        if class_name in self.classes:
+            return self.defines(class_name, method)
+        return method in self.nested.get(class_name, set())
+
+    def gives_back_self(self, class_name: str, method: str) -> bool:
+        """Whether the method gives back `self`: as written in the file, or as a library base class
+        defines it (`__iter__` from `collections.abc.Iterator`, say) when the file writes none."""
+        return self.returns_self(class_name, method) or (
+            self.member(class_name, method) is None and self.defines(class_name, method))
 
     def returns_self(self, class_name: str, method: str) -> bool:
         """Whether the method, as written in the file, gives back `self`."""
@@ -180,7 +197,18 @@ def read_source(path: Path | str) -> Source:
             # A later top-level assignment or def replaces a class of the same name.
             for name in _bound_names(node):
                 classes.pop(name, None)
-    return Source(classes, readable=True)
+    nested: dict[str, set[str]] = {}
+    used: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node not in tree.body:
+            nested.setdefault(node.name, set()).update(f.name for f in node.body if isinstance(f, ast.FunctionDef))
+        elif isinstance(node, ast.Import):
+            used += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            used += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names if alias.name != "*")]
+        elif isinstance(node, ast.Attribute) and (dotted := _dotted(node, imports, [], classes)):
+            used.append(dotted)
+    return Source(classes, readable=True, nested=nested, imports=used)
 
 
 def _bound_names(node: ast.stmt) -> list[str]:

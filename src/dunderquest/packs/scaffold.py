@@ -52,24 +52,18 @@ CHECKS = '''"""Square: an object you call to square a number or an MNIST image."
 
 import pytest
 
-from dunderquest.grader.checking import Named, describe, expect_same, fail, same
-
-
-@pytest.fixture
-def Square(sandbox):
-    return sandbox.learner_class("Square")
+from dunderquest.grader.checking import Named, expect_class, expect_same, expect_unchanged
 
 
 @pytest.fixture
 def square(sandbox, Square):
-    return sandbox.new(Square, expr="Square()")
+    return sandbox.new(Square)
 
 
-def test_square_is_a_class_with_call(sandbox, Square):
+def test_square_is_a_class_with_call(Square):
     """Square is a class written in the file, with __call__"""
-    if not sandbox.info(Square)["is_type"] or not sandbox.source.defines("Square", "__call__"):
-        fail(f"`Square` in {sandbox.display_path} is {describe(Square)}; write `class Square:` with a "
-             "`def __call__(self, x):` method in its body.")
+    expect_class(Square, "Python looks for `__call__` on the class: define `def __call__(self, x):` in its body.",
+                 methods=("__call__",), inherited=True)
 
 
 def test_square_of_numbers_and_images(square, mnist, rng):
@@ -87,9 +81,8 @@ def test_square_leaves_its_input_unchanged(sandbox, square, mnist, rng):
     image = mnist.images()[rng.randrange(len(mnist.train))]
     kept = sandbox.keep(image, "image")
     square(kept)
-    if not same(sandbox.fetch(kept), image):
-        fail("After `Square()(image)`, `image` itself had changed: your `__call__` works in place (as "
-             "`x.mul_(x)` does). Return a new value instead: `x * x`.")
+    expect_unchanged(kept, image, "Square()(image)", "Your `__call__` works in place (as `x.mul_(x)` does). "
+                     "Return a new value instead: `x * x`.")
 '''
 
 STUB = '''"""Objects that square: write `class Square` here (see the lesson).

@@ -19,13 +19,13 @@ class CountedDataset:
 
     def __init__(self, dataset: Any):
         self.dataset = dataset
-        self.fetched = 0
+        self.reads = 0
 
     def __len__(self) -> int:
         return len(self.dataset)
 
     def __getitem__(self, index: int) -> Any:
-        self.fetched += 1
+        self.reads += 1
         return self.dataset[index]
 
 
@@ -34,20 +34,52 @@ class CountedSequence:
 
     def __init__(self, stop: int):
         self.stop = stop
-        self.pulled = 0
+        self.reads = 0
 
     def __len__(self) -> int:
         return self.stop
 
     def __getitem__(self, index: int) -> int:
         value = range(self.stop)[index]
-        self.pulled += 1
+        self.reads += 1
         return value
 
     def __iter__(self):
         for value in range(self.stop):
-            self.pulled += 1
+            self.reads += 1
             yield value
+
+
+PULL_LIMIT = 100_000  # far more than a lazy reader pulls for a few next() calls
+
+
+class PulledTooMuch(Exception):
+    """Raised by an endless CountedIterator once PULL_LIMIT items were pulled from it: only code that
+    reads everything up front gets there, and it fails at once instead of at the deadline."""
+
+
+class CountedIterator:
+    """An iterator over 0, 1, 2, ... (endless when `stop` is None) that counts the items pulled."""
+
+    def __init__(self, stop: int | None):
+        self.stop = stop
+        self.reads = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> int:
+        if self.stop is not None and self.reads >= self.stop:
+            raise StopIteration
+        if self.stop is None and self.reads >= PULL_LIMIT:
+            raise PulledTooMuch(f"{PULL_LIMIT:,} items")
+        self.reads += 1
+        return self.reads - 1
+
+
+def counted_generator(counter: CountedIterator):
+    """The items of `counter` from a generator, for code that treats generators specially."""
+    yield from counter
 
 
 def with_transform(dataset: Any, transform: Any) -> Any:
@@ -92,18 +124,6 @@ def mnist_pil(root: str, train: bool, transform: Any = None, index: int | None =
     return dataset if index is None else dataset[index][0]
 
 
-def listed(**items: Any) -> list:
-    """The objects given as "0", "1", ... in a list, in that order: `ConcatDataset([train, test])`
-    needs a list of objects that live in the sandbox."""
-    return [items[key] for key in sorted(items, key=int)]
-
-
-def call_with(fn: Any, arg: Any, **kwargs: Any) -> Any:
-    """`fn(arg, **kwargs)`: a call with keyword arguments (each sent on its own, so it may be an
-    object that lives in the sandbox)."""
-    return fn(arg, **kwargs)
-
-
 def seeded_generator(seed: int) -> Any:
     """`torch.Generator().manual_seed(seed)`, for a DataLoader to shuffle with."""
     import torch
@@ -119,11 +139,11 @@ MAKERS = {
     "mnist_labels": mnist_labels,
     "mnist_pil": mnist_pil,
     "counted_sequence": CountedSequence,
+    "counted_iterator": CountedIterator,
+    "counted_generator": counted_generator,
     "copy": lambda value: list(value),  # a list the learner's code may change, as the caller's own
     "range": lambda start, stop: range(start, stop),
     "value": lambda value: value,  # a value kept here, to look at again after the learner's code had it
-    "list": listed,
-    "call_with": call_with,
     "seeded_generator": seeded_generator,
     "finale_training": Training,
 }

@@ -220,8 +220,8 @@ class Server:
     def op_call(self, req: dict, blobs: list) -> dict:
         fn = self.arg(req["ref"])
         args = [self.arg(a) for a in req.get("args", [])]
-        result = fn(*args)
-        return self.value(result, blobs)
+        kwargs = {str(name): self.arg(value) for name, value in req.get("kwargs", {}).items()}
+        return self.value(fn(*args, **kwargs), blobs)
 
     def op_len(self, req: dict, blobs: list) -> dict:
         return self.value(len(self.arg(req["ref"])), blobs)

@@ -96,7 +96,7 @@ def serve_requests(ctl: socket.socket, pack: Pack) -> None:
 
     plugin = GraderPlugin(await_assignment=await_assignment, on_result=on_result)
     try:
-        run_pytest(plugin, [level.checks_path for level in pack.catalog])
+        run_pytest(plugin, list(pack.catalog))
     except Exception:  # a bug of ours
         traceback.print_exc(file=sys.stderr)
     if in_flight:  # pytest stopped in the middle of a run: answer it rather than leave the client waiting

@@ -2,18 +2,12 @@
 tree (probes.py) on the learner's Module in the sandbox and on torch.nn.Module here, with real
 torch.nn.Linear and ReLU layers among the children, and compares the two texts line by line."""
 
-import pytest
 import torch
 
-from dunderquest.grader.checking import describe, expect_written_class, fail, load_probes
+from dunderquest.grader.checking import describe, expect_class, fail, load_probes
 
 probes = load_probes(__file__)
 METHODS = ("__init__", "__setattr__", "extra_repr", "__repr__")
-
-
-@pytest.fixture
-def Module(sandbox):
-    return sandbox.learner_class("Module")
 
 
 def node(name: str, children: list, extra: str = "") -> dict:
@@ -26,8 +20,7 @@ def shown(text: str) -> str:
 
 def expect_printed_like_torch(sandbox, Module, spec: dict, what: str, advice: str) -> None:
     mine = sandbox.make("tree", f"a {spec['class']} tree", base=Module, node=spec)
-    got = sandbox.make("printed", f"repr({spec['class'].lower()})", module=mine)
-    text = sandbox.fetch(got)
+    text = sandbox.make("printed", f"repr({spec['class'].lower()})", module=mine).value()
     expected = repr(probes.tree(torch.nn.Module, spec))
     if not isinstance(text, str):
         fail(f"`repr({spec['class'].lower()})` gave back {describe(text)}; `__repr__` must return a str.")
@@ -41,8 +34,8 @@ def expect_printed_like_torch(sandbox, Module, spec: dict, what: str, advice: st
 
 def test_module_is_a_class_with_setattr_extra_repr_and_repr(sandbox, Module):
     """Module is a class you wrote, with __init__, __setattr__, extra_repr and __repr__"""
-    expect_written_class(sandbox, Module, "Module", METHODS,
-                         "`__setattr__` keeps the submodules, and `__repr__` prints them, with `extra_repr()`.")
+    expect_class(Module, "`__setattr__` keeps the submodules, and `__repr__` prints them, with `extra_repr()`.",
+                 methods=METHODS)
 
 
 def test_a_module_without_children_prints_its_class_name(sandbox, Module):

@@ -6,24 +6,19 @@ import pytest
 import torch
 
 from dunderquest.grader.checking import (
-    LearnerRaised,
     Named,
     Remote,
     describe,
+    expect_class,
+    expect_raises,
     expect_same,
-    expect_written_class,
+    expect_same_object,
     fail,
-    is_subclass_of,
     load_probes,
 )
 
 probes = load_probes(__file__)
 DUNDERS = ("__init__", "__call__", "__len__", "__getitem__", "__iter__")
-
-
-@pytest.fixture
-def Sequential(sandbox):
-    return sandbox.learner_class("Sequential")
 
 
 @pytest.fixture
@@ -33,23 +28,20 @@ def stack(sandbox, Sequential, rng):
     seed = rng.randrange(2**31)
     layers = sandbox.make("layers", "layers", seed=seed)
     model = sandbox.make("built", "Sequential(flatten, linear1, relu, linear2)", cls=Sequential, modules=layers)
-    if not isinstance(model, Remote) or not sandbox.instance_of(model, Sequential):
+    if not isinstance(model, Remote) or not model.is_instance(Sequential):
         fail(f"`Sequential(flatten, linear1, relu, linear2)` gave back {describe(model)}, not a Sequential object.")
     return model.named("model"), layers, torch.nn.Sequential(*probes.layers(seed))
 
 
-def layer(sandbox, layers, index):
-    return sandbox.make("item", f"layers[{index}]", items=layers, index=index)
+def layer(layers, index, theirs):
+    """The module at `index` of the model, as made in the sandbox."""
+    return layers[index].named(f"the module `{type(theirs[index]).__name__}` that model holds at {index}")
 
 
 def test_sequential_is_a_class_with_the_container_dunders(sandbox, Sequential):
     """Sequential is a class you wrote, with __init__, __call__, __len__, __getitem__ and __iter__"""
-    expect_written_class(sandbox, Sequential, "Sequential", DUNDERS,
-                         "A container needs each of them: `len()`, `[]`, `for` and calling all go through one.")
-    if any(is_subclass_of(base, torch.nn.Sequential) or is_subclass_of(base, torch.nn.ModuleList)
-           for base in sandbox.source.outside_bases("Sequential")):
-        fail("`class Sequential` inherits from torch.nn.Sequential (or ModuleList), which does the work for you. "
-             "Write the container yourself.")
+    expect_class(Sequential, "A container needs each of them: `len()`, `[]`, `for` and calling all go through one.",
+                 methods=DUNDERS, not_from=(torch.nn.Sequential, torch.nn.ModuleList))
 
 
 def test_len_counts_the_modules(sandbox, stack):
@@ -62,49 +54,37 @@ def test_indexing_gives_the_very_modules(sandbox, stack):
     """model[i] is the i-th module itself, negative i counts from the end, and past the end is IndexError"""
     model, layers, theirs = stack
     for index in (0, 1, 3, -1, -4):
-        got = model[index]
-        if not isinstance(got, Remote) or not sandbox.is_same_object(got, layer(sandbox, layers, index)):
-            fail(f"`model[{index}]` gave back {describe(got)}, not the very module `{type(theirs[index]).__name__}` "
-                 f"that model holds at {index}, as torch.nn.Sequential gives. Return the module itself, not a copy.")
+        expect_same_object(model[index], layer(layers, index, theirs), f"model[{index}]",
+                           "torch.nn.Sequential gives the module itself: return it, not a copy.")
     for index in (4, -5):
-        try:
-            got = model[index]
-        except LearnerRaised as raised:
-            if raised.type_name == "IndexError":
-                continue
-            fail(f"`model[{index}]` raised {raised.type_name}; torch.nn.Sequential raises IndexError for an index "
-                 "past either end.")
-        fail(f"`model[{index}]` returned {describe(got)}; model holds 4 modules, so torch.nn.Sequential raises "
-             "IndexError.")
+        expect_raises(IndexError, lambda index=index: model[index], f"model[{index}]",
+                      "model holds 4 modules, and torch.nn.Sequential raises IndexError for an index past either end.")
 
 
 def test_a_slice_is_a_new_sequential_of_the_same_modules(sandbox, Sequential, stack):
     """model[1:3] and model[:-1] are new Sequentials holding the very same modules"""
-    model, layers, _ = stack
+    model, layers, theirs = stack
     for expr, (start, stop), indices in (("model[1:3]", (1, 3), (1, 2)), ("model[:-1]", (None, -1), (0, 1, 2))):
         got = sandbox.make("part", expr, items=model, start=start, stop=stop)
-        if not isinstance(got, Remote) or not sandbox.instance_of(got, Sequential):
+        if not isinstance(got, Remote) or not got.is_instance(Sequential):
             fail(f"`{expr}` gave back {describe(got)}; a slice of torch.nn.Sequential is a new Sequential. For a "
                  "`slice`, return `Sequential(*chosen_modules)`.")
         expect_same(len(got.named(expr)), len(indices), f"len({expr})")
         for position, index in enumerate(indices):
-            mine = sandbox.getitem(got.named(expr), position)
-            if not isinstance(mine, Remote) or not sandbox.is_same_object(mine, layer(sandbox, layers, index)):
-                fail(f"`{expr}[{position}]` is not the very module at {index} of model: a slice holds the same "
-                     "modules, not copies.")
+            expect_same_object(got.named(expr)[position], layer(layers, index, theirs), f"{expr}[{position}]",
+                               "A slice holds the same modules, not copies.")
 
 
 def test_iterating_gives_the_modules_in_order(sandbox, stack):
     """for layer in model: gives each module itself, in order"""
     model, layers, theirs = stack
-    got, ended = sandbox.take(model, 10, expr="list(model)")
+    got, ended = model.take(10)
     if not ended or len(got) != len(theirs):
         fail(f"`list(model)` gave {len(got)} items{'' if ended else ' and went on'}; model holds {len(theirs)} "
              "modules.")
     for index, mine in enumerate(got):
-        if not isinstance(mine, Remote) or not sandbox.is_same_object(mine, layer(sandbox, layers, index)):
-            fail(f"Item {index} of `list(model)` is {describe(mine)}, not the module at {index}: iterate over the "
-                 "modules themselves, in order.")
+        expect_same_object(mine, layer(layers, index, theirs), f"list(model)[{index}]",
+                           "Iterate over the modules themselves, in order.")
 
 
 def test_calling_runs_the_modules_in_order_on_mnist(sandbox, stack, mnist, rng):

@@ -25,11 +25,6 @@ def built(cls: Any, modules: list) -> Any:
     return cls(*modules)
 
 
-def item(items: Any, index: int) -> Any:
-    """`items[index]`."""
-    return items[index]
-
-
 def part(items: Any, start: int | None, stop: int | None) -> Any:
     """`items[start:stop]`: a slice object, which the wire format does not carry, made here."""
     return items[start:stop]
