@@ -59,3 +59,32 @@ def ratio(label: str, value: float, goal: str | None = None) -> None:
 
 def cleanup() -> None:
     shutil.rmtree(SCRATCH, ignore_errors=True)
+
+
+def cold_checks(workspace: Path, levels, runs: int = 1) -> dict[str, float]:
+    """A cold `dunderquest check` of each level (the median of `runs`), by level id."""
+    return {level.id: statistics.median(cold_check(workspace, level.id) for _ in range(runs)) for level in levels}
+
+
+def wrong_file(level) -> str:
+    """A plausible wrong solution of the level, from the course's own corpus: it runs the checks most
+    of the way, as a learner's file in progress does."""
+    return sorted((REPO / "course" / "wrong" / level.id).glob("*.py"))[0].read_text(encoding="utf-8")
+
+
+def by_level(title: str, times: dict[str, list[float]], cold: dict[str, float], *, at_least: float,
+             at_most: float | None = None) -> None:
+    """A row per level (its median, the cold check, the ratio), then the slowest median and the
+    smallest ratio against their goals."""
+    print(f"{title}:")
+    print(f"  {'level':<24} {'median':>9} {'slowest':>9} {'cold':>9} {'cold / median':>14}")
+    medians = {level: statistics.median(runs) for level, runs in times.items()}
+    for level, median in medians.items():
+        print(f"  {level:<24} {median * 1000:>6.0f} ms {max(times[level]) * 1000:>6.0f} ms {cold[level]:>7.2f} s "
+              f"{cold[level] / median:>12.1f} x")
+    worst = max(medians, key=medians.get)
+    least = min(medians, key=lambda level: cold[level] / medians[level])
+    line(f"slowest median ({worst})", medians[worst], "ms",
+         f"<= {at_most * 1000:.0f} ms on every level" if at_most is not None else None)
+    ratio(f"smallest speed-up, cold / median ({least})", cold[least] / medians[least],
+          f">= {at_least:.0f} x on every level")

@@ -23,7 +23,7 @@ from .grader.result import LevelResult
 from .grader.service.client import Cancelled, GraderClient, GraderUnavailable
 from .grader.service.lingering_client import warm_grader
 
-POLL = 0.05  # seconds between looks at the file: a save shows up within 50 ms
+POLL = 0.02  # seconds between looks at the file: a save shows up within 20 ms
 
 
 def fingerprint(path: Path) -> str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -323,3 +324,59 @@ def test_check_without_a_level_checks_the_current_one(tmp_path):
     second = dunderquest(env, "check", "--workspace", str(ws.root))
     assert second.stdout.startswith("Level 2: "), "level 1 passed: level 2 is the current one"
     assert second.returncode == 1
+
+
+# -- the thin client: check, list and hint handed to the grader ----------------------------------------
+
+
+@pytest.mark.slow
+def test_a_shell_s_check_list_and_hint_are_run_by_the_grader_as_they_would_run_here(lingering, workspace, tmp_path):
+    """The thin client hands `check`, `list` and `hint` to the grader of the workspace's course, which
+    runs them and sends back what they write: the same text, the same exit status, the same progress,
+    as the command run in its own process (each run here on a copy of the same workspace)."""
+    def run(env, *args):
+        copy = tmp_path / f"copy-{len(list(tmp_path.iterdir()))}"
+        shutil.copytree(workspace.root, copy)
+        done = dunderquest(env, *args, "--workspace", str(copy))
+        out = re.sub(r"checks passed in [0-9.]+ s", "checks passed", done.stdout).replace(str(copy), "WS")
+        out = "".join(line for line in out.splitlines(keepends=True) if not line.startswith(WAITING))
+        if "json" in args and "check" in args:
+            out = {**json.loads(out), "seconds": 0}
+        progress = (copy / ".dunderquest" / "progress.json").read_text()
+        return done.returncode, out, done.stderr.replace(str(copy), "WS"), re.sub(r'"20[0-9T:+-]+"', "", progress)
+
+    dunderquest(lingering, "check", "level3", "--workspace", str(workspace.root))  # starts the grader
+    (grader,) = graders(lingering)
+    one_off = dict(lingering, DUNDERQUEST_LINGER="0")
+    for args in (("check", "level4", "--seed", "7"), ("check", "3", "--seed", "2"), ("list",),
+                 ("list", "--format", "json"), ("check", "level12"), ("check", "--format", "json", "4", "--seed", "5"),
+                 ("hint", "4"), ("hint",)):
+        assert run(lingering, *args) == run(one_off, *args), args
+    assert graders(lingering)[0]["requests"] >= 9, "the grader ran the commands"
+    assert graders(lingering)[0]["pid"] == grader["pid"]
+
+
+WAITING = ("Waiting for the grader", "Still running your code")
+
+
+@pytest.mark.slow
+def test_a_check_says_its_level_at_once_and_what_it_waits_for_after_a_second(lingering, workspace):
+    """A check whose code hangs: the level's heading comes at once, then what the command waits for,
+    long before the check's own 10 s limit; ctrl+c ends it, and the grader lets the run go."""
+    dunderquest(lingering, "check", "level3", "--workspace", str(workspace.root))  # starts the grader
+    stuck = workspace.root / "exercises" / "level1_double.py"
+    stuck.write_text("class Double:\n    def __call__(self, x):\n        while True:\n            pass\n")
+    process = subprocess.Popen([sys.executable, "-m", "dunderquest", "check", "1", "--workspace",
+                                str(workspace.root)], env=lingering, stdout=subprocess.PIPE, text=True, cwd="/")
+    began = time.monotonic()
+    try:
+        heading = process.stdout.readline()
+        assert heading.startswith("Level 1: Objects you can call (Double)") and time.monotonic() - began < 5
+        waiting = process.stdout.readline()
+        assert waiting.startswith("Still running your code: a check that does not end is stopped after 10 s")
+        assert time.monotonic() - began < 8
+        process.send_signal(signal.SIGINT)
+        assert process.wait(10) == 130
+    finally:
+        process.kill()
+    assert wait_until(lambda: graders(lingering)[0]["running"] == 0, 15), "the run went on after its command"

@@ -205,7 +205,7 @@ class LingeringGrader:
         if request.get("op") == "status":
             with self.guard:
                 send({"pid": os.getpid(), "started": self.started, "linger": self.linger,
-                      "requests": self.requests, "connections": self.connections,
+                      "requests": self.requests, "running": self.running, "connections": self.connections,
                       "ready": self.grader.ready.is_set(), "python": sys.executable,
                       "pack": None if self.pack.builtin else str(self.pack.root)})
             return True
