@@ -12,6 +12,7 @@ Write three callable classes, your own versions of torchvision's transforms:
 Then `Compose([ToTensor(), Normalize((0.1307,), (0.3081,))])` turns an MNIST image into the tensor
 that torchvision's pipeline gives. Use torch (and numpy or PIL if you like), not torchvision.
 
+Read the lesson in the game, or with `dunderquest lesson 10`.
 Check your work with ctrl+r in the game, or `dunderquest check 10`.
 """
 

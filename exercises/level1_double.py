@@ -4,6 +4,7 @@
 Right now a Double can double, but only if you ask by name: `Double().double(3)`.
 Make the object itself callable, so `Double()(3)` works the way `layer(x)` does in PyTorch.
 
+Read the lesson in the game, or with `dunderquest lesson 1`.
 Check your work with ctrl+r in the game, or `dunderquest check 1`.
 """
 

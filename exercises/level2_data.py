@@ -6,6 +6,7 @@ argument holds 10, 20 and 30.
 
 This class was copied from a blog post, and it has bugs. Find them.
 
+Read the lesson in the game, or with `dunderquest lesson 2`.
 Check your work with ctrl+r in the game, or `dunderquest check 2`.
 """
 

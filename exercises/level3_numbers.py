@@ -6,6 +6,7 @@ The grader hands it 4,000 real MNIST images and labels and batches it with a rea
 
 This class was copied from a blog post, and it has bugs. Find them.
 
+Read the lesson in the game, or with `dunderquest lesson 3`.
 Check your work with ctrl+r in the game, or `dunderquest check 3`.
 """
 

@@ -9,6 +9,7 @@ even works on a generator that never ends. Wrapped around a real DataLoader,
 This class was copied from a blog post, and it has a bug. It works for some data and not for
 others: find out which, and why.
 
+Read the lesson in the game, or with `dunderquest lesson 4`.
 Check your work with ctrl+r in the game, or `dunderquest check 4`.
 """
 

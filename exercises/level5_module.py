@@ -16,6 +16,7 @@ pre-hooks, then `forward`, then its forward hooks. Write that machinery in `clas
 The grader subclasses your Module and compares every call with torch.nn.Module's, on MNIST images.
 Right now `__call__` is the simplified one from the blog post: it ignores hooks altogether.
 
+Read the lesson in the game, or with `dunderquest lesson 5`.
 Check your work with ctrl+r in the game, or `dunderquest check 5`.
 """
 

@@ -16,6 +16,7 @@ The grader builds the same models on your Module and on torch.nn.Module and comp
 Below is a start with several bugs: it registers too much, finds too little and hands out copies.
 Read the lesson, then fix it.
 
+Read the lesson in the game, or with `dunderquest lesson 6`.
 Check your work with ctrl+r in the game, or `dunderquest check 6`.
 """
 

@@ -16,6 +16,7 @@ Write your own `DataLoader(dataset, batch_size=1, shuffle=False, generator=None,
 The grader compares your batches with torch.utils.data.DataLoader's on MNIST. Below is the
 ExampleLoader idea stretched too far: it is its own iterator, and it hands out single items.
 
+Read the lesson in the game, or with `dunderquest lesson 7`.
 Check your work with ctrl+r in the game, or `dunderquest check 7`.
 """
 

@@ -11,6 +11,7 @@ Write `class no_grad`, your own `torch.no_grad`:
 `torch.is_grad_enabled()` and `torch.set_grad_enabled(flag)` read and set autograd's state.
 The grader runs the same steps with your class and with `torch.no_grad`, and compares them.
 
+Read the lesson in the game, or with `dunderquest lesson 8`.
 Check your work with ctrl+r in the game, or `dunderquest check 8`.
 """
 

@@ -11,6 +11,7 @@ Write two classes:
 For example, with `a` of length 3 and `b` of length 4, `len(a + b) == 7` and `(a + b)[3] == b[0]`.
 The grader compares your class with `torch.utils.data.ConcatDataset` over MNIST's train and test sets.
 
+Read the lesson in the game, or with `dunderquest lesson 9`.
 Check your work with ctrl+r in the game, or `dunderquest check 9`.
 """
 

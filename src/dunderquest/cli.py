@@ -83,6 +83,10 @@ def cmd_hint(args: argparse.Namespace) -> int:
     return learner_commands.hint(args, Shell.here())
 
 
+def cmd_lesson(args: argparse.Namespace) -> int:
+    return learner_commands.lesson(args, Shell.here())
+
+
 def cmd_reset(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
     level = _level(workspace, args.level)
@@ -274,6 +278,9 @@ def parser(kind: type[argparse.ArgumentParser] = argparse.ArgumentParser) -> arg
     p = command("list", cmd_list, "list the levels and your progress")
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text for people (default); json prints a list of {id, title, status, file}")
+    p = command("lesson", cmd_lesson, "read a level's lesson (paged when it is longer than the screen)")
+    p.add_argument("level", metavar="LEVEL", nargs="?",
+                   help=f"{LEVEL_NAMES} (default: your current level, the first you have not passed)")
     p = command("hint", cmd_hint, "show the next hint for a level")
     p.add_argument("level", metavar="LEVEL", nargs="?",
                    help=f"{LEVEL_NAMES} (default: your current level, the first you have not passed)")
@@ -282,7 +289,7 @@ def parser(kind: type[argparse.ArgumentParser] = argparse.ArgumentParser) -> arg
     p = command("solution", cmd_solution, "after you pass a level: your file and the reference, as a diff")
     p.add_argument("level", metavar="LEVEL")
     p = command("watch", cmd_watch, "check your level each time you save its file (for your own editor); "
-                                    "keys: h hint, l list, n next level, q quit")
+                                    "keys: r lesson, h hint, l list, n next level, q quit")
     p.add_argument("level", metavar="LEVEL", nargs="?", help="the level to start at (default: your current one)")
     p = command("data", cmd_data, "say which MNIST is used, or download the full set")
     p.add_argument("action", nargs="?", choices=["download"], help="download the full MNIST set")

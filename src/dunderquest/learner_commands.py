@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -46,13 +47,31 @@ def grade_here(pack: Pack, level: Level, file: Path, seed: int | None) -> LevelR
 
 
 @dataclass
+class Terminal:
+    """What a command writes to: its width and height, the colours it shows (Rich's colour systems:
+    "truecolor", "256", "standard", or None for none), and whether it is a terminal at all."""
+
+    width: int | None = None
+    height: int | None = None
+    colours: str | None = None
+    interactive: bool = False
+
+    @classmethod
+    def of(cls, stream: TextIO) -> Terminal:
+        from .pager import terminal_of
+
+        return cls(**terminal_of(stream))
+
+
+@dataclass
 class Shell:
     """Where a command runs: the folder it was started in, where it writes (stdout and stderr, or a
-    thin client's), how it grades, and what to say while it waits for the grader."""
+    thin client's) and what they show, how it grades, and what to say while it waits for the grader."""
 
     cwd: Path
     out: TextIO
     err: TextIO
+    terminal: Terminal = field(default_factory=Terminal)
     grade: Callable[[Pack, Level, Path, int | None], LevelResult] = grade_here
     waiting: Callable[[], str] = lambda: ("Waiting for the grader: the first check in a while starts it, which "
                                           f"takes a few seconds; a check that never ends is stopped after "
@@ -61,13 +80,41 @@ class Shell:
 
     @classmethod
     def here(cls) -> Shell:
-        return cls(Path.cwd(), sys.stdout, sys.stderr)
+        return cls(Path.cwd(), sys.stdout, sys.stderr, Terminal.of(sys.stdout))
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
 
+    def show_markdown(self, text: str) -> None:
+        """Markdown as Rich draws it for this terminal (its code coloured), paged when it is longer
+        than the screen."""
+        self.page(markdown_text(text, self.terminal))
+
+    def page(self, text: str) -> None:
+        from .pager import longer_than_the_screen, page
+
+        if self.terminal.interactive and longer_than_the_screen(text, self.terminal.height):
+            self.out.flush()
+            page(text, self.out)
+        else:
+            self.out.write(text)
+            self.out.flush()
+
     def warn(self, text: str) -> None:
         print(text, file=self.err, flush=True)
+
+
+def markdown_text(text: str, terminal: Terminal) -> str:
+    """Markdown (a lesson, a hint) as Rich draws it for `terminal`: headings, lists and code blocks,
+    the code coloured where the terminal shows colours."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    drawn = io.StringIO()
+    Console(file=drawn, width=min(terminal.width or 100, 100), color_system=terminal.colours,
+            force_terminal=terminal.colours is not None, highlight=False, emoji=False).print(
+        Markdown(text, code_theme="monokai", inline_code_theme="monokai"))
+    return drawn.getvalue()
 
 
 def workspace_of(args: argparse.Namespace, shell: Shell) -> Workspace:
@@ -165,9 +212,21 @@ def hint(args: argparse.Namespace, shell: Shell) -> int:
     workspace = workspace_of(args, shell)
     level = level_named(workspace, args.level) if args.level else workspace.progress.current()
     shown = workspace.progress.next_hint(level)
-    shell.say(f"{shown.heading} ({level.class_name}):\n")
-    shell.say(shown.text)
+    shell.show_markdown(f"**{shown.heading}** ({level.class_name})\n\n{shown.text}")
     return OK
 
 
-COMMANDS = {"check": check, "list": listing, "hint": hint}
+def lesson(args: argparse.Namespace, shell: Shell) -> int:
+    workspace = workspace_of(args, shell)
+    level = level_named(workspace, args.level) if args.level else workspace.progress.current()
+    try:
+        text = level.lesson()
+    except (OSError, ValueError) as err:
+        shell.warn(f"The lesson of level {level.number} cannot be read: {err}")
+        return FAILED
+    shell.show_markdown(f"{text.rstrip()}\n\n---\n\nYour file: `{level.exercise_path}`. Check it with "
+                        f"`dunderquest check {level.number}`; stuck? `dunderquest hint {level.number}`.")
+    return OK
+
+
+COMMANDS = {"check": check, "list": listing, "hint": hint, "lesson": lesson}

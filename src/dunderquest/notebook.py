@@ -2,6 +2,7 @@
 
     %%dunderquest level3          the cell is your level 3 file: it is saved in the workspace and checked
     %dunderquest check level3     checks the file as it is in the workspace
+    %dunderquest lesson level3    the lesson of a level (of your current one without a level)
     %dunderquest hint level3      the next hint for a level
     %dunderquest list             the levels and your progress
     %dunderquest workspace DIR    use (or create) the workspace in DIR; the default one otherwise
@@ -15,9 +16,11 @@ messages, the MNIST panel's digits where the level has one, and the next level o
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import shlex
 import struct
+import threading
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -212,19 +215,26 @@ class Session:
         from .grader.service.client import GraderUnavailable
 
         file = workspace.exercise(level)
+        panel: list = []
+        drawing = None
+        if level.panel is not None:  # drawn beside the checks, by another of the grader's runners
+            def draw() -> None:
+                with contextlib.suppress(GraderUnavailable):
+                    panel.append(self.grader.mnist_panel(level, file))
+
+            drawing = threading.Thread(target=draw, daemon=True)
+            drawing.start()
         try:
             result = self.grader.grade(level, file)
         except GraderUnavailable as err:
             raise NotebookError(f"The grader could not run ({err}). Try `dunderquest check {level.id}` in a "
                                 "terminal to see why.") from None
+        finally:
+            if drawing is not None:
+                drawing.join()
         outcome = workspace.progress.record(level, result.passed)
-        panel = None
-        if level.panel is not None:
-            try:
-                panel = self.grader.mnist_panel(level, file)
-            except GraderUnavailable:
-                panel = None
-        return CellResult(level, result, outcome, panel, backup, locked, workspace.pack.finale is not None)
+        return CellResult(level, result, outcome, panel[0] if panel else None, backup, locked,
+                          workspace.pack.finale is not None)
 
     def hint(self, level: Level) -> Shown:
         hint = self.current().progress.next_hint(level)
@@ -253,6 +263,9 @@ def run_line(session: Session, line: str) -> Any:
     if command == "workspace":
         workspace = session.use(Path(rest[0]).expanduser()) if rest else session.current()
         return Shown(f"Workspace: `{workspace.root}`")
+    if command == "lesson" and len(rest) <= 1:
+        level = session.level(rest[0]) if rest else session.current().progress.current()
+        return Shown(level.lesson())
     if command in ("hint", "check") and len(rest) == 1:
         level = session.level(rest[0])
         return session.hint(level) if command == "hint" else session.check(level)

@@ -1,11 +1,12 @@
-"""`dunderquest` from a shell, fast: `check`, `list` and `hint` are handed to the background grader,
+"""`dunderquest` from a shell, fast: `check`, `list`, `hint` and `lesson` go to the background grader,
 which already has everything imported, and what it writes is printed as it comes. Like mypy's
 `dmypy` or Gradle's client, this side imports next to nothing: where no grader lingers for this
 workspace's course (or it cannot answer), the command runs in this process, as before.
 
 The console script starts here. The request carries the arguments, the folder the command was
-started in, and the terminal's width and colours; the answer is JSON lines: {"out": text},
-{"err": text}, then {"exit": status}, or {"fallback": true} when the command must run here. The
+started in, and the terminal's size and colours; the answer is JSON lines: {"out": text},
+{"err": text}, {"page": text} (long text to show through this terminal's pager), then
+{"exit": status}, or {"fallback": true} when the command must run here. The
 grader's end of it is `run_for`, which runs the command with the grader's own warm client."""
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import sys
 from .core import locations
 from .grader.confinement.environment import PACK_VARIABLE
 from .grader.service import address
+from .pager import page, terminal_of
 
-FORWARDED = ("check", "list", "hint")
+FORWARDED = ("check", "list", "hint", "lesson")
 
 
 class ReaderGone(Exception):
@@ -102,7 +104,8 @@ def through_the_grader(argv: list[str]) -> int | None:
     if sock is None:
         return None
     with sock:
-        return converse(sock, fingerprint, {"op": "command", "argv": argv, "cwd": cwd, **terminal()})
+        return converse(sock, fingerprint, {"op": "command", "argv": argv, "cwd": cwd,
+                                            "terminal": terminal_of(sys.stdout)})
 
 
 def connect(path: str) -> socket.socket | None:
@@ -117,16 +120,6 @@ def connect(path: str) -> socket.socket | None:
         sock.close()
         return None
     return sock
-
-
-def terminal() -> dict:
-    """The terminal's width and whether it shows colours, for what the grader writes."""
-    try:
-        width = os.get_terminal_size(sys.stdout.fileno()).columns
-    except (OSError, ValueError):
-        width = None
-    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-    return {"width": width, "colour": colour}
 
 
 def converse(sock: socket.socket, fingerprint: str, request: dict) -> int | None:
@@ -150,6 +143,9 @@ def converse(sock: socket.socket, fingerprint: str, request: dict) -> int | None
                     stream.flush()
                 except BrokenPipeError:
                     raise ReaderGone from None
+                printed = True
+            elif "page" in message:  # long text for this terminal: through its pager
+                page(message["page"], sys.stdout)
                 printed = True
             elif "exit" in message:
                 return int(message["exit"])
@@ -196,7 +192,8 @@ def run_for(request: dict, send, grader, pack, grade) -> int | None:
     from .exit_status import USAGE
     from .grader.limits import DEFAULT_TIMEOUT
     from .grader.service.client import Cancelled
-    from .learner_commands import COMMANDS, NotServed, Shell, UsageError
+    from .learner_commands import COMMANDS, NotServed, Shell, Terminal, UsageError
+    from .pager import longer_than_the_screen
 
     class QuietParser(argparse.ArgumentParser):
         """Neither writes nor exits: the client itself says what is wrong with its arguments."""
@@ -222,7 +219,16 @@ def run_for(request: dict, send, grader, pack, grade) -> int | None:
             return "Waiting for the grader to start: importing PyTorch takes a few seconds."
         return f"Still running your code: a check that does not end is stopped after {DEFAULT_TIMEOUT:.0f} s."
 
-    shell = Shell(Path(request["cwd"]), out, err, lambda _, level, file, seed: grade(level, file, seed), waiting,
+    class Paged(Shell):
+        def page(self, text: str) -> None:  # the client pages it, in its own terminal
+            if self.terminal.interactive and longer_than_the_screen(text, self.terminal.height):
+                self.out.flush()
+                send({"page": text})
+            else:
+                super().page(text)
+
+    shell = Paged(Path(request["cwd"]), out, err, Terminal(**request.get("terminal", {})),
+                  lambda _, level, file, seed: grade(level, file, seed), waiting,
                   serves=lambda chosen: chosen.root == pack.root)
     try:
         return command(args, shell)

@@ -1,6 +1,6 @@
 """`dunderquest watch`: for learners who prefer their own editor. Each save of the current level's
 file reruns its checks on the warm grader and prints the result, first failure first. One key per
-action: h hint, l list, n next level (once passed), q quit."""
+action: r read the lesson, h hint, l list, n next level (once passed), q quit."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from .core.workspace import Workspace
 from .grader.result import LevelResult
 from .grader.service.client import Cancelled, GraderClient, GraderUnavailable
 from .grader.service.lingering_client import warm_grader
+from .learner_commands import Terminal, markdown_text
 
 POLL = 0.02  # seconds between looks at the file: a save shows up within 20 ms
 
@@ -64,6 +65,7 @@ def single_keys(stream: TextIO) -> Iterator[None]:
 class Watch:
     def __init__(self, workspace: Workspace, level: Level, grader: GraderClient, out: TextIO):
         self.workspace, self.level, self.grader, self.out = workspace, level, grader, out
+        self.terminal = Terminal.of(out)
         self.runs = 0
         self.passed = False
 
@@ -72,7 +74,11 @@ class Watch:
         self.out.flush()
 
     def keys_help(self) -> str:
-        return "h hint · l list · " + ("n next level · " if self.passed else "") + "q quit"
+        return "r lesson · h hint · l list · " + ("n next level · " if self.passed else "") + "q quit"
+
+    def say_markdown(self, text: str) -> None:
+        self.out.write(markdown_text(text, self.terminal))
+        self.out.flush()
 
     def start_level(self, level: Level) -> None:
         self.level, self.runs = level, 0
@@ -109,9 +115,12 @@ class Watch:
         key = key.lower()
         if key == "q":
             return False
-        if key == "h":
+        if key == "r":
+            self.say_markdown(self.level.lesson())
+            self.say(self.keys_help())
+        elif key == "h":
             hint = self.workspace.progress.next_hint(self.level)
-            self.say(f"{hint.heading}:\n{hint.text}")
+            self.say_markdown(f"**{hint.heading}**\n\n{hint.text}")
         elif key == "l":
             state = self.workspace.progress.load()
             for level in self.workspace.catalog:

@@ -176,16 +176,38 @@ def test_the_workspace_option_works_from_anywhere(ws, tmp_path):
 # -- hints, reset, solution, data ------------------------------------------------------------------
 
 
-def test_hints_come_one_at_a_time(ws):
+def words(text: str) -> str:
+    """Text as Rich draws Markdown without colours: its words, without code fences, the backticks of
+    inline code and the stars of bold text."""
+    kept = [line for line in text.splitlines() if not line.strip().startswith("```")]
+    return " ".join(" ".join(kept).replace("`", "").replace("*", "").split())
+
+
+def test_hints_come_one_at_a_time_as_markdown(ws):
     hints = CATALOG.get("1").hints()
     first, second = (dq("hint", "1", cwd=ws) for _ in range(2))
     assert first.returncode == second.returncode == 0
-    assert f"Level 1: hint 1 of {len(hints)} (Double)" in first.stdout and hints[0] in first.stdout
-    assert f"Level 1: hint 2 of {len(hints)}" in second.stdout and hints[1] in second.stdout
+    assert f"Level 1: hint 1 of {len(hints)} (Double)" in first.stdout and words(hints[0]) in words(first.stdout)
+    assert "`" not in first.stdout and "**" not in first.stdout, "Markdown is drawn, not shown raw"
+    assert f"Level 1: hint 2 of {len(hints)}" in second.stdout and words(hints[1]) in words(second.stdout)
     for _ in range(len(hints) - 2):
         dq("hint", "1", cwd=ws)
     last = dq("hint", "1", cwd=ws)
-    assert f"you have seen all {len(hints)} hints" in last.stdout and hints[-1] in last.stdout
+    assert f"you have seen all {len(hints)} hints" in last.stdout and words(hints[-1]) in words(last.stdout)
+
+
+@pytest.mark.parametrize("number", [str(level.number) for level in CATALOG])
+def test_every_level_s_lesson_is_shown_outside_the_game(ws, number):
+    level = CATALOG.get(number)
+    done = dq("lesson", number, cwd=ws)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    shown = [line.strip() for line in done.stdout.splitlines()]
+    headings = [line for line in level.lesson().splitlines() if line.startswith("#")]
+    assert headings and not set(headings) & set(shown), "headings are drawn, not shown raw"
+    assert words(headings[0].lstrip("# ")) in words(done.stdout) and not [line for line in shown if "```" in line]
+    lines = [line for line in level.lesson().splitlines() if line and not line.startswith(("#", "```", "|", "-", ">"))]
+    assert words(lines[0]) in words(done.stdout)
+    assert f"dunderquest check {number}" in done.stdout and level.exercise_path in done.stdout
 
 
 @pytest.mark.parametrize("name", ["3", "level3", "numbers", "Numbers", "level3_numbers"])

@@ -88,3 +88,13 @@ def test_a_notebook_grades_its_cells_with_the_dunderquest_magic(tmp_path):
     for command in processes["children"]:
         assert command != processes["kernel"], "the kernel forked itself to grade"
         assert any("dunderquest.grader.service" in part for part in command), command
+
+
+def test_the_lesson_magic_shows_a_level_s_lesson_as_markdown(tmp_path):
+    from dunderquest.notebook import Session, run_line
+
+    session = Session()
+    session.use(tmp_path / "ws")
+    shown = run_line(session, "lesson 2")
+    assert shown._repr_markdown_() == session.current().catalog.get("2").lesson()
+    assert run_line(session, "lesson")._repr_markdown_().startswith("# Objects you can call")

@@ -73,10 +73,14 @@ def test_without_a_terminal_it_keeps_watching_and_checks_each_save(workspace):
     assert code == 0
 
 
-def test_keys_show_a_hint_and_the_levels_and_q_quits(workspace):
+def test_keys_show_the_lesson_a_hint_and_the_levels_and_q_quits(workspace):
     watching = Watching(workspace, subprocess.PIPE)
     try:
         watching.wait_for("checks passed")
+        watching.process.stdin.write(b"r")
+        watching.process.stdin.flush()
+        lesson = watching.wait_for("r lesson")
+        assert "Objects you can call" in lesson and "```" not in lesson
         watching.process.stdin.write(b"h")
         watching.process.stdin.flush()
         assert "Level 1: hint 1 of" in watching.wait_for("hint 1 of")

@@ -148,3 +148,15 @@ def test_checks_that_fail_to_import_are_one_problem_on_the_checks(pack):
     problems = [line for line in said.splitlines() if line.startswith("PROBLEM")]
     assert problems == [f"PROBLEM  levels/square/checks.py:{line_of(checks, 'SCALE =')}: the grader cannot import "
                         "it: NameError: name 'undefined_scale' is not defined"], said
+
+
+def test_a_dunder_name_outside_backticks_in_a_lesson_is_a_problem(pack):
+    """Markdown draws `__call__` written bare as a bold "call": the lesson would teach the wrong name."""
+    lesson = pack / "levels" / "square" / "lesson.md"
+    lesson.write_text(lesson.read_text() + "\nPython calls __call__ for you, and `__init__` first.\n")
+    lines = lesson.read_text().count("\n")
+    code, said = pack_check(pack)
+    assert code == 1
+    assert (f"PROBLEM  levels/square/lesson.md:{lines}: __call__ outside backticks is drawn as bold text (call); write "
+            "`__call__`") in said
+    assert "__init__ outside" not in said

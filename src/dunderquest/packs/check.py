@@ -186,11 +186,15 @@ def check_level_files(pack: Pack, level: Level) -> list[Problem]:
         found.append(problem)
     elif not lesson.is_file() or not level.lesson().strip():
         found.append(Problem(relative(pack, lesson), None, "every level needs a lesson"))
+    else:
+        found += bare_dunders(pack, lesson)
     if problem := unreadable(pack, hints):
         found.append(problem)
     elif not hints.is_file() or not level.hints():
         found.append(Problem(relative(pack, hints), None, "every level needs at least one hint, under a `## Hint 1` "
                                                            "heading"))
+    else:
+        found += bare_dunders(pack, hints)
     readable = set()
     for path in (level.checks_path, level.folder / "probes.py", level.stub_path, level.solution_path):
         if path.name == "probes.py" and not path.exists():
@@ -211,6 +215,19 @@ def check_level_files(pack: Pack, level: Level) -> list[Problem]:
     if importlib.util.find_spec(level.folder.name) is not None and not NUMBERED.match(level.folder.name):
         found.append(Problem(relative(pack, level.folder), None, f"a level folder may not be named like a module "
                                                                  f"Python can import ({level.folder.name})"))
+    return found
+
+
+def bare_dunders(pack: Pack, path: Path) -> list[Problem]:
+    """Markdown draws `__call__` written without backticks as bold `call`: a lesson or a hint must
+    quote every dunder name (outside code blocks)."""
+    found, in_code = [], False
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+        elif not in_code and (name := re.search(r"__\w+__", re.sub(r"`[^`]*`", "", line))):
+            found.append(Problem(relative(pack, path), number, f"{name[0]} outside backticks is drawn as bold text "
+                                                               f"({name[0].strip('_')}); write `{name[0]}`"))
     return found
 
 

@@ -87,6 +87,7 @@ def test_square_leaves_its_input_unchanged(sandbox, square, mnist, rng):
 
 STUB = '''"""Objects that square: write `class Square` here (see the lesson).
 
+Read the lesson in the game, or with `dunderquest lesson square`.
 Check your work with ctrl+r in the game, or `dunderquest check square`.
 """
 

@@ -1,5 +1,6 @@
 """Sequential: write a container you can call, index, slice, measure and iterate, as
-torch.nn.Sequential (see the lesson). Check your work with `dunderquest check sequential`."""
+torch.nn.Sequential (read the lesson: `dunderquest lesson sequential`). Check your work with
+`dunderquest check sequential`."""
 
 
 class Sequential:
