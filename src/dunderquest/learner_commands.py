@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import json
 import sys
 import threading
@@ -27,6 +26,7 @@ from .core.workspace import NoWorkspace, Workspace, resolve_workspace
 from .exit_status import FAILED, OK
 from .grader.limits import DEFAULT_TIMEOUT
 from .grader.result import LevelResult
+from .terminal import Terminal, markdown_text
 
 WAITED = 1.0  # seconds a command waits for a result before it says what it waits for
 
@@ -44,23 +44,6 @@ def grade_here(pack: Pack, level: Level, file: Path, seed: int | None) -> LevelR
     from .grader.service.command import check
 
     return check(pack, level, file, seed=seed)
-
-
-@dataclass
-class Terminal:
-    """What a command writes to: its width and height, the colours it shows (Rich's colour systems:
-    "truecolor", "256", "standard", or None for none), and whether it is a terminal at all."""
-
-    width: int | None = None
-    height: int | None = None
-    colours: str | None = None
-    interactive: bool = False
-
-    @classmethod
-    def of(cls, stream: TextIO) -> Terminal:
-        from .pager import terminal_of
-
-        return cls(**terminal_of(stream))
 
 
 @dataclass
@@ -102,19 +85,6 @@ class Shell:
 
     def warn(self, text: str) -> None:
         print(text, file=self.err, flush=True)
-
-
-def markdown_text(text: str, terminal: Terminal) -> str:
-    """Markdown (a lesson, a hint) as Rich draws it for `terminal`: headings, lists and code blocks,
-    the code coloured where the terminal shows colours."""
-    from rich.console import Console
-    from rich.markdown import Markdown
-
-    drawn = io.StringIO()
-    Console(file=drawn, width=min(terminal.width or 100, 100), color_system=terminal.colours,
-            force_terminal=terminal.colours is not None, highlight=False, emoji=False).print(
-        Markdown(text, code_theme="monokai", inline_code_theme="monokai"))
-    return drawn.getvalue()
 
 
 def workspace_of(args: argparse.Namespace, shell: Shell) -> Workspace:

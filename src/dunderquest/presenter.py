@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .core.catalog import Level
 from .core.progress import Outcome
-from .grader.result import LevelResult
+from .grader.result import CheckResult, LevelResult
 
 LOCKED = "This level is locked (pass the levels before it first); it was checked anyway."
 LAST_LEVEL = "That was the last level: well done!"
@@ -53,10 +53,19 @@ def check_lines(result: LevelResult, *, first_failure_only: bool = False) -> lis
         lines.append(f"  FAIL  {check.name}")
         if check.message and not (first_failure_only and shown_message):
             lines += [f"        {line}" for line in check.message.splitlines()]
-            if check.line and f"line {check.line}" not in check.message:
-                lines.append(f"        (line {check.line} of your file)")
+            if pointer := look_at(check):
+                lines.append(f"        {pointer}")
             shown_message = True
     return lines
+
+
+def look_at(check: CheckResult) -> str:
+    """Where in the learner's file a failed check points, when its message does not say already:
+    "Look at `__getitem__`, line 12 of your file." """
+    if not check.line or f"line {check.line}" in check.message:
+        return ""
+    return f"Look at `{check.method}`, line {check.line} of your file." if check.method else \
+        f"Look at line {check.line} of your file."
 
 
 def notes_and_printed(result: LevelResult) -> list[str]:

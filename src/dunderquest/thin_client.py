@@ -192,8 +192,9 @@ def run_for(request: dict, send, grader, pack, grade) -> int | None:
     from .exit_status import USAGE
     from .grader.limits import DEFAULT_TIMEOUT
     from .grader.service.client import Cancelled
-    from .learner_commands import COMMANDS, NotServed, Shell, Terminal, UsageError
+    from .learner_commands import COMMANDS, NotServed, Shell, UsageError
     from .pager import longer_than_the_screen
+    from .terminal import Terminal
 
     class QuietParser(argparse.ArgumentParser):
         """Neither writes nor exits: the client itself says what is wrong with its arguments."""

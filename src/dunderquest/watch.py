@@ -22,7 +22,7 @@ from .core.workspace import Workspace
 from .grader.result import LevelResult
 from .grader.service.client import Cancelled, GraderClient, GraderUnavailable
 from .grader.service.lingering_client import warm_grader
-from .learner_commands import Terminal, markdown_text
+from .terminal import Terminal, markdown_text
 
 POLL = 0.02  # seconds between looks at the file: a save shows up within 20 ms
 

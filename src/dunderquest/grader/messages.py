@@ -30,6 +30,15 @@ class LearnerRaised(SandboxProblem):
         return str(self.error.get("type"))
 
 
+class Exhausted(StopIteration):
+    """The learner's iterator raised StopIteration at `expr`: the end of a `for` loop in a check, or,
+    where a check expected an item, a failure of the learner's (see runner.py)."""
+
+    def __init__(self, expr: str):
+        super().__init__()
+        self.expr = expr
+
+
 class SandboxGone(SandboxProblem):
     """The sandbox hung, crashed or exited."""
 
@@ -80,10 +89,17 @@ def raised_message(expr: str, error: dict, display_path: str) -> str:
     return f"`{expr}` raised {kind}{detail}{where(error, display_path)}"
 
 
-def timeout_message(expr: str, timeout: float | None, on_timeout: str | None = None) -> str:
+def timeout_message(expr: str, timeout: float | None, on_timeout: str | None = None, where_now: dict | None = None,
+                    display_path: str = "") -> str:
+    """`expr` did not finish within `timeout`; `where_now` is the line the code was on near the end."""
     deadline = BY_NAME["deadline per call"]
     seconds = f"{timeout:g} s" if timeout else "the time allowed"
-    return f"`{expr}` {deadline.stops.format(detail=seconds)}. {on_timeout or deadline.advice}"
+    running = " "
+    if where_now and isinstance(where_now.get("line"), int):
+        inside = f", in `{where_now['function']}`" if where_now.get("function") not in (None, "<module>") else ""
+        running = f" When it was stopped, it was at line {where_now['line']} of {display_path}{inside}"
+        running += f":\n    {where_now['source']}\n" if where_now.get("source") else ". "
+    return f"`{expr}` {deadline.stops.format(detail=seconds)}.{running}{on_timeout or deadline.advice}"
 
 
 def unreadable_message(expr: str, problem: str) -> str:

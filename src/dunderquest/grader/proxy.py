@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import wire
-from .expect import describe, is_tensor
+from .expect import describe
 from .limits import DEFAULT_TIMEOUT, STARTUP_TIMEOUT
 from .messages import (
+    Exhausted,
     LearnerRaised,
     LoadFailed,
     SandboxGone,
@@ -33,7 +34,7 @@ from .messages import (
     timeout_message,
     unreadable_message,
 )
-from .remote import Named, Remote
+from .remote import Named, Remote, call_text, render
 from .result import last_printed
 from .source import grader_imports, not_text
 
@@ -41,25 +42,9 @@ if TYPE_CHECKING:
     from .service.processes import SandboxProcess, SandboxSource
 
 
-# -- the client ------------------------------------------------------------------------------------
-
-
-def render(value: Any) -> str:
-    if isinstance(value, Named):
-        return value.name
-    if isinstance(value, Remote):
-        return value.expr
-    if is_tensor(value):
-        return f"tensor of shape {list(value.shape)}"
-    if type(value) in (list, tuple) and any(isinstance(v, Remote | Named) for v in value):
-        inner = ", ".join(map(render, value)) + ("," if len(value) == 1 and type(value) is tuple else "")
-        return f"[{inner}]" if type(value) is list else f"({inner})"
-    return wire.shorten(repr(value), 40)
-
-
-def call_text(callee: str, args: Sequence[Any], kwargs: dict[str, Any]) -> str:
-    """`callee(a, b, k=v)`, as a message shows a call."""
-    return f"{callee}({', '.join([*map(render, args), *(f'{k}={render(v)}' for k, v in kwargs.items())])})"
+# The learner's method each operation runs.
+RUNS = {"len": "__len__", "getitem": "__getitem__", "setitem": "__setitem__", "contains": "__contains__",
+        "iter": "__iter__", "next": "__next__", "take": "__next__"}
 
 
 def sandbox_seed(run_seed: int) -> int:
@@ -91,6 +76,10 @@ class SandboxProxy:
         self.timeout = timeout
         self.module_name = module_name
         self.process: SandboxProcess | None = None
+        self.asked = 0  # requests sent to this process
+        # The learner's methods run so far in this check, as (class name, method, the step): the
+        # method a failure points at when nothing else says where (see pointing.py).
+        self.ran: list[tuple[str, str, str]] = []
         self.generation = 0
         self.load_error: LoadFailed | None = None
         self.names: list[str] = []
@@ -111,7 +100,7 @@ class SandboxProxy:
         if self.process is not None and self.loaded:
             return self.process
         if self.process is None:
-            self.process = self.sandboxes()
+            self.process, self.asked = self.sandboxes(), 0
         try:
             hello, _ = self._receive(self.process, time.monotonic() + STARTUP_TIMEOUT,
                                      "starting Python for your code")
@@ -212,8 +201,9 @@ class SandboxProxy:
     def _exchange(self, header: dict, blobs: list[bytes], expr: str, timeout: float,
                   on_timeout: str | None) -> tuple[dict, list[bytes]]:
         process = self.process
+        self.asked += 1  # the sandbox numbers its requests too: a note of where its code was says which
         try:
-            wire.write_frame(process.wfd, header, blobs)
+            wire.write_frame(process.wfd, {**header, "timeout": timeout}, blobs)
         except OSError:
             pass  # it died: reading the answer below reports how
         return self._receive(process, time.monotonic() + timeout, expr, on_timeout, timeout)
@@ -233,11 +223,16 @@ class SandboxProxy:
                 left -= len(chunk)
             return b"".join(chunks)
 
+        where = None  # the line the learner's code was on near the deadline, if the sandbox said
         try:
-            return wire.read_frame_from(read)
+            while "where" in (frame := wire.read_frame_from(read))[0]:
+                where = frame[0]["where"] if frame[0].get("request") == self.asked else where
+            return frame
         except TimeoutError:
             self._stop()
-            raise SandboxGone(timeout_message(expr, timeout, on_timeout)) from None
+            gone = SandboxGone(timeout_message(expr, timeout, on_timeout, where, self.display_of(where or {})))
+            gone.line = where.get("line") if isinstance(where, dict) else None
+            raise gone from None
         except (EOFError, OSError, wire.WireError) as err:
             if isinstance(err, wire.WireError):
                 message = unreadable_message(expr, str(err))
@@ -298,6 +293,9 @@ class SandboxProxy:
         blobs, kwargs = [], kwargs or {}
         encoded, named = self._encode_args(list(args), blobs), self._encode_args(list(kwargs.values()), blobs)
         expr = expr or call_text(remote.expr, args, kwargs)
+        is_class = remote.text.startswith("<class ")
+        self.ran.append((remote.text.rsplit(".", 1)[-1].strip("'>") if is_class else remote.type_name,
+                         "__init__" if is_class else "__call__", expr))
         reply = self.request({"op": "call", "ref": remote._node(), "args": encoded,
                               "kwargs": dict(zip(kwargs, named, strict=True))}, blobs, expr, **kw)
         return self._value(reply, expr)
@@ -308,6 +306,8 @@ class SandboxProxy:
         as they are; `kw` are the request's. The reply, and the value it brings back (if any)."""
         blobs: list[bytes] = []
         nodes = dict(zip(values, self._encode_args(list(values.values()), blobs), strict=True))
+        if method := RUNS.get(op):
+            self.ran.append((remote.type_name, method, expr))
         reply = self.request({"op": op, "ref": remote._node(), **(fields or {}), **nodes}, blobs, expr, **kw)
         return reply, self._value(reply, expr) if "value" in reply else None
 
@@ -330,7 +330,7 @@ class SandboxProxy:
         """The next item; raises StopIteration when the learner's iterator does."""
         reply, value = self._ask("next", remote, expr or f"next({remote.expr})", kw)
         if reply.get("stop"):
-            raise StopIteration
+            raise Exhausted(expr or f"next({remote.expr})")
         return value
 
     def take(self, remote: Remote, limit: int, expr: str | None = None, **kw: Any) -> tuple[list, bool]:

@@ -6,13 +6,18 @@ sandbox (see proxy.py), which runs the learner's code over there under a deadlin
 ask what no protocol can (`take`, `attribute`, `is_same_object`, `is_instance`, `value`, `info`).
 Messages show it by its `expr`, and a hang while it runs comes with its `advice`: both are set with
 `named`. `Named` gives a plain argument the name a message should show for it.
-This module imports nothing of the grader, so both the sandbox proxy and the expectations can use it.
+This module imports nothing of the grader but the wire format, so both the sandbox proxy and the
+expectations can use it.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from . import wire
 
 
 @dataclass(frozen=True)
@@ -106,3 +111,22 @@ class Remote:
 
     def __repr__(self) -> str:
         return f"<{self.type_name} from your code: {self.text}>"
+
+
+def render(value: Any) -> str:
+    """A value as a message shows it in a step: a Remote or a Named value by its name, a tensor by its shape."""
+    if isinstance(value, Named):
+        return value.name
+    if isinstance(value, Remote):
+        return value.expr
+    if (torch := sys.modules.get("torch")) is not None and isinstance(value, torch.Tensor):
+        return f"tensor of shape {list(value.shape)}"
+    if type(value) in (list, tuple) and any(isinstance(v, Remote | Named) for v in value):
+        inner = ", ".join(map(render, value)) + ("," if len(value) == 1 and type(value) is tuple else "")
+        return f"[{inner}]" if type(value) is list else f"({inner})"
+    return wire.shorten(repr(value), 40)
+
+
+def call_text(callee: str, args: Sequence[Any], kwargs: dict[str, Any]) -> str:
+    """`callee(a, b, k=v)`, as a message shows a call."""
+    return f"{callee}({', '.join([*map(render, args), *(f'{k}={render(v)}' for k, v in kwargs.items())])})"

@@ -17,6 +17,7 @@ class CheckResult:
     passed: bool
     message: str
     line: int | None = None  # the line of the learner's file the failure points to, when known
+    method: str | None = None  # the learner's method that line is in, when known
 
 
 @dataclass

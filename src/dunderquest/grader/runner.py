@@ -20,9 +20,11 @@ import pytest
 
 from ..core.catalog import Level, check_title
 from ..core.data import current_source
+from . import wire
 from .confinement.protections import BY_NAME, missing_note
 from .expect import CheckFailed
-from .messages import LoadFailed, SandboxProblem
+from .messages import Exhausted, LoadFailed, SandboxProblem
+from .pointing import point
 from .proxy import SandboxProxy
 from .reference import Mnist
 from .result import STOPPED_BY_CODE, CheckResult, LevelResult
@@ -38,10 +40,23 @@ def check_name(function: Any) -> str:
 def message_for(exc: BaseException) -> str:
     if isinstance(exc, CheckFailed | SandboxProblem):
         return str(exc)
+    if isinstance(exc, Exhausted):  # the learner's iterator ended where the check expected an item
+        return (f"`{exc.expr}` raised StopIteration: your iterator ended there, where it should have given "
+                "another item.")
+    if raised_by_torch(exc):  # torch refused what the learner's code gave back
+        return (f"Comparing what your code gave back with PyTorch's made torch raise {type(exc).__name__}: "
+                f"{wire.shorten(str(exc), 200)}. Look at the kind and the shape of what your method returns.")
     if os.environ.get("DUNDERQUEST_DEBUG"):
         traceback.print_exception(exc, file=sys.stderr)
     return (f"The grader itself failed in this check ({type(exc).__name__}: {exc}). This is a problem in "
             "dunderquest, not in your code.")
+
+
+def raised_by_torch(exc: BaseException) -> bool:
+    """Whether torch itself raised `exc` (its innermost frame is torch's): on values the learner's code
+    gave back, since the checks hand torch only those and the reference's."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and any(part in frames[-1].filename for part in ("/torch/", "/torchvision/"))
 
 
 @dataclass
@@ -128,6 +143,7 @@ class GraderPlugin:
             self.expected = [(item.name, check_name(item.function)) for item in items]
             for number, item in enumerate(items):  # the last one's teardown ends the session's fixtures too
                 following = items[number + 1] if number + 1 < len(items) else None
+                self._sandbox.ran.clear()  # what this check runs of the learner's code (see pointing.py)
                 item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
             self._sandbox.close()
             if self.on_result is None:
@@ -164,8 +180,9 @@ class GraderPlugin:
             return  # one outcome per check: the first failure (setup or call) is the one that counts
         if outcome == "failed":
             exc = excinfo.value
+            line, method = point(exc, self._sandbox, self.assignment.level.classes)
             self.outcomes[item.name] = CheckResult(item.name, check_name(item.function), False,
-                                                   self._message(exc), getattr(exc, "line", None))
+                                                   self._message(exc), line, method)
         elif when == "call" and outcome == "passed":
             self.outcomes[item.name] = CheckResult(item.name, check_name(item.function), True, "")
         elif outcome == "skipped":

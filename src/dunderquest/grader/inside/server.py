@@ -11,11 +11,13 @@ is given but the requests.
 
 from __future__ import annotations
 
+import collections
 import importlib.util
 import linecache
 import os
 import re
 import sys
+import threading
 import traceback
 from types import ModuleType
 from typing import Any
@@ -120,6 +122,9 @@ class Server:
     def serve(self) -> None:
         sys.meta_path.insert(0, GraderModules())
         self.streams = (sys.stdout, sys.stderr)  # the sandbox's own, set before any learner code runs
+        self.writing = threading.Lock()  # the loop's answers and the watch's notes never interleave
+        self.answered = 0  # requests so far, numbered as the trusted side numbers them
+        self.watch = Watch(self)
         wire.write_frame(self.wfd, {"ready": True, "pid": os.getpid(), "applied": self.applied})
         while True:
             try:
@@ -130,21 +135,26 @@ class Server:
 
     def answer(self, request: dict) -> None:
         blobs: list[bytes] = []
+        self.answered += 1
+        self.watch.start(request.get("timeout"), self.answered)
         try:
             handler = getattr(self, "op_" + str(request.get("op")))
             reply = handler(request, blobs)
         except BaseException as exc:  # anything the learner's code raises, SystemExit included
             blobs = []
             reply = {"ok": False, "error": self.describe(exc)}
+        finally:
+            self.watch.stop()
         if os.getpid() != self.pid:
             # A process the learner's code forked came back here, by returning or raising: it does not
             # speak for the sandbox. It ends at once, silently, and only the sandbox's own process answers.
             os._exit(0)
         flush_output(self.streams)
-        try:
-            wire.write_frame(self.wfd, reply, blobs)
-        except (TypeError, ValueError) as exc:  # e.g. a value too large to send
-            wire.write_frame(self.wfd, {"ok": False, "error": self.describe(exc, ours=True)})
+        with self.writing:
+            try:
+                wire.write_frame(self.wfd, reply, blobs)
+            except (TypeError, ValueError) as exc:  # e.g. a value too large to send
+                wire.write_frame(self.wfd, {"ok": False, "error": self.describe(exc, ours=True)})
 
     def value(self, value: Any, blobs: list[bytes]) -> dict:
         try:
@@ -162,9 +172,23 @@ class Server:
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in self.paths]
         if frames:
             last = frames[-1]
+            if isinstance(exc, RecursionError):  # the line that calls again, not where the stack ran out
+                counts = collections.Counter((f.filename, f.lineno) for f in frames)
+                last = next(f for f in reversed(frames) if (f.filename, f.lineno) == counts.most_common(1)[0][0])
+                info["recursion"] = True
             info.update(line=last.lineno, function=last.name, source=(last.line or "").strip(),
                         file=last.filename)
         return info
+
+    def where_now(self, frame: Any) -> dict | None:
+        """The line of the learner's files that `frame` (or the frames under it) is running."""
+        while frame is not None:
+            if frame.f_code.co_filename in self.paths:
+                code = frame.f_code
+                return {"line": frame.f_lineno, "function": code.co_name, "file": code.co_filename,
+                        "source": linecache.getline(code.co_filename, frame.f_lineno).strip()}
+            frame = frame.f_back
+        return None
 
     # -- operations ------------------------------------------------------------------------------
 
@@ -298,6 +322,46 @@ class Server:
         if name in MAKERS:
             return MAKERS[name]
         raise ValueError(f"nothing called {name!r} can be made in the sandbox")
+
+
+class Watch:
+    """Says where the learner's code is when a request runs close to its deadline: a thread that,
+    shortly before it, sends {"where": {line, function, source}} ahead of the answer, so that the
+    trusted side can name the line the code was on if it has to stop it."""
+
+    def __init__(self, server: Server):
+        self.server, self.main = server, threading.get_ident()
+        self.changed = threading.Condition()
+        self.deadline: float | None = None
+        threading.Thread(target=self.run, daemon=True, name="dunderquest-watch").start()
+
+    def start(self, timeout: Any, request: int) -> None:
+        import time
+
+        with self.changed:
+            ok = isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0
+            self.deadline = time.monotonic() + max(timeout - 0.3, timeout * 0.8) if ok else None
+            self.request = request
+            self.changed.notify()
+
+    def stop(self) -> None:
+        with self.changed:
+            self.deadline = None
+            self.changed.notify()
+
+    def run(self) -> None:
+        import time
+
+        while True:
+            with self.changed:
+                while self.deadline is None or time.monotonic() < self.deadline:
+                    self.changed.wait(None if self.deadline is None else self.deadline - time.monotonic())
+                self.deadline = None
+                where = self.server.where_now(sys._current_frames().get(self.main))
+                request = self.request
+            if where is not None:
+                with self.server.writing:
+                    wire.write_frame(self.server.wfd, {"where": where, "request": request})
 
 
 def flush_output(streams: tuple[Any, ...]) -> None:
