@@ -38,6 +38,10 @@ def test_a_wrong_solution_fails_the_checks_it_names(grader, catalog, wrong: Subm
     for check in result.checks:
         if not check.passed:
             assert check.message.strip(), f"{check.id} failed without a message"
+            assert check.line is not None, f"{check.id} failed without pointing at a line of the file"
+    messages = [check.message for check in result.checks if not check.passed]
+    for text in wrong.says:
+        assert any(text in message for message in messages), f"no message says {text!r}:\n{explain(result)}"
     assert not leaks(result), "\n".join(leaks(result))
 
 

@@ -1,5 +1,6 @@
 # Keeps the hook lists in the class body, so every Module shares them.
 # must fail: test_each_module_has_its_own_hooks
+# says: in the body of `class Module` (line
 
 
 class Handle:

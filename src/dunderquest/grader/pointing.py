@@ -14,6 +14,7 @@ from typing import Any
 from .messages import LearnerRaised
 
 CLASS_LINE = ""  # a class's own `class` line, among its methods' lines
+TOP = "<module>"  # the names the file binds at its top level (a def, an assignment, an import), with their lines
 
 
 @lru_cache(maxsize=8)
@@ -25,7 +26,9 @@ def definitions(path: Path, stamp: tuple[int, int]) -> dict[str, dict[str, int]]
         tree = ast.parse(path.read_bytes())
     except (OSError, SyntaxError, ValueError):
         return {}
-    found: dict[str, dict[str, int]] = {}
+    found: dict[str, dict[str, int]] = {TOP: {}}
+    for node in tree.body:
+        found[TOP].update({name: node.lineno for name in bound(node)})
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef):
             lines = found.setdefault(node.name, {CLASS_LINE: node.lineno})
@@ -33,6 +36,15 @@ def definitions(path: Path, stamp: tuple[int, int]) -> dict[str, dict[str, int]]
                 if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
                     lines[item.name] = item.lineno
     return found
+
+
+def bound(node: ast.stmt) -> list[str]:
+    """The names a top-level statement binds."""
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return [node.name]
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return [alias.asname or alias.name.split(".")[0] for alias in node.names]
+    return [name.id for name in ast.walk(node) if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store)]
 
 
 def point(exc: BaseException, sandbox: Any, classes: tuple[str, ...]) -> tuple[int | None, str | None]:
@@ -54,7 +66,9 @@ def point(exc: BaseException, sandbox: Any, classes: tuple[str, ...]) -> tuple[i
         written = [lines[method] for lines in defs.values() if method in lines]
         if len(written) == 1:
             return written[0], method
-    for name in classes:
+    for name in classes:  # the class, or what the file made of its name instead (a function, an import)
         if name in defs:
             return defs[name][CLASS_LINE], None
+        if name in defs.get(TOP, {}):
+            return defs[TOP][name], None
     return None, None

@@ -21,6 +21,7 @@ import pytest
 from ..core.catalog import Level, check_title
 from ..core.data import current_source
 from . import wire
+from .causes import cause, learner_tree, shared_in_the_class
 from .confinement.protections import BY_NAME, missing_note
 from .expect import CheckFailed
 from .messages import Exhausted, LoadFailed, SandboxProblem
@@ -181,13 +182,24 @@ class GraderPlugin:
         if outcome == "failed":
             exc = excinfo.value
             line, method = point(exc, self._sandbox, self.assignment.level.classes)
-            self.outcomes[item.name] = CheckResult(item.name, check_name(item.function), False,
-                                                   self._message(exc), line, method)
+            message = self._message(exc)
+            if said := self._cause(message, method):
+                message, line, method = f"{said[0]}\n{message}", said[1] or line, method if said[1] is None else None
+            self.outcomes[item.name] = CheckResult(item.name, check_name(item.function), False, message, line, method)
         elif when == "call" and outcome == "passed":
             self.outcomes[item.name] = CheckResult(item.name, check_name(item.function), True, "")
         elif outcome == "skipped":
             self.outcomes[item.name] = CheckResult(item.name, check_name(item.function), False,
                                                    "This check was skipped, so it did not pass.")
+
+    def _cause(self, message: str, method: str | None) -> tuple[str, int | None] | None:
+        """The beginner's mistake that explains a failed check, with its line (causes.py); a list shared
+        through the class body is named in the first failure only."""
+        tree = learner_tree(self._sandbox.learner_file)
+        said = cause(message, tree, method)
+        if said is None and not any(not outcome.passed for outcome in self.outcomes.values()):
+            said = shared_in_the_class(tree)
+        return said
 
     def _message(self, exc: BaseException) -> str:
         message = message_for(exc)
