@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from serving import start_serve, stop_serve
+from serving import start_serve
 
 from dunderquest.core.progress import Status
 from dunderquest.core.workspace import Workspace
@@ -60,11 +60,11 @@ def served(tmp_path):
     workspace = Workspace.create(tmp_path / "ws")
     level = workspace.catalog.get("level1")
     shutil.copyfile(REPO / "solutions" / level.file_name, workspace.exercise(level))
-    server, address = start_serve(workspace.root, tmp_path / "server.log")
+    served = start_serve(workspace.root, tmp_path / "server.log")
     try:
-        yield playwright, browser_path, address, workspace, server
+        yield playwright, browser_path, served.address, workspace, served.process
     finally:
-        stop_serve(server)
+        served.stop()
 
 
 def test_a_browser_plays_level_1_and_ctrl_r_grades_it(served, tmp_path):

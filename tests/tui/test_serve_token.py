@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from http_probe import page, websocket
-from serving import free_port, start_serve, stop_serve
+from serving import free_port, start_serve
 
 from dunderquest.core.workspace import Workspace
 
@@ -33,12 +33,11 @@ def workspace_root(tmp_path) -> Path:
 
 @pytest.fixture
 def served(workspace_root, tmp_path):
-    """(the address serve printed, with its token; the server; the workspace's root)."""
-    server, address = start_serve(workspace_root, tmp_path / "server.log")
+    served = start_serve(workspace_root, tmp_path / "server.log")
     try:
-        yield address, server, workspace_root
+        yield served
     finally:
-        stop_serve(server)
+        served.stop()
 
 
 def split(address: str) -> tuple[str, str, str]:
@@ -70,8 +69,9 @@ def assert_refused(answer: dict, workspace_root: Path) -> None:
     assert str(workspace_root) not in answer["body"] and "exercises" not in answer["body"]
 
 
-def test_another_user_without_the_token_gets_neither_the_page_nor_the_websocket(served, as_nobody):
-    address, server, workspace_root = served
+def test_another_user_without_the_token_gets_neither_the_page_nor_the_websocket(served, workspace_root,
+                                                                                 as_nobody):
+    address = served.address
     root, port, token = split(address)
     websocket_url = root.replace("http:", "ws:") + "ws"
     cookie = f"dunderquest-token-{port}={token}"
@@ -104,11 +104,11 @@ def test_another_user_without_the_token_gets_neither_the_page_nor_the_websocket(
 
 def test_behind_a_proxy_the_cookie_keeps_to_its_path_and_the_websocket_to_its_origin(workspace_root, tmp_path):
     public = "https://hub.example.org/user/ada/proxy/8000"
-    server, address = start_serve(workspace_root, tmp_path / "server.log", "--public-url", public)
+    served = start_serve(workspace_root, tmp_path / "server.log", "--public-url", public)
+    address, port = served.address, served.port
     try:
         assert address.startswith(public + "/?token="), address
         token = parse_qs(urlsplit(address).query)["token"][0]
-        port = server.args[server.args.index("--port") + 1]
         local = f"http://127.0.0.1:{port}/"  # where the proxy sends what the browser asked of `public`
         first = page(f"{local}?token={token}&fontsize=18")
         assert first["status"] == 200, first
@@ -123,12 +123,13 @@ def test_behind_a_proxy_the_cookie_keeps_to_its_path_and_the_websocket_to_its_or
         assert websocket(local + "ws", cookie, f"http://127.0.0.1:{port}")["status"] == 403
         assert page(local)["status"] == 403
     finally:
-        stop_serve(server)
+        served.stop()
 
 
 def test_no_token_warns_that_anyone_can_play_and_lets_anyone_in(workspace_root, tmp_path):
     log = tmp_path / "server.log"
-    server, address = start_serve(workspace_root, log, "--no-token")
+    served = start_serve(workspace_root, log, "--no-token")
+    address = served.address
     try:
         assert "token=" not in address
         said = log.read_text()
@@ -136,16 +137,16 @@ def test_no_token_warns_that_anyone_can_play_and_lets_anyone_in(workspace_root, 
         assert "can play in this workspace and read its files" in said
         assert page(address)["status"] == 200
     finally:
-        stop_serve(server)
+        served.stop()
 
 
 def test_a_token_from_the_environment_is_the_one_asked_for_and_a_short_one_is_refused(workspace_root, tmp_path):
     env = dict(os.environ, DUNDERQUEST_SERVE_TOKEN="a-token-of-the-hub-" + "7" * 20)
-    server, address = start_serve(workspace_root, tmp_path / "server.log", env=env)
+    served = start_serve(workspace_root, tmp_path / "server.log", env=env)
     try:
-        assert address.endswith("/?token=a-token-of-the-hub-" + "7" * 20)
+        assert served.address.endswith("/?token=a-token-of-the-hub-" + "7" * 20)
     finally:
-        stop_serve(server)
+        served.stop()
     short = subprocess.run([sys.executable, "-m", "dunderquest", "serve", "--port", str(free_port()),
                             "--workspace", str(workspace_root)], env=dict(env, DUNDERQUEST_SERVE_TOKEN="secret"),
                            capture_output=True, text=True, timeout=60)

@@ -41,6 +41,7 @@ INSTALL = 'python -m pip install "dunderquest[web]"'
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 TOKEN_VARIABLE = "DUNDERQUEST_SERVE_TOKEN"
 SHORTEST_TOKEN = 16
+TABS_LINGER = 60  # seconds the tabs' grader stays after the last one closes, when DUNDERQUEST_LINGER=0
 
 NO_TOKEN = ("This game is open only to the user who started it.\n\n"
             "Open the address that `dunderquest serve` printed when it started, the one that ends in "
@@ -48,8 +49,18 @@ NO_TOKEN = ("This game is open only to the user who started it.\n\n"
 WRONG_TOKEN = ("This address's token is not this server's: the token changes each time `dunderquest serve` "
                "starts.\n\nOpen the address it printed this time, the one that ends in ?token=...\n")
 OTHER_ORIGIN = "This game's connection serves only its own page: open the address `dunderquest serve` printed.\n"
-NO_TOKEN_WARNING = ("Warning: --no-token: anyone who can reach port {port} (every user of this machine, and more "
-                    "with --host) can play in this workspace and read its files through the game.")
+NO_TOKEN_WARNING = ("Warning: --no-token: anyone who can reach port {port} ({who}) can play in this workspace and "
+                    "read its files through the game.")
+
+
+def share_one_grader() -> None:
+    """The tabs' games share the workspace's lingering grader, as `dunderquest play` and `check` do. With
+    DUNDERQUEST_LINGER=0 each game would start a grader of its own, a gigabyte a tab: theirs lingers
+    TABS_LINGER seconds after the last tab closes instead (a reloaded tab finds it warm)."""
+    from ..grader.service.lingering import LINGER_VARIABLE, linger_seconds, supported
+
+    if supported() and linger_seconds() <= 0:
+        os.environ[LINGER_VARIABLE] = str(TABS_LINGER)
 
 
 def play_command(workspace_root: Path) -> str:
@@ -224,21 +235,24 @@ def serve(workspace_root: Path, host: str, port: int, public_url: str | None, no
         shown += f"?token={token}"
     print(f"Serving the game for the workspace {workspace_root}\nOpen {shown} in a browser: each tab plays its "
           "own game on this workspace. Ctrl+C stops it.")
-    if token is None:
-        print(NO_TOKEN_WARNING.format(port=port))
-    else:
+    if token is not None:
         print("Only a browser that opens this address, with its token, gets in; the token changes each time "
               "dunderquest serve starts.")
     if host in LOCAL_HOSTS:
-        print("It listens on this machine only. To open it from another machine, use ssh -L, or --host 0.0.0.0 on "
-              "a network you trust (plain http: the network sees the token).")
-    else:
+        print("It listens on this machine only. To open it from another machine, use ssh -L" +
+              (", or --host 0.0.0.0 on a network you trust (plain http: the network sees the token)." if token
+               else "."))
+    elif token is not None:
         print(f"It listens on {host}, over plain http: use it on a network you trust, as anyone on it sees the "
               "token pass.")
     sys.stdout.flush()
+    if token is None:
+        who = "every user of this machine" + ("" if host in LOCAL_HOSTS else ", and anyone on the network")
+        print(NO_TOKEN_WARNING.format(port=port, who=who), file=sys.stderr)
     gate = None if token is None else Gate(token, port, public_url)
     server = server_class()(play_command(workspace_root), host=host, port=port, title="dunderquest",
                             public_url=public_url, derive_url=public_url is None, gate=gate)
     logging.getLogger("aiohttp.access").addFilter(HideToken())
+    share_one_grader()
     server.serve()
     return OK
