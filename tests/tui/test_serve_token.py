@@ -85,6 +85,7 @@ def test_another_user_without_the_token_gets_neither_the_page_nor_the_websocket(
     for answer in (without, static, sock, wrong, wrong_socket):
         assert_refused(answer, workspace_root)
     assert "changes each time" in wrong["body"]
+    assert token not in Path(f"/proc/{served.process.pid}/cmdline").read_text(), "every user reads command lines"
 
     first, again, opened, other_origin = probe_as_nobody(as_nobody, [
         ["page", address, None, None],
