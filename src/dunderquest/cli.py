@@ -41,7 +41,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
     from .tui.serve import serve
 
-    return serve(workspace.root, args.host, args.port, args.public_url)
+    return serve(workspace.root, args.host, args.port, args.public_url, no_token=args.no_token)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -251,14 +251,20 @@ def parser(kind: type[argparse.ArgumentParser] = argparse.ArgumentParser) -> arg
     p = command("serve", cmd_serve, "play the game in a browser: serve it on http://localhost:8000 (needs the web "
                                     "extra: pip install \"dunderquest[web]\")",
                 "Each browser tab plays its own game on the same workspace. It listens on this machine only "
-                "unless --host says otherwise. Behind a proxy that serves it under a path (jupyter-server-proxy "
-                "on a JupyterHub, say), give the address the browser uses with --public-url.")
+                "unless --host says otherwise, and lets in only the browser that opens the address it prints, "
+                "which carries a token (http://localhost:8000/?token=...), as Jupyter does; the token changes "
+                "each time it starts, unless DUNDERQUEST_SERVE_TOKEN gives one. Behind a proxy that serves it "
+                "under a path (jupyter-server-proxy on a JupyterHub, say), give the address the browser uses with "
+                "--public-url.")
     p.add_argument("--host", default="127.0.0.1",
                    help="the address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0: every network)")
     p.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
     p.add_argument("--public-url", metavar="URL",
                    help="the address browsers open, when it is not http://HOST:PORT (a proxy in front, with a "
                         "path): for example https://hub.example.org/user/ada/proxy/8000")
+    p.add_argument("--no-token", action="store_true",
+                   help="let in anyone who reaches the port, without a token: every user of this machine could "
+                        "play in this workspace and read its files. Only where nobody else can reach it.")
     p = command("init", cmd_init, "create a workspace in DIR with fresh exercise files")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--pack", metavar="PACK", help="play a course pack's levels instead of the built-in course "

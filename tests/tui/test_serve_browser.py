@@ -1,21 +1,18 @@
 """`dunderquest serve` in a real browser: headless Chromium (Debian's, driven by Playwright through
-`executable_path`; nothing is downloaded) opens the page, the game draws, ctrl+r grades level 1 with
-the real grader, and the workspace's progress says it passed. The grader's processes never hold the
-game's stdout, over which Textual's web driver speaks. On failure the test keeps a screenshot."""
+`executable_path`; nothing is downloaded) opens the address serve printed, with its token (which then
+leaves the address bar and the history), the game draws, ctrl+r grades level 1 with the real grader,
+and the workspace's progress says it passed. The grader's processes never hold the game's stdout,
+over which Textual's web driver speaks. On failure the test keeps a screenshot."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from serving import start_serve
 
 from dunderquest.core.progress import Status
 from dunderquest.core.workspace import Workspace
@@ -32,12 +29,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 def chromium() -> str:
     return require(shutil.which("chromium") or shutil.which("chromium-browser"),
                    "Chromium (Debian: apt-get install chromium)")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def descendants(pid: int) -> list[int]:
@@ -69,35 +60,15 @@ def served(tmp_path):
     workspace = Workspace.create(tmp_path / "ws")
     level = workspace.catalog.get("level1")
     shutil.copyfile(REPO / "solutions" / level.file_name, workspace.exercise(level))
-    port = free_port()
-    log = tmp_path / "server.log"
-    with open(log, "wb") as out:
-        server = subprocess.Popen([sys.executable, "-m", "dunderquest", "serve", "--port", str(port),
-                                   "--workspace", str(workspace.root)], stdin=subprocess.DEVNULL, stdout=out,
-                                  stderr=subprocess.STDOUT, start_new_session=True, env=dict(os.environ))
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=1).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"dunderquest serve did not start:\n{log.read_text()}")
-            time.sleep(0.1)
+    served = start_serve(workspace.root, tmp_path / "server.log")
     try:
-        yield playwright, browser_path, url, workspace, server
+        yield playwright, browser_path, served.address, workspace, served.process
     finally:
-        os.killpg(server.pid, signal.SIGTERM)  # the server and every game it started
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        served.stop()
 
 
 def test_a_browser_plays_level_1_and_ctrl_r_grades_it(served, tmp_path):
-    playwright, browser_path, url, workspace, server = served
+    playwright, browser_path, address, workspace, server = served
     level = workspace.catalog.get("level1")
     frames: list[bytes] = []
     screenshot = tmp_path / "browser.png"
@@ -117,8 +88,10 @@ def test_a_browser_plays_level_1_and_ctrl_r_grades_it(served, tmp_path):
                 page.wait_for_timeout(100)
 
         try:
-            page.goto(url)
+            page.goto(address)  # the address serve printed, with its token
             page.wait_for_selector("body.-first-byte", timeout=60_000)
+            assert "token" not in page.url and page.evaluate("history.length") == 2, \
+                "the token stays in the address bar or the history"
             wait_for(lambda: level.exercise_path.encode() in b"".join(frames), 60, "the game did not draw level 1")
             games = [pid for pid in descendants(server.pid) if b"play" in Path(f"/proc/{pid}/cmdline").read_bytes()]
             assert len(games) == 1, "one tab, one game"
