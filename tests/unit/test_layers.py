@@ -118,7 +118,7 @@ def test_no_module_imports_one_that_imports_it_back():
 
 def test_the_thin_client_starts_with_next_to_nothing_imported():
     """`dunderquest check` from a shell imports only what it needs to reach the background grader:
-    the standard library's basics and four small modules of dunderquest, never the catalog, the
+    the standard library's basics and five small modules of dunderquest, never the catalog, the
     grader's client, argparse or pathlib."""
     import sys
 
@@ -127,8 +127,8 @@ def test_the_thin_client_starts_with_next_to_nothing_imported():
     done = subprocess.run([sys.executable, "-I", "-c", script], capture_output=True, text=True, timeout=60)
     loaded = set(done.stdout.split())
     ours = {name for name in loaded if name.startswith("dunderquest")}
-    assert ours == {"dunderquest", "dunderquest.thin_client", "dunderquest.core", "dunderquest.core.locations",
-                    "dunderquest.grader", "dunderquest.grader.confinement",
+    assert ours == {"dunderquest", "dunderquest.thin_client", "dunderquest.pager", "dunderquest.core",
+                    "dunderquest.core.locations", "dunderquest.grader", "dunderquest.grader.confinement",
                     "dunderquest.grader.confinement.environment", "dunderquest.grader.service",
                     "dunderquest.grader.service.address"}, ours
     assert not loaded & {"argparse", "pathlib", "tempfile", "platformdirs", "torch", "textual", "rich"}, loaded

@@ -57,7 +57,7 @@ def share_one_grader() -> None:
     """The tabs' games share the workspace's lingering grader, as `dunderquest play` and `check` do. With
     DUNDERQUEST_LINGER=0 each game would start a grader of its own, a gigabyte a tab: theirs lingers
     TABS_LINGER seconds after the last tab closes instead (a reloaded tab finds it warm)."""
-    from ..grader.service.lingering import LINGER_VARIABLE, linger_seconds, supported
+    from ..grader.service.address import LINGER_VARIABLE, linger_seconds, supported
 
     if supported() and linger_seconds() <= 0:
         os.environ[LINGER_VARIABLE] = str(TABS_LINGER)
