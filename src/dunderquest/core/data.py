@@ -8,7 +8,6 @@ on first use into `<data>/sample/`.
 
 from __future__ import annotations
 
-import gzip
 import os
 import shutil
 import struct
@@ -100,6 +99,8 @@ def sample_source(base: Path | None = None) -> MnistSource:
 
 
 def _unpack(source: Path, target: Path) -> None:
+    import gzip  # only when the sample is unpacked, once: the game's start does not wait for it
+
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     with os.fdopen(fd, "wb") as out, gzip.open(source, "rb") as gz:
         shutil.copyfileobj(gz, out)

@@ -14,7 +14,6 @@ import fcntl
 import json
 import os
 import re
-import secrets
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -162,7 +161,7 @@ def _new_file_beside(path: Path, mode: int) -> tuple[int, str]:
     taken off it, as for any new file); never an existing file or a link."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
     for _ in range(100):
-        tmp = os.path.join(path.parent, f".{path.name}.{secrets.token_hex(4)}.tmp")
+        tmp = os.path.join(path.parent, f".{path.name}.{os.urandom(4).hex()}.tmp")
         try:
             return os.open(tmp, flags, mode), tmp
         except FileExistsError:

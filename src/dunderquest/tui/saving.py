@@ -6,7 +6,6 @@ $EDITOR. The game's screen (game.py) takes these from `KeepsTheFile`; they use i
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 from collections.abc import Callable
 from typing import Any
@@ -107,6 +106,8 @@ class KeepsTheFile:
             self.notify("Set $EDITOR (for example: export EDITOR=nano) to edit the file outside the game.",
                         severity="warning")
             return
+        import shlex
+
         self.save(then=lambda: self._edit_outside(shlex.split(command)))
 
     def _edit_outside(self, command: list[str]) -> None:
