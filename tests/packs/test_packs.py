@@ -178,3 +178,23 @@ def test_the_built_in_course_and_the_example_pack_hold(folder):
     code, report = checked(folder)
     assert code == 0 and report["holds"] is True, report["problems"]
     assert report["graded"] >= 20 and report["notes"] == []
+
+
+@pytest.mark.slow
+def test_the_example_pack_draws_its_own_mnist_panel():
+    """A pack's level names its own panel (level.toml's `panel`), drawn with the checking module: the
+    reference solution draws torch.nn.Sequential's very digits; a container that skips a module does not."""
+    from dunderquest.grader.service.client import GraderClient
+
+    pack = read_pack(EXAMPLE)
+    level = pack.catalog.get("sequential")
+    assert level.panel_path == level.folder / "panel.py"
+    client = GraderClient(pack)
+    try:
+        right = client.mnist_panel(level, pack.solutions_dir / "sequential.py", 5)
+        wrong = client.mnist_panel(level, pack.wrong_dir / "sequential" / "calls_only_the_last_module.py", 0)
+    finally:
+        client.close()
+    assert [item.index for item in right.items] == list(range(5, 21))
+    assert right.items and not [item for item in right.items if item.differs]
+    assert wrong.items and all(item.differs and item.error and "Traceback" not in item.error for item in wrong.items)
