@@ -276,7 +276,7 @@ def test_data_names_the_sample(ws):
 def one_json_document(stdout: str) -> dict:
     document = json.loads(stdout)  # raises if anything else was printed
     assert set(document) == {"level", "title", "passed", "data", "checks", "seconds", "notes", "printed"}
-    assert all(set(check) == {"id", "name", "passed", "message", "line"} for check in document["checks"])
+    assert all(set(check) == {"id", "name", "passed", "message", "line", "method"} for check in document["checks"])
     return document
 
 
