@@ -171,3 +171,32 @@ def test_items_must_be_the_reference_s_and_an_error_at_an_index_in_range_says_so
         checking.expect_same_items(data, [10, 20, 99, 5], [3], "d", "d holds 4 items", like="the list")
     assert str(raised.value) == ("`d[3]` raised IndexError: list index out of range\n"
                                  "Index 3 is in range: d holds 4 items.")
+
+
+def test_a_module_tree_assigns_its_children_in_order_and_records_every_object_made():
+    made = checking.make_here("made")
+    weight = torch.randn(2, 3)
+    tree = checking.make_here("module_tree", base=torch.nn.Module, made=made, children=[
+        ["weight", "param", weight], ["steps", "plain", 3],
+        ["block", "module", {"name": "Block", "extra": "k=1", "children": [["proj", "linear", [3, 2]]]}],
+        ["tied", "same", 0], ["act", "relu", None]])
+    assert [name for name, _ in tree.named_parameters()] == ["weight", "block.proj.weight", "block.proj.bias"]
+    assert torch.equal(tree.weight, weight) and tree.weight is not weight and tree.tied is tree.weight
+    assert made.index_of(tree.weight) == 0 and made.index_of(tree.block) == 3 and made.index_of(tree) == 5
+    assert made.index_of(torch.nn.Parameter(weight)) == -1
+    assert repr(tree).splitlines()[:3] == ["Model(", "  (block): Block(", "    k=1"]
+    assert type(tree).__name__ == "Model" and checking.make_here("plus", left=[1], right=[2]) == [1, 2]
+
+
+def test_an_object_of_another_class_says_what_came_back():
+    class Classes(Objects):
+        def instance_of(self, remote: Remote, of: Remote, **kw) -> bool:
+            return isinstance(self.objects[remote._id], self.objects[of._id])
+
+    objects = Classes([1], list, tuple)
+    got = Remote(objects, {"id": 0, "type": "list", "text": "[1]"}, "x", 0)
+    checking.expect_instance(got, objects.remote(1, "list"), "a + b")
+    assert failure(lambda: checking.expect_instance(got, objects.remote(2, "Pair"), "a + b", "Return one.")) == \
+        "`a + b` gave back a list object ([1]), not a Pair object. Return one."
+    assert failure(lambda: checking.expect_instance(None, objects.remote(2, "Pair"), "a + b")) == \
+        "`a + b` gave back None (NoneType), not a Pair object."

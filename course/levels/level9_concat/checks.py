@@ -5,13 +5,12 @@ import pytest
 import torch.utils.data
 
 from dunderquest.grader.checking import (
-    describe,
     expect_class,
+    expect_instance,
     expect_raises,
     expect_reads,
     expect_same,
     expect_same_items,
-    fail,
 )
 
 TORCH = "torch's ConcatDataset"
@@ -106,10 +105,10 @@ def test_dataset_plus_dataset_is_a_concat_dataset(sandbox, Dataset, ConcatDatase
     train, test = splits(sandbox, mnist)
     a = sandbox.make("dataset_part", "a", base=Dataset, dataset=train, name="a")
     b = sandbox.make("dataset_part", "b", base=Dataset, dataset=test, name="b")
-    both = sandbox.make("plus", "a + b", left=a, right=b).named("(a + b)")
-    if not both.is_instance(ConcatDataset):
-        fail(f"`a + b` gave back {describe(both)}, where a and b are objects of subclasses of your Dataset; "
-             "it should be a `ConcatDataset([a, b])`. `Dataset.__add__(self, other)` makes and returns it.")
+    both = sandbox.make("plus", "a + b", left=a, right=b)
+    expect_instance(both, ConcatDataset, "a + b", "(a and b are objects of subclasses of your Dataset.) It should "
+                    "be `ConcatDataset([a, b])`: `Dataset.__add__(self, other)` makes and returns it.")
+    both = both.named("(a + b)")
     edge = len(mnist.tensor_dataset())
     expect_same(len(both), len(reference), "len(a + b)", f"(a holds {edge} images and b {len(mnist.test_dataset())}.)")
     expect_same_items(both, reference, [edge - 1, edge, -1], "(a + b)", f"a has {edge} items", like=TORCH)

@@ -84,6 +84,7 @@ that tells the learner what to do about a failure, and writes the rest of the me
   `counted=True`) had exactly `n` items read from it `when` it should: a lazy class reads nothing ahead.
 - `expect_unchanged(kept, before, expr, why)`: the learner's code left a kept input as it was.
 - `expect_same_object(got, expected, expr, why)`: `got` is the very object `expected`, not a copy.
+- `expect_instance(got, cls, expr, why)`: `got` is an object of `cls`, a class of the sandbox.
 - `expect_same_batches(loader, reference, expr, setup, why, first=, like=)`: iterating `loader` gives
   the batches of `reference`, torch's own DataLoader (all of them, or the `first` few).
 - `expect_same_steps(got, expected, expr, why, like=, advice=)`: a probe's record of `expr` in the
@@ -110,7 +111,12 @@ every sandbox of the level, where `sandbox.make("name", ...)` builds its public 
 `probes = load_probes(__file__)` imports the same file here, so that a check can build the very same
 helpers around torch's own classes and compare what both record (as plain data: `expect_same_steps`).
 A probe runs beside the learner's code, so it imports nothing of dunderquest, and guards every look at
-the learner's objects, so that a broken class is recorded rather than crashed on.
+the learner's objects, so that a broken class is recorded rather than crashed on. The helpers of
+inside/makers.py are built here too, with `make_here(name, **args)`: among them `module_tree(base,
+children, made=, name=, extra=)`, a module of a new subclass of `base` (the learner's class there,
+`torch.nn.Module` here) that assigns its children in order ("param", "module", "linear", "relu", "same",
+"plain"), each recorded in `made` (a `made`: `index_of(obj)` tells the very objects from copies); and
+`plus`, `sliced` and `printed`: `left + right`, `items[start:stop]` and `repr(value)`, run there.
 
 **Panels.** A level that draws an MNIST panel in the game names its `panel.py` in level.toml. Its function
 `draw(sandbox, mnist, level, start)` returns a `Panel` of up to WINDOW `PanelItem`s from `indices(start,
@@ -125,6 +131,7 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from .expect import (
     CheckFailed,
@@ -144,6 +151,7 @@ from .expect import (
 )
 from .expect_code import (
     expect_class,
+    expect_instance,
     expect_iterator,
     expect_next_items,
     expect_raises,
@@ -155,6 +163,7 @@ from .expect_code import (
     expect_unchanged,
     explain_errors,
 )
+from .inside.makers import MAKERS
 from .messages import LearnerRaised, SandboxProblem
 from .panel_parts import PANEL_SEED, WINDOW, Panel, PanelItem, batch_item, digit, indices, learner_item
 from .remote import Named, Remote
@@ -163,11 +172,17 @@ from .source import is_subclass_of, resolve
 __all__ = [
     "PANEL_SEED", "WINDOW", "CheckFailed", "LearnerRaised", "Named", "Panel", "PanelItem", "Remote", "SandboxProblem",
     "batch_difference", "batch_item", "describe", "difference", "digit", "expect_class", "expect_close",
-    "expect_iterator", "expect_next_items", "expect_raises", "expect_reads", "expect_same", "expect_same_batches",
-    "expect_same_items", "expect_same_object", "expect_same_steps", "expect_stops", "expect_unchanged",
-    "explain_errors", "fail", "indices", "is_subclass_of", "is_tensor", "learner_item", "load_probes", "plural",
-    "resolve", "said", "same", "same_form", "shown",
+    "expect_instance", "expect_iterator", "expect_next_items", "expect_raises", "expect_reads", "expect_same",
+    "expect_same_batches", "expect_same_items", "expect_same_object", "expect_same_steps", "expect_stops",
+    "expect_unchanged", "explain_errors", "fail", "indices", "is_subclass_of", "is_tensor", "learner_item",
+    "load_probes", "make_here", "plural", "resolve", "said", "same", "same_form", "shown",
 ]
+
+
+def make_here(maker: str, **args: Any) -> Any:
+    """What `sandbox.make(maker, ...)` builds in the sandbox from a helper of inside/makers.py, built here
+    from `args` (around torch's own classes, say), for a check to compare with the learner's."""
+    return MAKERS[maker](**args)
 
 
 def load_probes(checks_file: str) -> ModuleType:

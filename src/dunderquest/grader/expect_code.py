@@ -158,6 +158,12 @@ def expect_same_object(got: Any, expected: Remote, expr: str, why: str = "") -> 
         fail(said(f"`{expr}` gave back {describe(got)}, not {expected.expr} itself.", why))
 
 
+def expect_instance(got: Any, cls: Remote, expr: str, why: str = "") -> None:
+    """Fails unless `got`, what `expr` gave, is an object of `cls`, a class of the sandbox (a class fixture)."""
+    if not isinstance(got, Remote) or not got.is_instance(cls):
+        fail(said(f"`{expr}` gave back {describe(got)}, not a {cls.expr} object.", why))
+
+
 def expect_same_batches(loader: Remote, reference: Iterable, expr: str, setup: str, why: str = "", *,
                         first: int | None = None, like: str = "torch's DataLoader") -> None:
     """Fails unless iterating `loader` gives the batches of `reference` (torch's own DataLoader), each

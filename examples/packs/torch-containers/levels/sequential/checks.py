@@ -7,9 +7,8 @@ import torch
 
 from dunderquest.grader.checking import (
     Named,
-    Remote,
-    describe,
     expect_class,
+    expect_instance,
     expect_raises,
     expect_same,
     expect_same_object,
@@ -28,8 +27,7 @@ def stack(sandbox, Sequential, rng):
     seed = rng.randrange(2**31)
     layers = sandbox.make("layers", "layers", seed=seed)
     model = sandbox.make("built", "Sequential(flatten, linear1, relu, linear2)", cls=Sequential, modules=layers)
-    if not isinstance(model, Remote) or not model.is_instance(Sequential):
-        fail(f"`Sequential(flatten, linear1, relu, linear2)` gave back {describe(model)}, not a Sequential object.")
+    expect_instance(model, Sequential, "Sequential(flatten, linear1, relu, linear2)")
     return model.named("model"), layers, torch.nn.Sequential(*probes.layers(seed))
 
 
@@ -65,10 +63,9 @@ def test_a_slice_is_a_new_sequential_of_the_same_modules(sandbox, Sequential, st
     """model[1:3] and model[:-1] are new Sequentials holding the very same modules"""
     model, layers, theirs = stack
     for expr, (start, stop), indices in (("model[1:3]", (1, 3), (1, 2)), ("model[:-1]", (None, -1), (0, 1, 2))):
-        got = sandbox.make("part", expr, items=model, start=start, stop=stop)
-        if not isinstance(got, Remote) or not got.is_instance(Sequential):
-            fail(f"`{expr}` gave back {describe(got)}; a slice of torch.nn.Sequential is a new Sequential. For a "
-                 "`slice`, return `Sequential(*chosen_modules)`.")
+        got = sandbox.make("sliced", expr, items=model, start=start, stop=stop)
+        expect_instance(got, Sequential, expr, "A slice of torch.nn.Sequential is a new Sequential: for a `slice`, "
+                        "return `Sequential(*chosen_modules)`.")
         expect_same(len(got.named(expr)), len(indices), f"len({expr})")
         for position, index in enumerate(indices):
             expect_same_object(got.named(expr)[position], layer(layers, index, theirs), f"{expr}[{position}]",

@@ -23,8 +23,3 @@ def layers(seed: int) -> list:
 def built(cls: Any, modules: list) -> Any:
     """`cls(*modules)`: the container, made of these very modules."""
     return cls(*modules)
-
-
-def part(items: Any, start: int | None, stop: int | None) -> Any:
-    """`items[start:stop]`: a slice object, which the wire format does not carry, made here."""
-    return items[start:stop]
