@@ -200,3 +200,23 @@ def test_an_object_of_another_class_says_what_came_back():
         "`a + b` gave back a list object ([1]), not a Pair object. Return one."
     assert failure(lambda: checking.expect_instance(None, objects.remote(2, "Pair"), "a + b")) == \
         "`a + b` gave back None (NoneType), not a Pair object."
+
+
+def test_indices_past_either_end_must_raise_index_error():
+    objects = Objects([10, 20, 99], {0: 1, 3: None})
+    checking.expect_index_errors(objects.remote(0, "d"), (3, -4), "d holds 3 items.")
+    assert failure(lambda: checking.expect_index_errors(objects.remote(1, "w"), (3, 4), "w holds 1 item.")) == \
+        "`w[3]` returned None (NoneType); it should raise IndexError. w holds 1 item."
+
+
+def test_a_batch_must_be_the_reference_s_and_says_which_batch_of_what():
+    images, labels = torch.zeros(2, 1, 2, 2), torch.tensor([1, 2])
+    checking.expect_same_batch((images, labels), [images, labels], "next(it)", "2 items")
+    assert failure(lambda: checking.expect_same_batch([images, labels.float()], [images, labels], "list(loader)",
+                                                      "2 items, batch_size=2", "In order.", number=0)) == \
+        ("Batch 0 of `list(loader)` differs from torch's DataLoader (2 items, batch_size=2): the dtype at [1] is "
+         "float32, expected int64. In order.")
+    assert failure(lambda: checking.expect_same_batch(images, [images, labels], "next(l)", "its second call",
+                                                      like="the DataLoader's own second batch")) == \
+        ("`next(l)` differs from the DataLoader's own second batch (its second call): a batch should be the pair "
+         "[images, labels], got a tensor of shape [2, 1, 2, 2], dtype float32.")

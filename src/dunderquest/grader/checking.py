@@ -53,8 +53,9 @@ A complete level, `class Square` whose instances square what they are called wit
   is the learner's file as a message names it.
 - `level`: the `Level` being graded (its class name, its title).
 - `mnist`: the reference MNIST, torchvision's own objects over the data in use (see reference.py):
-  `mnist.train`, `mnist.images()`, `mnist.labels()`, `mnist.items(indices)` (a TensorDataset),
-  `mnist.tensor_dataset()`, `mnist.test_dataset()`, `mnist.loader(batch_size, seed)`.
+  `mnist.train`, `mnist.images()`, `mnist.some_images(rng, count)` (that many in a row, from a place `rng`
+  picks), `mnist.labels()`, `mnist.items(indices)` (a TensorDataset), `mnist.tensor_dataset()`,
+  `mnist.test_dataset()`, `mnist.loader(batch_size, seed)`.
 - `rng`: a `random.Random` seeded afresh for every run, for sample indices and seeds.
 
 **Running the learner's code: a `Remote`.** An object of the learner's code is a `Remote`, and
@@ -74,6 +75,7 @@ that tells the learner what to do about a failure, and writes the rest of the me
 - `expect_same(got, expected, expr, why)`: `got` is exactly `expected` (types, dtypes, shapes, values).
 - `expect_close(got, expected, expr, why, like=)`: a tensor `allclose` to `expected`, as `like` gives it.
 - `expect_raises(error, action, expr, why)`: `action()` (`lambda: data[n]`) raises `error`.
+- `expect_index_errors(data, indices, why)`: `data[i]` raises IndexError for each of `indices`.
 - `expect_stops(iterator, when, why)`: `next(iterator)` raises StopIteration, `when` it should.
 - `expect_next_items(iterator, items, over, why, stops=)`: `next()` gives each of `items`, one per
   call, and then raises StopIteration (`stops`: what to tell a learner whose iterator goes on).
@@ -87,6 +89,8 @@ that tells the learner what to do about a failure, and writes the rest of the me
 - `expect_instance(got, cls, expr, why)`: `got` is an object of `cls`, a class of the sandbox.
 - `expect_same_batches(loader, reference, expr, setup, why, first=, like=)`: iterating `loader` gives
   the batches of `reference`, torch's own DataLoader (all of them, or the `first` few).
+- `expect_same_batch(got, expected, expr, setup, why, like=, number=)`: one batch, [images, labels], is
+  `expected` (`number`: which batch of `expr` it is); a batch of other MNIST images says which item.
 - `expect_same_steps(got, expected, expr, why, like=, advice=)`: a probe's record of `expr` in the
   sandbox, [[what it looked at, the value], ...], is the record the same probe makes here around the
   reference (`like`: "with `torch.no_grad`"); `advice` gives a step its own `why`, by its `what`.
@@ -140,6 +144,7 @@ from .expect import (
     difference,
     expect_close,
     expect_same,
+    expect_same_batch,
     expect_same_steps,
     fail,
     is_tensor,
@@ -151,6 +156,7 @@ from .expect import (
 )
 from .expect_code import (
     expect_class,
+    expect_index_errors,
     expect_instance,
     expect_iterator,
     expect_next_items,
@@ -172,10 +178,11 @@ from .source import is_subclass_of, resolve
 __all__ = [
     "PANEL_SEED", "WINDOW", "CheckFailed", "LearnerRaised", "Named", "Panel", "PanelItem", "Remote", "SandboxProblem",
     "batch_difference", "batch_item", "describe", "difference", "digit", "expect_class", "expect_close",
-    "expect_instance", "expect_iterator", "expect_next_items", "expect_raises", "expect_reads", "expect_same",
-    "expect_same_batches", "expect_same_items", "expect_same_object", "expect_same_steps", "expect_stops",
-    "expect_unchanged", "explain_errors", "fail", "indices", "is_subclass_of", "is_tensor", "learner_item",
-    "load_probes", "make_here", "plural", "resolve", "said", "same", "same_form", "shown",
+    "expect_index_errors", "expect_instance", "expect_iterator", "expect_next_items", "expect_raises",
+    "expect_reads", "expect_same", "expect_same_batch", "expect_same_batches", "expect_same_items",
+    "expect_same_object", "expect_same_steps", "expect_stops", "expect_unchanged", "explain_errors", "fail",
+    "indices", "is_subclass_of", "is_tensor", "learner_item", "load_probes", "make_here", "plural", "resolve",
+    "said", "same", "same_form", "shown",
 ]
 
 

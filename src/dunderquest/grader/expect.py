@@ -173,6 +173,16 @@ def batch_difference(got: Any, expected: Sequence[Any]) -> str | None:
             f"expected {int(expected[1][first])}): the batch holds other items, or the same ones in another order")
 
 
+def expect_same_batch(got: Any, expected: Sequence[Any], expr: str, setup: str, why: str = "", *,
+                      like: str = "torch's DataLoader", number: int | None = None) -> None:
+    """Fails unless `got`, what `expr` gave (its batch `number`, when given), is the batch `expected`,
+    [images, labels], as `like` gives it; `setup` says what the data and the options are."""
+    found = batch_difference(got, list(expected))
+    if found is not None:
+        which = f"`{expr}`" if number is None else f"Batch {number} of `{expr}`"
+        fail(said(f"{which} differs from {like} ({setup}): {found}.", why))
+
+
 def shown(value: Any) -> str:
     """A value as a message shows it: True, 'text' and None as Python writes them, anything else described."""
     return repr(value) if isinstance(value, bool | str) or value is None else describe(value)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from .expect import batch_difference, describe, difference, expect_same, fail, plural, said
+from .expect import describe, difference, expect_same, expect_same_batch, fail, plural, said
 from .messages import LearnerRaised
 from .remote import Remote
 from .source import is_subclass_of, resolve
@@ -76,6 +76,12 @@ def expect_raises(error: type[BaseException] | str, action: Callable[[], Any], e
             return
         fail(f"{raised}\n" + said(f"`{expr}` should raise {name}, not {raised.type_name}.", why))
     fail(said(f"`{expr}` returned {describe(got)}; it should raise {name}.", why))
+
+
+def expect_index_errors(data: Remote, indices: Iterable[int], why: str = "") -> None:
+    """Fails unless `data[i]` raises IndexError for each of `indices` (each past one end of `data`)."""
+    for index in indices:
+        expect_raises(IndexError, lambda index=index: data[index], f"{data.expr}[{index}]", why)
 
 
 @contextmanager
@@ -178,6 +184,4 @@ def expect_same_batches(loader: Remote, reference: Iterable, expr: str, setup: s
         stop = (loader.advice or "After the last batch, its iterator should raise StopIteration.") if went_on else ""
         fail(said(f"`{expr}` gave {count}; {like} gives {len(expected)} ({setup}).", stop, why))
     for number, (mine, theirs) in enumerate(zip(got, expected, strict=True)):
-        found = batch_difference(mine, theirs)
-        if found is not None:
-            fail(said(f"Batch {number} of `{expr}` differs from {like} ({setup}): {found}.", why))
+        expect_same_batch(mine, theirs, expr, setup, why, like=like, number=number)

@@ -77,9 +77,9 @@ class CountedIterator:
         return self.reads - 1
 
 
-def counted_generator(counter: CountedIterator):
-    """The items of `counter` from a generator, for code that treats generators specially."""
-    yield from counter
+def counted_generator(stop: int | None):
+    """The items of a `CountedIterator(stop)` from a generator, for code that treats generators specially."""
+    yield from CountedIterator(stop)
 
 
 def with_transform(dataset: Any, transform: Any) -> Any:

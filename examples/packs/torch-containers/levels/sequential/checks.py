@@ -8,8 +8,8 @@ import torch
 from dunderquest.grader.checking import (
     Named,
     expect_class,
+    expect_index_errors,
     expect_instance,
-    expect_raises,
     expect_same,
     expect_same_object,
     fail,
@@ -54,9 +54,8 @@ def test_indexing_gives_the_very_modules(sandbox, stack):
     for index in (0, 1, 3, -1, -4):
         expect_same_object(model[index], layer(layers, index, theirs), f"model[{index}]",
                            "torch.nn.Sequential gives the module itself: return it, not a copy.")
-    for index in (4, -5):
-        expect_raises(IndexError, lambda index=index: model[index], f"model[{index}]",
-                      "model holds 4 modules, and torch.nn.Sequential raises IndexError for an index past either end.")
+    expect_index_errors(model, (4, -5), "model holds 4 modules, and torch.nn.Sequential raises IndexError for an "
+                        "index past either end.")
 
 
 def test_a_slice_is_a_new_sequential_of_the_same_modules(sandbox, Sequential, stack):
@@ -87,8 +86,7 @@ def test_iterating_gives_the_modules_in_order(sandbox, stack):
 def test_calling_runs_the_modules_in_order_on_mnist(sandbox, stack, mnist, rng):
     """model(images) equals torch.nn.Sequential's output on a batch of MNIST images"""
     model, _, theirs = stack
-    start = rng.randrange(len(mnist.train) - 8)
-    images = mnist.images()[start:start + 8]
+    images = mnist.some_images(rng, 8)
     with torch.no_grad():
         expected = theirs(images)
     expect_same(model(Named(images, "images")), expected, "model(images)",
