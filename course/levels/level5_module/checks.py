@@ -42,8 +42,7 @@ class Bench:
     def __init__(self, sandbox, Module, mnist, rng):
         self.sandbox, self.Module = sandbox, Module
         self.weight = torch.randn(784, 3, generator=torch.Generator().manual_seed(rng.randrange(2**31)))
-        start = rng.randrange(len(mnist.train) - 4)
-        self.x = mnist.images()[start:start + 4]
+        self.x = mnist.some_images(rng, 4)
         self.log, self.reference_log = sandbox.make("CallLog", "log"), probes.CallLog()
         self.seen = 0  # events of the learner's log already compared
         self.nets: dict[str, tuple] = {}
@@ -51,7 +50,6 @@ class Bench:
         self.handles: dict[str, tuple] = {}  # and the expression that returned them
         self.removed: set[str] = set()
         self.lines: list[str] = []
-        self.used: list[str] = []
 
     def net(self, *tags: str) -> None:
         for tag in tags:
@@ -67,7 +65,6 @@ class Bench:
             if name not in self.hooks:
                 self.hooks[name] = (self.sandbox.make("hook", name, log=self.log, name=name),
                                     probes.hook(self.reference_log, name))
-                self.used.append(name)
             expr = f"{tag}.{method}({name})"
             self.lines.append(f"{handle} = {expr}" if handle else expr)
             (mine, theirs), (my_hook, their_hook) = self.nets[tag], self.hooks[name]
@@ -96,7 +93,7 @@ class Bench:
 
     def setup(self) -> str:
         actions = {**probes.PRE_HOOKS, **probes.FORWARD_HOOKS}
-        said = "; ".join(f"{name} {actions[name]}" for name in self.used)
+        said = "; ".join(f"{name} {actions[name]}" for name in self.hooks)
         return f"`{'; '.join(self.lines)}`" + (f" ({said})" if said else "")
 
     def call(self, tag: str, advice: str, shift: float | None = None) -> None:
@@ -119,12 +116,9 @@ class Bench:
                  f"{describe(expected)}: {found}. Set-up: {self.setup()}. {advice}")
 
 
-def label(event) -> str:
-    return str(event[0]) if isinstance(event, tuple) and event else describe(event)
-
-
 def compare_calls(got: list, expected: list, expr: str, setup: str, advice: str) -> None:
-    got_labels, expected_labels = [label(e) for e in got], [label(e) for e in expected]
+    got_labels = [str(event[0]) if isinstance(event, tuple) and event else describe(event) for event in got]
+    expected_labels = [what for what, _ in expected]
     if got_labels != expected_labels:
         fail(f"`{expr}` ran {', then '.join(got_labels) or 'nothing'}. torch.nn.Module, with the same Net and "
              f"hooks, runs {', then '.join(expected_labels)}. Set-up: {setup}. {advice}")

@@ -32,26 +32,19 @@ class CallLog:
         return f"a {_safe_name(module)} object that is not a module of this check"
 
 
-def net_class(base: type) -> type:
-    """`class Net(base)` with `forward(self, *args, **kwargs)` returning
-    `args[0].flatten(1) @ weight + kwargs.get("shift", 0.0)`, which logs every call."""
+def hooked_net(base: type, log: CallLog, tag: str, weight: Any) -> Any:
+    """A new `Net` module, as `Net()` makes it: `class Net(base)` whose `forward(self, *args, **kwargs)`
+    logs every call and returns `args[0].flatten(1) @ weight + kwargs.get("shift", 0.0)`. The probe's own
+    state is in the class's closure, made for this one module, so no `__setattr__` of the base is involved."""
 
     class Net(base):
         def forward(self, *args: Any, **kwargs: Any) -> Any:
-            log, tag, weight = self._probe  # set on the class by `hooked_net`: not an attribute of the module
             log.events.append((f"forward of {tag}", {"args": args, "kwargs": kwargs}))
             if not args:
                 return None
             return args[0].flatten(1) @ weight + kwargs.get("shift", 0.0)
 
-    return Net
-
-
-def hooked_net(base: type, log: CallLog, tag: str, weight: Any) -> Any:
-    """A new `Net` module, as `Net()` makes it. The probe's own state sits on a class made for this
-    one module, so that no `__setattr__` of the base class is involved."""
-    cls = type("Net", (net_class(base),), {"_probe": (log, tag, weight)})
-    module = cls()
+    module = Net()
     log.modules.append((module, tag))
     return module
 
