@@ -4,6 +4,7 @@ structure, and the expectations over plain values write the messages they promis
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -220,3 +221,21 @@ def test_a_batch_must_be_the_reference_s_and_says_which_batch_of_what():
                                                       like="the DataLoader's own second batch")) == \
         ("`next(l)` differs from the DataLoader's own second batch (its second call): a batch should be the pair "
          "[images, labels], got a tensor of shape [2, 1, 2, 2], dtype float32.")
+
+
+def test_an_iteration_must_end_after_its_items_and_a_list_of_batches_is_compared_batch_for_batch():
+    class Lists(Objects):
+        def take(self, remote: Remote, limit: int, **kw) -> tuple[list, bool]:
+            items = list(itertools.islice(self.objects[remote._id], limit + 1))
+            return items[:limit], len(items) <= limit
+
+    objects = Lists([1, 2], itertools.count())
+    assert checking.expect_ends(objects.remote(0, "m"), 2, "list(m)", "m holds 2 modules") == [1, 2]
+    assert failure(lambda: checking.expect_ends(objects.remote(0, "m"), 3, "list(m)", "m holds 3 modules")) == \
+        "`list(m)` gave 2 items; m holds 3 modules."
+    assert failure(lambda: checking.expect_ends(objects.remote(1, "it"), 1, "list(it)", "the rest is 1 batch",
+                                                "Stop.", noun=("batch", "batches"))) == \
+        "`list(it)` gave 3 batches and went on; the rest is 1 batch. Stop."
+    batch = [torch.zeros(2, 1, 2, 2), torch.tensor([1, 2])]
+    assert checking.same_batches([tuple(batch)], [batch]) and not checking.same_batches([batch], [batch, batch])
+    assert not checking.same_batches([[batch[0], batch[1] + 1]], [batch])

@@ -17,6 +17,7 @@ from dunderquest.grader.checking import (
     batch_difference,
     describe,
     expect_class,
+    expect_ends,
     expect_iterator,
     expect_reads,
     expect_same,
@@ -25,6 +26,7 @@ from dunderquest.grader.checking import (
     expect_stops,
     fail,
     plural,
+    same_batches,
     same_form,
 )
 
@@ -111,10 +113,8 @@ def test_two_passes_are_independent(sandbox, DataLoader, small):
         found = batch_difference(got, expected[number])
         if found is not None:
             fail(f"{should}, but it differs: {found}." + (f" {keep}" if same_form(got, expected[number]) else ""))
-    rest, ended = first.take(len(expected))
-    if not ended or len(rest) != len(expected) - 3:
-        fail(f"After three `next(it)` calls, `list(it)` gave {len(rest)} batches{'' if ended else ' and went on'}; "
-             f"the rest of the pass is {len(expected) - 3} batches. {NEVER_STOPS}")
+    expect_ends(first, len(expected) - 3, "list(it)", f"the rest of the pass after three `next(it)` calls is "
+                f"{len(expected) - 3} batches", NEVER_STOPS, noun=("batch", "batches"))
     expect_stops(first, "after the pass ended", NEVER_STOPS)
     expect_same_batches(loader, reference(theirs, 7), "list(loader)",
                         f"a third pass over {len(theirs)} MNIST items, batch_size=7",
@@ -188,13 +188,9 @@ def test_each_pass_is_a_new_shuffle(sandbox, DataLoader, small, rng):
     orders = [torch.randperm(size, generator=generator).tolist() for _ in range(3)]
     # Ours draws one permutation per pass; torch's RandomSampler draws an extra one at the end of a pass,
     # so its second pass is the third permutation. Either is a new shuffle from the same generator.
-    for order in orders[1:]:
-        expected = [list(batch) for batch in reference(theirs, 16, order=order)]
-        if len(second) == len(expected) and all(batch_difference(a, b) is None
-                                                for a, b in zip(second, expected, strict=True)):
-            return
-    if len(second) == len(first) and all(batch_difference(a, list(b)) is None
-                                         for a, b in zip(second, first, strict=True)):
+    if any(same_batches(second, reference(theirs, 16, order=order)) for order in orders[1:]):
+        return
+    if same_batches(second, first):
         fail(f"The second pass of `DataLoader(dataset, batch_size=16, shuffle=True, generator=g)` ({size} MNIST "
              "items) gave the same batches as the first. Draw a new `torch.randperm(len(dataset), "
              "generator=generator)` for every pass, when the iterator is made, not once in `DataLoader.__init__`.")

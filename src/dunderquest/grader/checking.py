@@ -77,6 +77,8 @@ that tells the learner what to do about a failure, and writes the rest of the me
 - `expect_raises(error, action, expr, why)`: `action()` (`lambda: data[n]`) raises `error`.
 - `expect_index_errors(data, indices, why)`: `data[i]` raises IndexError for each of `indices`.
 - `expect_stops(iterator, when, why)`: `next(iterator)` raises StopIteration, `when` it should.
+- `expect_ends(iterable, count, expr, holds, why, noun=)`: `list(iterable)` gives `count` items and ends
+  (`holds` says what it should give); it gives back the items.
 - `expect_next_items(iterator, items, over, why, stops=)`: `next()` gives each of `items`, one per
   call, and then raises StopIteration (`stops`: what to tell a learner whose iterator goes on).
 - `expect_iterator(it, why)`: `iter(it)` is `it` itself, as written in the file.
@@ -102,12 +104,12 @@ that tells the learner what to do about a failure, and writes the rest of the me
 **Building a message by hand**, for the truly unusual check: `fail(message)`; `describe(value)` (a
 short account of a value: "a tensor of shape [3], dtype float32"); `difference(got, expected)` (the
 first difference, in words, or None) and `same(got, expected)`; `batch_difference(got, expected)` (the
-same for a batch [images, labels]) and `same_form(got, expected)` (whether `got` is a pair of tensors of
-the batch's shapes and dtypes); `is_tensor(value)`; `shown(value)` (True, 'text' and None as Python writes
-them, anything else described); `said(*sentences)` (sentences joined, empty ones
-left out) and `plural(count, noun)` ("1 batch", "3 items"). About the learner's text:
-`is_subclass_of(dotted_name, cls)` and `resolve(dotted_name)`, for the base classes
-`sandbox.source.outside_bases(name)` lists.
+same for a batch [images, labels]), `same_batches(got, expected)` (a list of batches, batch for batch)
+and `same_form(got, expected)` (whether `got` is a pair of tensors of the batch's shapes and dtypes);
+`is_tensor(value)`; `shown(value)` (True, 'text' and None as Python writes them, anything else
+described); `said(*sentences)` (sentences joined, empty ones left out) and `plural(count, noun)` ("1
+batch", "3 items"). About the learner's text: `is_subclass_of(dotted_name, cls)` and
+`resolve(dotted_name)`, for the base classes `sandbox.source.outside_bases(name)` lists.
 
 **Probes.** A level whose checks need helpers inside the sandbox (subclasses of the learner's class,
 hooks, counting datasets) writes them in `probes.py` beside its checks.py. The grader runs that file in
@@ -151,11 +153,13 @@ from .expect import (
     plural,
     said,
     same,
+    same_batches,
     same_form,
     shown,
 )
 from .expect_code import (
     expect_class,
+    expect_ends,
     expect_index_errors,
     expect_instance,
     expect_iterator,
@@ -178,11 +182,11 @@ from .source import is_subclass_of, resolve
 __all__ = [
     "PANEL_SEED", "WINDOW", "CheckFailed", "LearnerRaised", "Named", "Panel", "PanelItem", "Remote", "SandboxProblem",
     "batch_difference", "batch_item", "describe", "difference", "digit", "expect_class", "expect_close",
-    "expect_index_errors", "expect_instance", "expect_iterator", "expect_next_items", "expect_raises",
+    "expect_ends", "expect_index_errors", "expect_instance", "expect_iterator", "expect_next_items", "expect_raises",
     "expect_reads", "expect_same", "expect_same_batch", "expect_same_batches", "expect_same_items",
     "expect_same_object", "expect_same_steps", "expect_stops", "expect_unchanged", "explain_errors", "fail",
     "indices", "is_subclass_of", "is_tensor", "learner_item", "load_probes", "make_here", "plural", "resolve",
-    "said", "same", "same_form", "shown",
+    "said", "same", "same_batches", "same_form", "shown",
 ]
 
 

@@ -114,6 +114,16 @@ def expect_iterator(it: Remote, why: str = "") -> None:
         fail(said(f"`iter({it.expr})` gave back {describe(again)}, not {it.expr} itself.", why))
 
 
+def expect_ends(iterable: Remote, count: int, expr: str, holds: str, why: str = "", *,
+                noun: tuple[str, str] = ("item", "items")) -> list:
+    """Fails unless `list(iterable)` (`expr`) gives `count` items and then ends, saying how many it gave and
+    whether it went on, and what `holds` says it should give ("model holds 4 modules"); gives back the items."""
+    got, ended = iterable.take(count + 2)
+    if not ended or len(got) != count:
+        fail(said(f"`{expr}` gave {plural(len(got), *noun)}{'' if ended else ' and went on'}; {holds}.", why))
+    return got
+
+
 def expect_next_items(iterator: Remote, items: Sequence[Any], over: str, why: str = "", *, stops: str = "") -> None:
     """Fails unless `next(iterator)` gives each of `items` in turn, one per call, and then raises
     StopIteration (`stops` says what to tell the learner if it goes on); `over` says what it iterates

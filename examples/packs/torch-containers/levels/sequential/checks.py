@@ -8,11 +8,11 @@ import torch
 from dunderquest.grader.checking import (
     Named,
     expect_class,
+    expect_ends,
     expect_index_errors,
     expect_instance,
     expect_same,
     expect_same_object,
-    fail,
     load_probes,
 )
 
@@ -74,10 +74,7 @@ def test_a_slice_is_a_new_sequential_of_the_same_modules(sandbox, Sequential, st
 def test_iterating_gives_the_modules_in_order(sandbox, stack):
     """for layer in model: gives each module itself, in order"""
     model, layers, theirs = stack
-    got, ended = model.take(10)
-    if not ended or len(got) != len(theirs):
-        fail(f"`list(model)` gave {len(got)} items{'' if ended else ' and went on'}; model holds {len(theirs)} "
-             "modules.")
+    got = expect_ends(model, len(theirs), "list(model)", f"model holds {len(theirs)} modules")
     for index, mine in enumerate(got):
         expect_same_object(mine, layer(layers, index, theirs), f"list(model)[{index}]",
                            "Iterate over the modules themselves, in order.")
