@@ -31,7 +31,10 @@ METHODS = ("__call__", "forward", "register_forward_pre_hook", "register_forward
 
 @pytest.fixture
 def bench(sandbox, Module, mnist, rng):
-    return Bench(sandbox, Module, mnist, rng)
+    """A Bench whose first step is made: `m = Net()`."""
+    made = Bench(sandbox, Module, mnist, rng)
+    made.net("m")
+    return made
 
 
 class Bench:
@@ -141,7 +144,6 @@ def test_calling_a_module_runs_forward(bench):
     """m(x) calls m.forward(x) and returns its result; m(x, shift=s) passes shift on to forward"""
     advice = ("`__call__(self, *args, **kwargs)` should hand all its arguments to "
               "`self.forward(*args, **kwargs)` and return what it returns.")
-    bench.net("m")
     bench.call("m", advice)
     bench.call("m", advice, shift=0.5)
 
@@ -156,7 +158,6 @@ def test_the_base_forward_raises_not_implemented_error(sandbox, Module, mnist):
 
 def test_pre_hooks_run_in_order_before_forward(bench):
     """Forward pre-hooks run before forward, in the order they were registered, as hook(module, args)"""
-    bench.net("m")
     bench.register("m", "peek", "glance")
     bench.call("m", "`__call__` runs every forward pre-hook, oldest first, as `hook(self, args)` with `args` "
                     "the tuple of positional arguments, and only then `forward`.")
@@ -166,7 +167,6 @@ def test_a_pre_hook_can_replace_the_arguments(bench):
     """A pre-hook that returns something replaces the arguments; a single value is wrapped in a tuple"""
     advice = ("When a pre-hook returns something other than None, that becomes the new args: the next hooks and "
               "forward get it. A result that is not a tuple is wrapped in one first: `(result,)`.")
-    bench.net("m")
     bench.register("m", "halve", "peek", "plus_one", "glance")
     bench.call("m", advice)
 
@@ -176,7 +176,6 @@ def test_forward_hooks_run_after_forward_and_can_replace_the_output(bench):
     advice = ("After `forward`, `__call__` runs every forward hook, oldest first, as `hook(self, args, output)`, "
               "where args are the ones forward got (after the pre-hooks). A hook that returns something other "
               "than None replaces the output; None leaves it as it is.")
-    bench.net("m")
     bench.register("m", "halve", "watch", "double", "note", "add_one")
     bench.call("m", advice)
 
@@ -185,7 +184,6 @@ def test_hooks_get_only_the_positional_arguments(bench, rng):
     """m(x, shift=s): hooks get args=(x,) only, and forward still gets shift=s"""
     advice = ("Hooks are given the positional arguments only, as the tuple `args`; keyword arguments go "
               "straight to `forward(*args, **kwargs)`, untouched by the hooks.")
-    bench.net("m")
     bench.register("m", "peek", "halve", "watch")
     bench.call("m", advice, shift=round(rng.uniform(0.5, 3), 2))
 
@@ -195,7 +193,6 @@ def test_remove_takes_off_only_its_own_hook(bench):
     advice = ("Each register call returns its own handle; `remove()` takes off that one registration, "
               "whatever was added or removed before it. The same function registered twice runs twice, and "
               "removing an already removed hook does nothing.")
-    bench.net("m")
     bench.register("m", "peek", "halve", "glance", "plus_one", handles=("h1", "h2", "h3", "h4"))
     bench.register("m", "watch", "double", "watch", handles=("g1", "g2", "g3"))
     bench.call("m", advice)
@@ -205,10 +202,11 @@ def test_remove_takes_off_only_its_own_hook(bench):
     bench.call("m", advice)
 
 
-def test_each_module_has_its_own_hooks(bench):
+def test_each_module_has_its_own_hooks(sandbox, Module, mnist, rng):
     """Hooks belong to the module they were registered on, and get that module as their first argument"""
     advice = ("Each module keeps its own hooks: make the containers in `__init__` (on `self`), not in the class "
               "body, where every Module would share them.")
+    bench = Bench(sandbox, Module, mnist, rng)
     bench.net("a", "b")
     bench.register("a", "peek", "double")
     bench.register("b", "watch")
