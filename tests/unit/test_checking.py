@@ -4,6 +4,7 @@ structure, and the expectations over plain values write the messages they promis
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -171,3 +172,70 @@ def test_items_must_be_the_reference_s_and_an_error_at_an_index_in_range_says_so
         checking.expect_same_items(data, [10, 20, 99, 5], [3], "d", "d holds 4 items", like="the list")
     assert str(raised.value) == ("`d[3]` raised IndexError: list index out of range\n"
                                  "Index 3 is in range: d holds 4 items.")
+
+
+def test_a_module_tree_assigns_its_children_in_order_and_records_every_object_made():
+    made = checking.make_here("made")
+    weight = torch.randn(2, 3)
+    tree = checking.make_here("module_tree", base=torch.nn.Module, made=made, children=[
+        ["weight", "param", weight], ["steps", "plain", 3],
+        ["block", "module", {"name": "Block", "extra": "k=1", "children": [["proj", "linear", [3, 2]]]}],
+        ["tied", "same", 0], ["act", "relu", None]])
+    assert [name for name, _ in tree.named_parameters()] == ["weight", "block.proj.weight", "block.proj.bias"]
+    assert torch.equal(tree.weight, weight) and tree.weight is not weight and tree.tied is tree.weight
+    assert made.index_of(tree.weight) == 0 and made.index_of(tree.block) == 3 and made.index_of(tree) == 5
+    assert made.index_of(torch.nn.Parameter(weight)) == -1
+    assert repr(tree).splitlines()[:3] == ["Model(", "  (block): Block(", "    k=1"]
+    assert type(tree).__name__ == "Model" and checking.make_here("plus", left=[1], right=[2]) == [1, 2]
+
+
+def test_an_object_of_another_class_says_what_came_back():
+    class Classes(Objects):
+        def instance_of(self, remote: Remote, of: Remote, **kw) -> bool:
+            return isinstance(self.objects[remote._id], self.objects[of._id])
+
+    objects = Classes([1], list, tuple)
+    got = Remote(objects, {"id": 0, "type": "list", "text": "[1]"}, "x", 0)
+    checking.expect_instance(got, objects.remote(1, "list"), "a + b")
+    assert failure(lambda: checking.expect_instance(got, objects.remote(2, "Pair"), "a + b", "Return one.")) == \
+        "`a + b` gave back a list object ([1]), not a Pair object. Return one."
+    assert failure(lambda: checking.expect_instance(None, objects.remote(2, "Pair"), "a + b")) == \
+        "`a + b` gave back None (NoneType), not a Pair object."
+
+
+def test_indices_past_either_end_must_raise_index_error():
+    objects = Objects([10, 20, 99], {0: 1, 3: None})
+    checking.expect_index_errors(objects.remote(0, "d"), (3, -4), "d holds 3 items.")
+    assert failure(lambda: checking.expect_index_errors(objects.remote(1, "w"), (3, 4), "w holds 1 item.")) == \
+        "`w[3]` returned None (NoneType); it should raise IndexError. w holds 1 item."
+
+
+def test_a_batch_must_be_the_reference_s_and_says_which_batch_of_what():
+    images, labels = torch.zeros(2, 1, 2, 2), torch.tensor([1, 2])
+    checking.expect_same_batch((images, labels), [images, labels], "next(it)", "2 items")
+    assert failure(lambda: checking.expect_same_batch([images, labels.float()], [images, labels], "list(loader)",
+                                                      "2 items, batch_size=2", "In order.", number=0)) == \
+        ("Batch 0 of `list(loader)` differs from torch's DataLoader (2 items, batch_size=2): the dtype at [1] is "
+         "float32, expected int64. In order.")
+    assert failure(lambda: checking.expect_same_batch(images, [images, labels], "next(l)", "its second call",
+                                                      like="the DataLoader's own second batch")) == \
+        ("`next(l)` differs from the DataLoader's own second batch (its second call): a batch should be the pair "
+         "[images, labels], got a tensor of shape [2, 1, 2, 2], dtype float32.")
+
+
+def test_an_iteration_must_end_after_its_items_and_a_list_of_batches_is_compared_batch_for_batch():
+    class Lists(Objects):
+        def take(self, remote: Remote, limit: int, **kw) -> tuple[list, bool]:
+            items = list(itertools.islice(self.objects[remote._id], limit + 1))
+            return items[:limit], len(items) <= limit
+
+    objects = Lists([1, 2], itertools.count())
+    assert checking.expect_ends(objects.remote(0, "m"), 2, "list(m)", "m holds 2 modules") == [1, 2]
+    assert failure(lambda: checking.expect_ends(objects.remote(0, "m"), 3, "list(m)", "m holds 3 modules")) == \
+        "`list(m)` gave 2 items; m holds 3 modules."
+    assert failure(lambda: checking.expect_ends(objects.remote(1, "it"), 1, "list(it)", "the rest is 1 batch",
+                                                "Stop.", noun=("batch", "batches"))) == \
+        "`list(it)` gave 3 batches and went on; the rest is 1 batch. Stop."
+    batch = [torch.zeros(2, 1, 2, 2), torch.tensor([1, 2])]
+    assert checking.same_batches([tuple(batch)], [batch]) and not checking.same_batches([batch], [batch, batch])
+    assert not checking.same_batches([[batch[0], batch[1] + 1]], [batch])

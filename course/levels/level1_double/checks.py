@@ -55,8 +55,7 @@ def test_double_of_an_mnist_image_is_twice_the_image(double, mnist, rng):
     raw = mnist.train.data[index]
     expect_same(double(Named(raw, "pixels")), 2 * raw, "Double()(pixels)",
                 "(pixels is the same image as stored, uint8; 2 * pixels stays uint8 and wraps past 255.)")
-    start = rng.randrange(len(mnist.train) - 8)
-    batch = mnist.images()[start:start + 8]
+    batch = mnist.some_images(rng, 8)
     expect_same(double(Named(batch, "batch")), 2 * batch, "Double()(batch)",
                 "(batch is 8 MNIST images, shape [8, 1, 28, 28].)")
 

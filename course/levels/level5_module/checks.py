@@ -5,6 +5,8 @@ learner's `Module` in the sandbox, and on `torch.nn.Module` here. Both log every
 the checks compare the logs and the outputs on a batch of MNIST images.
 """
 
+import itertools
+
 import pytest
 import torch
 
@@ -29,7 +31,10 @@ METHODS = ("__call__", "forward", "register_forward_pre_hook", "register_forward
 
 @pytest.fixture
 def bench(sandbox, Module, mnist, rng):
-    return Bench(sandbox, Module, mnist, rng)
+    """A Bench whose first step is made: `m = Net()`."""
+    made = Bench(sandbox, Module, mnist, rng)
+    made.net("m")
+    return made
 
 
 class Bench:
@@ -40,8 +45,7 @@ class Bench:
     def __init__(self, sandbox, Module, mnist, rng):
         self.sandbox, self.Module = sandbox, Module
         self.weight = torch.randn(784, 3, generator=torch.Generator().manual_seed(rng.randrange(2**31)))
-        start = rng.randrange(len(mnist.train) - 4)
-        self.x = mnist.images()[start:start + 4]
+        self.x = mnist.some_images(rng, 4)
         self.log, self.reference_log = sandbox.make("CallLog", "log"), probes.CallLog()
         self.seen = 0  # events of the learner's log already compared
         self.nets: dict[str, tuple] = {}
@@ -49,50 +53,50 @@ class Bench:
         self.handles: dict[str, tuple] = {}  # and the expression that returned them
         self.removed: set[str] = set()
         self.lines: list[str] = []
-        self.used: list[str] = []
 
-    def net(self, tag: str) -> None:
-        self.lines.append(f"{tag} = Net()")
-        self.nets[tag] = (self.sandbox.make("hooked_net", f"{tag} = Net()", base=self.Module, log=self.log, tag=tag,
-                                            weight=Named(self.weight, "weight")).named(tag),
-                          probes.hooked_net(torch.nn.Module, self.reference_log, tag, self.weight))
+    def net(self, *tags: str) -> None:
+        for tag in tags:
+            self.lines.append(f"{tag} = Net()")
+            self.nets[tag] = (self.sandbox.make("hooked_net", f"{tag} = Net()", base=self.Module, log=self.log,
+                                                tag=tag, weight=Named(self.weight, "weight")).named(tag),
+                              probes.hooked_net(torch.nn.Module, self.reference_log, tag, self.weight))
 
-    def register(self, tag: str, name: str, handle: str | None = None) -> None:
-        pre = name in probes.PRE_HOOKS
-        method = "register_forward_pre_hook" if pre else "register_forward_hook"
-        if name not in self.hooks:
-            maker = probes.pre_hook if pre else probes.forward_hook
-            self.hooks[name] = (self.sandbox.make(maker.__name__, name, log=self.log, name=name),
-                                maker(self.reference_log, name))
-            self.used.append(name)
-        expr = f"{tag}.{method}({name})"
-        self.lines.append(f"{handle} = {expr}" if handle else expr)
-        (mine, theirs), (my_hook, their_hook) = self.nets[tag], self.hooks[name]
-        got, expected = mine.attribute(method)(my_hook), getattr(theirs, method)(their_hook)
-        if handle:
-            self.handles[handle] = (got, expected, expr)
+    def register(self, tag: str, *names: str, handles: tuple[str, ...] = ()) -> None:
+        """`tag.register_...(name)` for each of `names`, in order; with `handles`, `handle = tag.register_...(name)`."""
+        for name, handle in itertools.zip_longest(names, handles):
+            method = "register_forward_pre_hook" if name in probes.PRE_HOOKS else "register_forward_hook"
+            if name not in self.hooks:
+                self.hooks[name] = (self.sandbox.make("hook", name, log=self.log, name=name),
+                                    probes.hook(self.reference_log, name))
+            expr = f"{tag}.{method}({name})"
+            self.lines.append(f"{handle} = {expr}" if handle else expr)
+            (mine, theirs), (my_hook, their_hook) = self.nets[tag], self.hooks[name]
+            got, expected = mine.attribute(method)(my_hook), getattr(theirs, method)(their_hook)
+            if handle:
+                self.handles[handle] = (got, expected, expr)
 
-    def remove(self, handle: str) -> None:
-        got, expected, registered = self.handles[handle]
-        self.lines.append(f"{handle}.remove()")
-        if not isinstance(got, Remote):
-            fail(f"`{handle} = {registered}` gave back {describe(got)}. A register method returns a handle "
-                 f"object, and `{handle}.remove()` takes that one hook off again, as PyTorch's do. Look at what "
-                 f"your register methods return in {self.sandbox.display_path}.")
-        again = handle in self.removed
-        self.removed.add(handle)
-        try:
-            got.named(handle).attribute("remove")()
-        except LearnerRaised as raised:
-            if not again:
-                raise
-            fail(f"{raised} That was the second `{handle}.remove()`: in PyTorch, removing a hook that is already "
-                 f"gone does nothing. Set-up: {self.setup()}.")
-        expected.remove()
+    def remove(self, *handles: str) -> None:
+        for handle in handles:
+            got, expected, registered = self.handles[handle]
+            self.lines.append(f"{handle}.remove()")
+            if not isinstance(got, Remote):
+                fail(f"`{handle} = {registered}` gave back {describe(got)}. A register method returns a handle "
+                     f"object, and `{handle}.remove()` takes that one hook off again, as PyTorch's do. Look at what "
+                     f"your register methods return in {self.sandbox.display_path}.")
+            again = handle in self.removed
+            self.removed.add(handle)
+            try:
+                got.named(handle).attribute("remove")()
+            except LearnerRaised as raised:
+                if not again:
+                    raise
+                fail(f"{raised} That was the second `{handle}.remove()`: in PyTorch, removing a hook that is "
+                     f"already gone does nothing. Set-up: {self.setup()}.")
+            expected.remove()
 
     def setup(self) -> str:
         actions = {**probes.PRE_HOOKS, **probes.FORWARD_HOOKS}
-        said = "; ".join(f"{name} {actions[name]}" for name in self.used)
+        said = "; ".join(f"{name} {actions[name]}" for name in self.hooks)
         return f"`{'; '.join(self.lines)}`" + (f" ({said})" if said else "")
 
     def call(self, tag: str, advice: str, shift: float | None = None) -> None:
@@ -115,28 +119,18 @@ class Bench:
                  f"{describe(expected)}: {found}. Set-up: {self.setup()}. {advice}")
 
 
-def label(event) -> str:
-    if not isinstance(event, tuple) or not event:
-        return describe(event)
-    if event[0] == "forward":
-        return f"forward of {event[1]}"
-    return f"{event[0]} {event[1]} on {event[2]}"
-
-
 def compare_calls(got: list, expected: list, expr: str, setup: str, advice: str) -> None:
-    got_labels, expected_labels = [label(e) for e in got], [label(e) for e in expected]
+    got_labels = [str(event[0]) if isinstance(event, tuple) and event else describe(event) for event in got]
+    expected_labels = [what for what, _ in expected]
     if got_labels != expected_labels:
         fail(f"`{expr}` ran {', then '.join(got_labels) or 'nothing'}. torch.nn.Module, with the same Net and "
              f"hooks, runs {', then '.join(expected_labels)}. Set-up: {setup}. {advice}")
-    for mine, theirs in zip(got, expected, strict=True):
-        parts = {"forward": ("args", "kwargs"), "pre-hook": ("args",), "forward hook": ("args", "output")}
-        start = 2 if theirs[0] == "forward" else 3
-        for offset, part in enumerate(parts[theirs[0]]):
-            found = difference(mine[start + offset], theirs[start + offset])
+    for (_, mine), (what, theirs) in zip(got, expected, strict=True):
+        for part, value in theirs.items():
+            found = difference(mine[part], value)
             if found is not None:
-                fail(f"In `{expr}`, the {label(theirs)} was given {part} {describe(mine[start + offset])}; "
-                     f"torch.nn.Module gives it {describe(theirs[start + offset])}: {found}. Set-up: {setup}. "
-                     f"{advice}")
+                fail(f"In `{expr}`, the {what} was given {part} {describe(mine[part])}; torch.nn.Module gives it "
+                     f"{describe(value)}: {found}. Set-up: {setup}. {advice}")
 
 
 def test_module_is_a_class_with_call_and_the_hook_methods(sandbox, Module):
@@ -150,7 +144,6 @@ def test_calling_a_module_runs_forward(bench):
     """m(x) calls m.forward(x) and returns its result; m(x, shift=s) passes shift on to forward"""
     advice = ("`__call__(self, *args, **kwargs)` should hand all its arguments to "
               "`self.forward(*args, **kwargs)` and return what it returns.")
-    bench.net("m")
     bench.call("m", advice)
     bench.call("m", advice, shift=0.5)
 
@@ -165,9 +158,7 @@ def test_the_base_forward_raises_not_implemented_error(sandbox, Module, mnist):
 
 def test_pre_hooks_run_in_order_before_forward(bench):
     """Forward pre-hooks run before forward, in the order they were registered, as hook(module, args)"""
-    bench.net("m")
-    bench.register("m", "peek")
-    bench.register("m", "glance")
+    bench.register("m", "peek", "glance")
     bench.call("m", "`__call__` runs every forward pre-hook, oldest first, as `hook(self, args)` with `args` "
                     "the tuple of positional arguments, and only then `forward`.")
 
@@ -176,9 +167,7 @@ def test_a_pre_hook_can_replace_the_arguments(bench):
     """A pre-hook that returns something replaces the arguments; a single value is wrapped in a tuple"""
     advice = ("When a pre-hook returns something other than None, that becomes the new args: the next hooks and "
               "forward get it. A result that is not a tuple is wrapped in one first: `(result,)`.")
-    bench.net("m")
-    for name in ("halve", "peek", "plus_one", "glance"):
-        bench.register("m", name)
+    bench.register("m", "halve", "peek", "plus_one", "glance")
     bench.call("m", advice)
 
 
@@ -187,10 +176,7 @@ def test_forward_hooks_run_after_forward_and_can_replace_the_output(bench):
     advice = ("After `forward`, `__call__` runs every forward hook, oldest first, as `hook(self, args, output)`, "
               "where args are the ones forward got (after the pre-hooks). A hook that returns something other "
               "than None replaces the output; None leaves it as it is.")
-    bench.net("m")
-    bench.register("m", "halve")
-    for name in ("watch", "double", "note", "add_one"):
-        bench.register("m", name)
+    bench.register("m", "halve", "watch", "double", "note", "add_one")
     bench.call("m", advice)
 
 
@@ -198,9 +184,7 @@ def test_hooks_get_only_the_positional_arguments(bench, rng):
     """m(x, shift=s): hooks get args=(x,) only, and forward still gets shift=s"""
     advice = ("Hooks are given the positional arguments only, as the tuple `args`; keyword arguments go "
               "straight to `forward(*args, **kwargs)`, untouched by the hooks.")
-    bench.net("m")
-    for name in ("peek", "halve", "watch"):
-        bench.register("m", name)
+    bench.register("m", "peek", "halve", "watch")
     bench.call("m", advice, shift=round(rng.uniform(0.5, 3), 2))
 
 
@@ -209,28 +193,22 @@ def test_remove_takes_off_only_its_own_hook(bench):
     advice = ("Each register call returns its own handle; `remove()` takes off that one registration, "
               "whatever was added or removed before it. The same function registered twice runs twice, and "
               "removing an already removed hook does nothing.")
-    bench.net("m")
-    for handle, name in (("h1", "peek"), ("h2", "halve"), ("h3", "glance"), ("h4", "plus_one")):
-        bench.register("m", name, handle)
-    for handle, name in (("g1", "watch"), ("g2", "double"), ("g3", "watch")):
-        bench.register("m", name, handle)
+    bench.register("m", "peek", "halve", "glance", "plus_one", handles=("h1", "h2", "h3", "h4"))
+    bench.register("m", "watch", "double", "watch", handles=("g1", "g2", "g3"))
     bench.call("m", advice)
-    for handle in ("h1", "h3", "g1"):
-        bench.remove(handle)
+    bench.remove("h1", "h3", "g1")
     bench.call("m", advice)
-    for handle in ("h1", "g1", "h4"):
-        bench.remove(handle)
+    bench.remove("h1", "g1", "h4")
     bench.call("m", advice)
 
 
-def test_each_module_has_its_own_hooks(bench):
+def test_each_module_has_its_own_hooks(sandbox, Module, mnist, rng):
     """Hooks belong to the module they were registered on, and get that module as their first argument"""
     advice = ("Each module keeps its own hooks: make the containers in `__init__` (on `self`), not in the class "
               "body, where every Module would share them.")
-    bench.net("a")
-    bench.net("b")
-    bench.register("a", "peek")
-    bench.register("a", "double")
+    bench = Bench(sandbox, Module, mnist, rng)
+    bench.net("a", "b")
+    bench.register("a", "peek", "double")
     bench.register("b", "watch")
     bench.call("a", advice)
     bench.call("b", advice)

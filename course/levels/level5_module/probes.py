@@ -15,10 +15,11 @@ def _safe_name(value: Any) -> str:
 
 
 class CallLog:
-    """What a module's forward and its hooks saw, in the order they ran. Each event is a tuple:
-    ("pre-hook", hook, module, args), ("forward", module, args, kwargs) or
-    ("forward hook", hook, module, args, output), where `module` is the tag of the module the call
-    was given (or a description of whatever else it was given)."""
+    """What a module's forward and its hooks saw, in the order they ran. Each event is a pair: what ran
+    ("pre-hook peek on m", "forward of m" or "forward hook watch on m", where m is the tag of the module
+    the call was given, or a description of whatever else it was given), and what it was given, by name:
+    {"args": ...} for a pre-hook, {"args": ..., "kwargs": ...} for forward, {"args": ..., "output": ...}
+    for a forward hook."""
 
     def __init__(self) -> None:
         self.events: list[tuple] = []
@@ -31,26 +32,19 @@ class CallLog:
         return f"a {_safe_name(module)} object that is not a module of this check"
 
 
-def net_class(base: type) -> type:
-    """`class Net(base)` with `forward(self, *args, **kwargs)` returning
-    `args[0].flatten(1) @ weight + kwargs.get("shift", 0.0)`, which logs every call."""
+def hooked_net(base: type, log: CallLog, tag: str, weight: Any) -> Any:
+    """A new `Net` module, as `Net()` makes it: `class Net(base)` whose `forward(self, *args, **kwargs)`
+    logs every call and returns `args[0].flatten(1) @ weight + kwargs.get("shift", 0.0)`. The probe's own
+    state is in the class's closure, made for this one module, so no `__setattr__` of the base is involved."""
 
     class Net(base):
         def forward(self, *args: Any, **kwargs: Any) -> Any:
-            log, tag, weight = self._probe  # set on the class by `hooked_net`: not an attribute of the module
-            log.events.append(("forward", tag, args, kwargs))
+            log.events.append((f"forward of {tag}", {"args": args, "kwargs": kwargs}))
             if not args:
                 return None
             return args[0].flatten(1) @ weight + kwargs.get("shift", 0.0)
 
-    return Net
-
-
-def hooked_net(base: type, log: CallLog, tag: str, weight: Any) -> Any:
-    """A new `Net` module, as `Net()` makes it. The probe's own state sits on a class made for this
-    one module, so that no `__setattr__` of the base class is involved."""
-    cls = type("Net", (net_class(base),), {"_probe": (log, tag, weight)})
-    module = cls()
+    module = Net()
     log.modules.append((module, tag))
     return module
 
@@ -69,31 +63,22 @@ FORWARD_HOOKS = {
 }
 
 
-def pre_hook(log: CallLog, name: str) -> Any:
-    """A forward pre-hook, `hook(module, args)`, that logs its call and does what PRE_HOOKS says."""
+def hook(log: CallLog, name: str) -> Any:
+    """A forward pre-hook, `hook(module, args)`, for a name of PRE_HOOKS, or a forward hook,
+    `hook(module, args, output)`, for one of FORWARD_HOOKS: it logs its call and does what those say."""
 
-    def hook(module: Any, args: Any) -> Any:
-        log.events.append(("pre-hook", name, log.tag_of(module), args))
+    def pre_hook(module: Any, args: Any) -> Any:
+        log.events.append((f"pre-hook {name} on {log.tag_of(module)}", {"args": args}))
         if name == "halve":
             return tuple(a * 0.5 for a in args)
-        if name == "plus_one":
-            return args[0] + 1
-        return None
+        return args[0] + 1 if name == "plus_one" else None
 
-    hook.__name__ = hook.__qualname__ = name
-    return hook
-
-
-def forward_hook(log: CallLog, name: str) -> Any:
-    """A forward hook, `hook(module, args, output)`, that logs its call and does what FORWARD_HOOKS says."""
-
-    def hook(module: Any, args: Any, output: Any) -> Any:
-        log.events.append(("forward hook", name, log.tag_of(module), args, output))
+    def forward_hook(module: Any, args: Any, output: Any) -> Any:
+        log.events.append((f"forward hook {name} on {log.tag_of(module)}", {"args": args, "output": output}))
         if name == "double":
             return output * 2
-        if name == "add_one":
-            return output + 1
-        return None
+        return output + 1 if name == "add_one" else None
 
-    hook.__name__ = hook.__qualname__ = name
-    return hook
+    chosen = pre_hook if name in PRE_HOOKS else forward_hook
+    chosen.__name__ = chosen.__qualname__ = name
+    return chosen

@@ -1,7 +1,7 @@
 """Level 6: `Module`, whose `__setattr__` registers Parameters and submodules, and whose
 `named_parameters()` and `parameters()` walk the tree as torch.nn.Module does.
 
-Each check builds the same model twice (see `module_tree` in probes.py beside it): from the learner's
+Each check builds the same model twice (the makers' `module_tree`): from the learner's
 `Module` in the sandbox and from `torch.nn.Module` here, assigning the same attributes in the same
 order. Then it compares what the two list: names, order, and the very Parameter objects.
 """
@@ -9,7 +9,6 @@ order. Then it compares what the two list: names, order, and the very Parameter 
 import torch
 
 from dunderquest.grader.checking import (
-    Named,
     describe,
     difference,
     expect_class,
@@ -18,6 +17,7 @@ from dunderquest.grader.checking import (
     explain_errors,
     fail,
     load_probes,
+    make_here,
     plural,
 )
 
@@ -63,20 +63,22 @@ class Pair:
         self.sandbox = sandbox
         self.setup = (f"model = Model({render(spec)}), where Model subclasses Module, calls `super().__init__()`, "
                       "then assigns these attributes to self in this order")
-        self.made, self.reference_made = sandbox.make("Made", "made"), probes.Made()
-        self.mine = sandbox.make("module_tree", "model = Model(...)", base=Module, spec=Named(spec, "spec"),
-                                 made=self.made)
-        self.theirs = probes.module_tree(torch.nn.Module, spec, self.reference_made)
+        self.made, self.reference_made = sandbox.make("made", "made"), make_here("made")
+        self.mine = sandbox.make("module_tree", "model = Model(...)", base=Module, children=spec, made=self.made)
+        self.theirs = make_here("module_tree", base=torch.nn.Module, children=spec, made=self.reference_made)
+
+    def both(self, probe: str, expr: str, **args):
+        """The probe run on the learner's model in the sandbox (as `expr`), and on torch's here."""
+        mine = self.sandbox.make(probe, expr, module=self.mine, made=self.made, **args)
+        return mine, getattr(probes, probe)(self.theirs, self.reference_made, **args)
 
     def report(self, method: str) -> tuple[str, list, list, dict[int, str]]:
         """`list(model.<method>())` as the expression, what both sides give, and the dotted name torch gives
         each Parameter, by its index among the objects made."""
-        got = self.sandbox.make("parameter_report", f"model.{method}()", module=self.mine, made=self.made,
-                                method=method).value()
+        got, expected = self.both("parameter_report", f"model.{method}()", method=method)
         names = {index: name for name, index, _, _ in
                  probes.parameter_report(self.theirs, self.reference_made, "named_parameters")}
-        return (f"list(model.{method}())", got, probes.parameter_report(self.theirs, self.reference_made, method),
-                names)
+        return f"list(model.{method}())", got.value(), expected, names
 
     def expect_named_parameters(self, advice: str) -> None:
         expr, got, expected, names = self.report("named_parameters")
@@ -158,10 +160,8 @@ def test_attributes_read_back_what_was_assigned(sandbox, Module, rng):
     pair = Pair(sandbox, Module, spec)
     for path in ("weight", "block", "block.bias", "steps", "mask"):
         with explain_errors(f"({pair.setup}.) {READ_BACK}"):
-            made = sandbox.make("attribute_report", f"model.{path}", module=pair.mine, made=pair.made, path=path)
+            made, (expected_index, expected_kind, _) = pair.both("attribute_report", f"model.{path}", path=path)
         index, kind, value = made.value()
-        expected_index, expected_kind, expected_value = probes.attribute_report(pair.theirs, pair.reference_made,
-                                                                                path)
         if index != expected_index:
             fail(f"`model.{path}` gave {describe(value)} (a {kind}), not the {expected_kind} that was assigned to it. "
                  f"({pair.setup}.) {READ_BACK}")
@@ -171,10 +171,7 @@ def test_assigning_a_parameter_again_keeps_its_place(sandbox, Module, rng):
     """Assigning a new Parameter to a name already used replaces it and keeps its place in the order"""
     spec = [["weight", "param", tensor(rng, 3, 784)], ["bias", "param", tensor(rng, 3)]]
     pair = Pair(sandbox, Module, spec)
-    value = tensor(rng, 3, 784)
-    new = sandbox.make("new_parameter", "Parameter(...)", made=pair.made, value=Named(value, "value"))
-    sandbox.make("assign", "model.weight = Parameter(...)", target=pair.mine, name="weight", value=new)
-    probes.assign(pair.theirs, "weight", probes.new_parameter(pair.reference_made, value))
+    pair.both("assign_parameter", "model.weight = Parameter(...)", name="weight", value=tensor(rng, 3, 784))
     pair.setup += "; then model.weight = Parameter(<new values>)"
     pair.expect_named_parameters("A name has one Parameter at a time. A dict keyed by name does this by itself: "
                                  "assigning to a key that is already there replaces its value and keeps its "

@@ -7,6 +7,8 @@ permutation at the end of each epoch, so only a first epoch matches `torch.randp
 every shuffled comparison uses a freshly seeded generator and one epoch.
 """
 
+import itertools
+
 import pytest
 import torch
 from torch.utils.data import RandomSampler
@@ -14,15 +16,17 @@ from torch.utils.data import RandomSampler
 from dunderquest.grader.checking import (
     batch_difference,
     describe,
-    difference,
     expect_class,
+    expect_ends,
     expect_iterator,
     expect_reads,
     expect_same,
+    expect_same_batch,
     expect_same_batches,
     expect_stops,
     fail,
     plural,
+    same_batches,
     same_form,
 )
 
@@ -52,9 +56,7 @@ def new_loader(sandbox, cls, dataset, batch_size, *, shuffle=False, seed=None, d
 
 def reference(dataset, batch_size, *, seed=None, drop_last=False, order=None):
     """torch's DataLoader: sequential, shuffled with a fresh RandomSampler(generator=seed), or in `order`."""
-    sampler = order
-    if seed is not None:
-        sampler = RandomSampler(dataset, generator=torch.Generator().manual_seed(seed))
+    sampler = order if seed is None else RandomSampler(dataset, generator=torch.Generator().manual_seed(seed))
     return torch.utils.data.DataLoader(dataset, batch_size=batch_size, sampler=sampler, drop_last=drop_last)
 
 
@@ -111,10 +113,8 @@ def test_two_passes_are_independent(sandbox, DataLoader, small):
         found = batch_difference(got, expected[number])
         if found is not None:
             fail(f"{should}, but it differs: {found}." + (f" {keep}" if same_form(got, expected[number]) else ""))
-    rest, ended = first.take(len(expected))
-    if not ended or len(rest) != len(expected) - 3:
-        fail(f"After three `next(it)` calls, `list(it)` gave {len(rest)} batches{'' if ended else ' and went on'}; "
-             f"the rest of the pass is {len(expected) - 3} batches. {NEVER_STOPS}")
+    expect_ends(first, len(expected) - 3, "list(it)", f"the rest of the pass after three `next(it)` calls is "
+                f"{len(expected) - 3} batches", NEVER_STOPS, noun=("batch", "batches"))
     expect_stops(first, "after the pass ended", NEVER_STOPS)
     expect_same_batches(loader, reference(theirs, 7), "list(loader)",
                         f"a third pass over {len(theirs)} MNIST items, batch_size=7",
@@ -125,14 +125,13 @@ def test_len_is_the_number_of_batches(sandbox, DataLoader, small):
     """len(loader) is the number of batches, with and without drop_last"""
     dataset, theirs = small
     size = len(theirs)
-    for batch_size in (7, size + 5):
-        for drop_last in (False, True):
-            loader = new_loader(sandbox, DataLoader, dataset, batch_size, drop_last=drop_last)
-            expected = len(reference(theirs, batch_size, drop_last=drop_last))
-            expect_same(len(loader), expected, f"len(DataLoader(dataset, batch_size={batch_size}"
-                        f"{', drop_last=True' if drop_last else ''}))", f"(torch's DataLoader gives that for a dataset "
-                        f"of {size} items.) `len()` of a DataLoader counts batches: a last short batch counts as one, "
-                        "unless drop_last drops it.")
+    for batch_size, drop_last in itertools.product((7, size + 5), (False, True)):
+        loader = new_loader(sandbox, DataLoader, dataset, batch_size, drop_last=drop_last)
+        expected = len(reference(theirs, batch_size, drop_last=drop_last))
+        expect_same(len(loader), expected, f"len(DataLoader(dataset, batch_size={batch_size}"
+                    f"{', drop_last=True' if drop_last else ''}))", f"(torch's DataLoader gives that for a dataset of "
+                    f"{size} items.) `len()` of a DataLoader counts batches: a last short batch counts as one, unless "
+                    "drop_last drops it.")
 
 
 def test_a_batch_is_stacked_images_and_int64_labels(sandbox, DataLoader, small):
@@ -144,15 +143,11 @@ def test_a_batch_is_stacked_images_and_int64_labels(sandbox, DataLoader, small):
     if not isinstance(got, list | tuple) or len(got) != 2:
         fail(f"`next(iter(loader))` returned {describe(got)}; a batch is the pair [images, labels], as torch's "
              "DataLoader gives for (image, label) samples.")
-    for part, mine, expected, advice in (
-            ("images", got[0], images, "Stack the 8 image tensors into one with `torch.stack`, which adds the "
-                                       "batch dimension in front."),
-            ("labels", got[1], labels, "Turn the 8 int labels into one int64 tensor, as `torch.tensor(labels)` "
-                                       "does.")):
-        found = difference(mine, expected)
-        if found is not None:
-            fail(f"The {part} of `next(iter(loader))` (batch_size=8, MNIST items with ToTensor()) are "
-                 f"{describe(mine)}; torch's DataLoader gives {describe(expected)}: {found}. {advice}")
+    like = "as torch's DataLoader gives them for a batch of 8 MNIST items with ToTensor()"
+    expect_same(got[0], images, "next(iter(loader))[0]", f"(The images, {like}.) Stack the 8 image tensors into "
+                "one with `torch.stack`, which adds the batch dimension in front.")
+    expect_same(got[1], labels, "next(iter(loader))[1]", f"(The labels, {like}.) Turn the 8 int labels into one "
+                "int64 tensor, as `torch.tensor(labels)` does.")
 
 
 def test_a_sequential_pass_matches_torch(sandbox, DataLoader, small):
@@ -193,13 +188,9 @@ def test_each_pass_is_a_new_shuffle(sandbox, DataLoader, small, rng):
     orders = [torch.randperm(size, generator=generator).tolist() for _ in range(3)]
     # Ours draws one permutation per pass; torch's RandomSampler draws an extra one at the end of a pass,
     # so its second pass is the third permutation. Either is a new shuffle from the same generator.
-    for order in orders[1:]:
-        expected = [list(batch) for batch in reference(theirs, 16, order=order)]
-        if len(second) == len(expected) and all(batch_difference(a, b) is None
-                                                for a, b in zip(second, expected, strict=True)):
-            return
-    if len(second) == len(first) and all(batch_difference(a, list(b)) is None
-                                         for a, b in zip(second, first, strict=True)):
+    if any(same_batches(second, reference(theirs, 16, order=order)) for order in orders[1:]):
+        return
+    if same_batches(second, first):
         fail(f"The second pass of `DataLoader(dataset, batch_size=16, shuffle=True, generator=g)` ({size} MNIST "
              "items) gave the same batches as the first. Draw a new `torch.randperm(len(dataset), "
              "generator=generator)` for every pass, when the iterator is made, not once in `DataLoader.__init__`.")
@@ -226,8 +217,6 @@ def test_it_reads_only_the_batch_it_is_asked_for(sandbox, DataLoader, mnist, rng
         expect_reads({counted: number * batch_size}, f"After {plural(number, '`next(it)` call')} on "
                      f"`it = iter(loader)`, with batch_size={batch_size} over the {total} MNIST training images",
                      f"torch's DataLoader reads {number * batch_size}. {lazy}")
-        found = batch_difference(got, list(next(expected)))
-        if found is not None:
-            fail(f"Batch {number - 1} of `DataLoader(dataset, batch_size={batch_size}, shuffle=True, generator=g)` "
-                 f"over the {total} MNIST training images differs from torch's DataLoader with "
-                 f"`RandomSampler(dataset, generator=torch.Generator().manual_seed({seed}))`: {found}.")
+        expect_same_batch(got, next(expected), f"DataLoader(dataset, batch_size={batch_size}, shuffle=True, "
+                          f"generator=g)", f"the {total} MNIST training images, `RandomSampler(dataset, "
+                          f"generator=torch.Generator().manual_seed({seed}))`", number=number - 1)

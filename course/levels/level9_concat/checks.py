@@ -5,13 +5,12 @@ import pytest
 import torch.utils.data
 
 from dunderquest.grader.checking import (
-    describe,
     expect_class,
-    expect_raises,
+    expect_index_errors,
+    expect_instance,
     expect_reads,
     expect_same,
     expect_same_items,
-    fail,
 )
 
 TORCH = "torch's ConcatDataset"
@@ -29,20 +28,19 @@ def reference(mnist):
 
 
 def splits(sandbox, mnist, counted=False):
-    train = sandbox.make("mnist_dataset", "train", root=mnist.root, train=True, counted=counted)
-    test = sandbox.make("mnist_dataset", "test", root=mnist.root, train=False, counted=counted)
-    return train, test
+    """MNIST's train and test splits, read in the sandbox as `train` and `test` (their reads counted on request)."""
+    return [sandbox.make("mnist_dataset", name, root=mnist.root, train=name == "train", counted=counted)
+            for name in ("train", "test")]
 
 
 @pytest.fixture
 def train_test(sandbox, ConcatDataset, mnist):
     """Made once per sandbox: the checks that share it only index it."""
-    return sandbox.reuse("train_test", lambda: sandbox.new(ConcatDataset, list(splits(sandbox, mnist))))
+    return sandbox.reuse("train_test", lambda: sandbox.new(ConcatDataset, splits(sandbox, mnist)))
 
 
 def sequences(sandbox, lengths):
-    names = "abcdefgh"
-    return [sandbox.make("counted_sequence", names[i], stop=n) for i, n in enumerate(lengths)]
+    return [sandbox.make("counted_sequence", name, stop=n) for name, n in zip("abcdefgh", lengths, strict=False)]
 
 
 def test_dataset_and_concat_dataset_are_classes_you_wrote(sandbox, Dataset, ConcatDataset):
@@ -94,11 +92,9 @@ def test_an_index_past_either_end_raises_index_error(sandbox, ConcatDataset, tra
     """An index past either end raises IndexError"""
     total = len(reference)
     small = sandbox.new(ConcatDataset, sequences(sandbox, [2, 3]))
-    for ds, length, indices in ((train_test, total, (total, total + rng.randint(1, 99), -total - 1,
-                                                     -total - rng.randint(2, 99))), (small, 5, (5, -6))):
-        for index in indices:
-            expect_raises(IndexError, lambda ds=ds, index=index: ds[index], f"{ds.expr}[{index}]",
-                          f"A dataset of length {length} has no item {index}. {PAST_THE_END}")
+    expect_index_errors(train_test, (total, total + rng.randint(1, 99), -total - 1, -total - rng.randint(2, 99)),
+                        f"A dataset of length {total} has no item there. {PAST_THE_END}")
+    expect_index_errors(small, (5, -6), f"A dataset of length 5 has no item there. {PAST_THE_END}")
 
 
 def test_dataset_plus_dataset_is_a_concat_dataset(sandbox, Dataset, ConcatDataset, mnist, reference, rng):
@@ -106,10 +102,10 @@ def test_dataset_plus_dataset_is_a_concat_dataset(sandbox, Dataset, ConcatDatase
     train, test = splits(sandbox, mnist)
     a = sandbox.make("dataset_part", "a", base=Dataset, dataset=train, name="a")
     b = sandbox.make("dataset_part", "b", base=Dataset, dataset=test, name="b")
-    both = sandbox.make("plus", "a + b", left=a, right=b).named("(a + b)")
-    if not both.is_instance(ConcatDataset):
-        fail(f"`a + b` gave back {describe(both)}, where a and b are objects of subclasses of your Dataset; "
-             "it should be a `ConcatDataset([a, b])`. `Dataset.__add__(self, other)` makes and returns it.")
+    both = sandbox.make("plus", "a + b", left=a, right=b)
+    expect_instance(both, ConcatDataset, "a + b", "(a and b are objects of subclasses of your Dataset.) It should "
+                    "be `ConcatDataset([a, b])`: `Dataset.__add__(self, other)` makes and returns it.")
+    both = both.named("(a + b)")
     edge = len(mnist.tensor_dataset())
     expect_same(len(both), len(reference), "len(a + b)", f"(a holds {edge} images and b {len(mnist.test_dataset())}.)")
     expect_same_items(both, reference, [edge - 1, edge, -1], "(a + b)", f"a has {edge} items", like=TORCH)

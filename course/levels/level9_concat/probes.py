@@ -1,6 +1,5 @@
-"""Level 9's probes, run in the sandbox around the learner's `Dataset`: datasets of a subclass of
-it, and `a + b` as the learner's `__add__` makes it. What they give back is judged in the grader
-against torch's own ConcatDataset."""
+"""Level 9's probe, run in the sandbox around the learner's `Dataset`: datasets of a subclass of it,
+which the checks add (the makers' `plus`) and judge against torch's own ConcatDataset."""
 
 from __future__ import annotations
 
@@ -26,8 +25,3 @@ def dataset_part(base: type, dataset: Any, name: str) -> Any:
             return name
 
     return Digits(dataset)
-
-
-def plus(left: Any, right: Any) -> Any:
-    """`left + right`, which runs the learner's `__add__`."""
-    return left + right

@@ -53,8 +53,9 @@ A complete level, `class Square` whose instances square what they are called wit
   is the learner's file as a message names it.
 - `level`: the `Level` being graded (its class name, its title).
 - `mnist`: the reference MNIST, torchvision's own objects over the data in use (see reference.py):
-  `mnist.train`, `mnist.images()`, `mnist.labels()`, `mnist.items(indices)` (a TensorDataset),
-  `mnist.tensor_dataset()`, `mnist.test_dataset()`, `mnist.loader(batch_size, seed)`.
+  `mnist.train`, `mnist.images()`, `mnist.some_images(rng, count)` (that many in a row, from a place `rng`
+  picks), `mnist.labels()`, `mnist.items(indices)` (a TensorDataset), `mnist.tensor_dataset()`,
+  `mnist.test_dataset()`, `mnist.loader(batch_size, seed)`.
 - `rng`: a `random.Random` seeded afresh for every run, for sample indices and seeds.
 
 **Running the learner's code: a `Remote`.** An object of the learner's code is a `Remote`, and
@@ -74,7 +75,10 @@ that tells the learner what to do about a failure, and writes the rest of the me
 - `expect_same(got, expected, expr, why)`: `got` is exactly `expected` (types, dtypes, shapes, values).
 - `expect_close(got, expected, expr, why, like=)`: a tensor `allclose` to `expected`, as `like` gives it.
 - `expect_raises(error, action, expr, why)`: `action()` (`lambda: data[n]`) raises `error`.
+- `expect_index_errors(data, indices, why)`: `data[i]` raises IndexError for each of `indices`.
 - `expect_stops(iterator, when, why)`: `next(iterator)` raises StopIteration, `when` it should.
+- `expect_ends(iterable, count, expr, holds, why, noun=)`: `list(iterable)` gives `count` items and ends
+  (`holds` says what it should give); it gives back the items.
 - `expect_next_items(iterator, items, over, why, stops=)`: `next()` gives each of `items`, one per
   call, and then raises StopIteration (`stops`: what to tell a learner whose iterator goes on).
 - `expect_iterator(it, why)`: `iter(it)` is `it` itself, as written in the file.
@@ -84,8 +88,11 @@ that tells the learner what to do about a failure, and writes the rest of the me
   `counted=True`) had exactly `n` items read from it `when` it should: a lazy class reads nothing ahead.
 - `expect_unchanged(kept, before, expr, why)`: the learner's code left a kept input as it was.
 - `expect_same_object(got, expected, expr, why)`: `got` is the very object `expected`, not a copy.
+- `expect_instance(got, cls, expr, why)`: `got` is an object of `cls`, a class of the sandbox.
 - `expect_same_batches(loader, reference, expr, setup, why, first=, like=)`: iterating `loader` gives
   the batches of `reference`, torch's own DataLoader (all of them, or the `first` few).
+- `expect_same_batch(got, expected, expr, setup, why, like=, number=)`: one batch, [images, labels], is
+  `expected` (`number`: which batch of `expr` it is); a batch of other MNIST images says which item.
 - `expect_same_steps(got, expected, expr, why, like=, advice=)`: a probe's record of `expr` in the
   sandbox, [[what it looked at, the value], ...], is the record the same probe makes here around the
   reference (`like`: "with `torch.no_grad`"); `advice` gives a step its own `why`, by its `what`.
@@ -97,12 +104,12 @@ that tells the learner what to do about a failure, and writes the rest of the me
 **Building a message by hand**, for the truly unusual check: `fail(message)`; `describe(value)` (a
 short account of a value: "a tensor of shape [3], dtype float32"); `difference(got, expected)` (the
 first difference, in words, or None) and `same(got, expected)`; `batch_difference(got, expected)` (the
-same for a batch [images, labels]) and `same_form(got, expected)` (whether `got` is a pair of tensors of
-the batch's shapes and dtypes); `is_tensor(value)`; `shown(value)` (True, 'text' and None as Python writes
-them, anything else described); `said(*sentences)` (sentences joined, empty ones
-left out) and `plural(count, noun)` ("1 batch", "3 items"). About the learner's text:
-`is_subclass_of(dotted_name, cls)` and `resolve(dotted_name)`, for the base classes
-`sandbox.source.outside_bases(name)` lists.
+same for a batch [images, labels]), `same_batches(got, expected)` (a list of batches, batch for batch)
+and `same_form(got, expected)` (whether `got` is a pair of tensors of the batch's shapes and dtypes);
+`is_tensor(value)`; `shown(value)` (True, 'text' and None as Python writes them, anything else
+described); `said(*sentences)` (sentences joined, empty ones left out) and `plural(count, noun)` ("1
+batch", "3 items"). About the learner's text: `is_subclass_of(dotted_name, cls)` and
+`resolve(dotted_name)`, for the base classes `sandbox.source.outside_bases(name)` lists.
 
 **Probes.** A level whose checks need helpers inside the sandbox (subclasses of the learner's class,
 hooks, counting datasets) writes them in `probes.py` beside its checks.py. The grader runs that file in
@@ -110,7 +117,12 @@ every sandbox of the level, where `sandbox.make("name", ...)` builds its public 
 `probes = load_probes(__file__)` imports the same file here, so that a check can build the very same
 helpers around torch's own classes and compare what both record (as plain data: `expect_same_steps`).
 A probe runs beside the learner's code, so it imports nothing of dunderquest, and guards every look at
-the learner's objects, so that a broken class is recorded rather than crashed on.
+the learner's objects, so that a broken class is recorded rather than crashed on. The helpers of
+inside/makers.py are built here too, with `make_here(name, **args)`: among them `module_tree(base,
+children, made=, name=, extra=)`, a module of a new subclass of `base` (the learner's class there,
+`torch.nn.Module` here) that assigns its children in order ("param", "module", "linear", "relu", "same",
+"plain"), each recorded in `made` (a `made`: `index_of(obj)` tells the very objects from copies); and
+`plus`, `sliced` and `printed`: `left + right`, `items[start:stop]` and `repr(value)`, run there.
 
 **Panels.** A level that draws an MNIST panel in the game names its `panel.py` in level.toml. Its function
 `draw(sandbox, mnist, level, start)` returns a `Panel` of up to WINDOW `PanelItem`s from `indices(start,
@@ -125,6 +137,7 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from .expect import (
     CheckFailed,
@@ -133,17 +146,22 @@ from .expect import (
     difference,
     expect_close,
     expect_same,
+    expect_same_batch,
     expect_same_steps,
     fail,
     is_tensor,
     plural,
     said,
     same,
+    same_batches,
     same_form,
     shown,
 )
 from .expect_code import (
     expect_class,
+    expect_ends,
+    expect_index_errors,
+    expect_instance,
     expect_iterator,
     expect_next_items,
     expect_raises,
@@ -155,6 +173,7 @@ from .expect_code import (
     expect_unchanged,
     explain_errors,
 )
+from .inside.makers import MAKERS
 from .messages import LearnerRaised, SandboxProblem
 from .panel_parts import PANEL_SEED, WINDOW, Panel, PanelItem, batch_item, digit, indices, learner_item
 from .remote import Named, Remote
@@ -163,11 +182,18 @@ from .source import is_subclass_of, resolve
 __all__ = [
     "PANEL_SEED", "WINDOW", "CheckFailed", "LearnerRaised", "Named", "Panel", "PanelItem", "Remote", "SandboxProblem",
     "batch_difference", "batch_item", "describe", "difference", "digit", "expect_class", "expect_close",
-    "expect_iterator", "expect_next_items", "expect_raises", "expect_reads", "expect_same", "expect_same_batches",
-    "expect_same_items", "expect_same_object", "expect_same_steps", "expect_stops", "expect_unchanged",
-    "explain_errors", "fail", "indices", "is_subclass_of", "is_tensor", "learner_item", "load_probes", "plural",
-    "resolve", "said", "same", "same_form", "shown",
+    "expect_ends", "expect_index_errors", "expect_instance", "expect_iterator", "expect_next_items", "expect_raises",
+    "expect_reads", "expect_same", "expect_same_batch", "expect_same_batches", "expect_same_items",
+    "expect_same_object", "expect_same_steps", "expect_stops", "expect_unchanged", "explain_errors", "fail",
+    "indices", "is_subclass_of", "is_tensor", "learner_item", "load_probes", "make_here", "plural", "resolve",
+    "said", "same", "same_batches", "same_form", "shown",
 ]
+
+
+def make_here(maker: str, **args: Any) -> Any:
+    """What `sandbox.make(maker, ...)` builds in the sandbox from a helper of inside/makers.py, built here
+    from `args` (around torch's own classes, say), for a check to compare with the learner's."""
+    return MAKERS[maker](**args)
 
 
 def load_probes(checks_file: str) -> ModuleType:

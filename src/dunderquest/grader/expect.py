@@ -11,7 +11,7 @@ expect_code.py has those that run the learner's code themselves.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
 from .remote import Remote
@@ -171,6 +171,23 @@ def batch_difference(got: Any, expected: Sequence[Any]) -> str | None:
         return found  # not an image as ToTensor() makes one: its values differ, and `found` says where
     return (f"item {first} of the batch is another MNIST image than torch's (label {int(labels[first])}, "
             f"expected {int(expected[1][first])}): the batch holds other items, or the same ones in another order")
+
+
+def same_batches(got: Any, expected: Iterable) -> bool:
+    """Whether `got`, a list of batches, is `expected` (a DataLoader, or a list of batches) batch for batch."""
+    expected = [list(batch) for batch in expected]
+    return len(got) == len(expected) and all(batch_difference(mine, theirs) is None
+                                             for mine, theirs in zip(got, expected, strict=True))
+
+
+def expect_same_batch(got: Any, expected: Sequence[Any], expr: str, setup: str, why: str = "", *,
+                      like: str = "torch's DataLoader", number: int | None = None) -> None:
+    """Fails unless `got`, what `expr` gave (its batch `number`, when given), is the batch `expected`,
+    [images, labels], as `like` gives it; `setup` says what the data and the options are."""
+    found = batch_difference(got, list(expected))
+    if found is not None:
+        which = f"`{expr}`" if number is None else f"Batch {number} of `{expr}`"
+        fail(said(f"{which} differs from {like} ({setup}): {found}.", why))
 
 
 def shown(value: Any) -> str:

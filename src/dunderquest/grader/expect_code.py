@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from .expect import batch_difference, describe, difference, expect_same, fail, plural, said
+from .expect import describe, difference, expect_same, expect_same_batch, fail, plural, said
 from .messages import LearnerRaised
 from .remote import Remote
 from .source import is_subclass_of, resolve
@@ -78,6 +78,12 @@ def expect_raises(error: type[BaseException] | str, action: Callable[[], Any], e
     fail(said(f"`{expr}` returned {describe(got)}; it should raise {name}.", why))
 
 
+def expect_index_errors(data: Remote, indices: Iterable[int], why: str = "") -> None:
+    """Fails unless `data[i]` raises IndexError for each of `indices` (each past one end of `data`)."""
+    for index in indices:
+        expect_raises(IndexError, lambda index=index: data[index], f"{data.expr}[{index}]", why)
+
+
 @contextmanager
 def explain_errors(why: str) -> Iterator[None]:
     """Inside the block, an exception the learner's code raises fails the check with its own message
@@ -106,6 +112,16 @@ def expect_iterator(it: Remote, why: str = "") -> None:
     in_file = source.gives_back_self(name, "__iter__") if name in source.classes else name in source.nested
     if not again.is_same_object(it) or not in_file:
         fail(said(f"`iter({it.expr})` gave back {describe(again)}, not {it.expr} itself.", why))
+
+
+def expect_ends(iterable: Remote, count: int, expr: str, holds: str, why: str = "", *,
+                noun: tuple[str, str] = ("item", "items")) -> list:
+    """Fails unless `list(iterable)` (`expr`) gives `count` items and then ends, saying how many it gave and
+    whether it went on, and what `holds` says it should give ("model holds 4 modules"); gives back the items."""
+    got, ended = iterable.take(count + 2)
+    if not ended or len(got) != count:
+        fail(said(f"`{expr}` gave {plural(len(got), *noun)}{'' if ended else ' and went on'}; {holds}.", why))
+    return got
 
 
 def expect_next_items(iterator: Remote, items: Sequence[Any], over: str, why: str = "", *, stops: str = "") -> None:
@@ -158,6 +174,12 @@ def expect_same_object(got: Any, expected: Remote, expr: str, why: str = "") -> 
         fail(said(f"`{expr}` gave back {describe(got)}, not {expected.expr} itself.", why))
 
 
+def expect_instance(got: Any, cls: Remote, expr: str, why: str = "") -> None:
+    """Fails unless `got`, what `expr` gave, is an object of `cls`, a class of the sandbox (a class fixture)."""
+    if not isinstance(got, Remote) or not got.is_instance(cls):
+        fail(said(f"`{expr}` gave back {describe(got)}, not a {cls.expr} object.", why))
+
+
 def expect_same_batches(loader: Remote, reference: Iterable, expr: str, setup: str, why: str = "", *,
                         first: int | None = None, like: str = "torch's DataLoader") -> None:
     """Fails unless iterating `loader` gives the batches of `reference` (torch's own DataLoader), each
@@ -172,6 +194,4 @@ def expect_same_batches(loader: Remote, reference: Iterable, expr: str, setup: s
         stop = (loader.advice or "After the last batch, its iterator should raise StopIteration.") if went_on else ""
         fail(said(f"`{expr}` gave {count}; {like} gives {len(expected)} ({setup}).", stop, why))
     for number, (mine, theirs) in enumerate(zip(got, expected, strict=True)):
-        found = batch_difference(mine, theirs)
-        if found is not None:
-            fail(said(f"Batch {number} of `{expr}` differs from {like} ({setup}): {found}.", why))
+        expect_same_batch(mine, theirs, expr, setup, why, like=like, number=number)

@@ -72,6 +72,11 @@ class Mnist:
         """All images as `ToTensor()` makes them: float32 in [0, 1], shape [N, 1, 28, 28]."""
         return self._images
 
+    def some_images(self, rng: Any, count: int) -> Any:
+        """`count` training images in a row, from a place `rng` (a `random.Random`) picks, as `images()` gives them."""
+        start = rng.randrange(len(self.train) - count)
+        return self.images()[start:start + count]
+
     def labels(self) -> Any:
         return self.train.targets.clone()
 

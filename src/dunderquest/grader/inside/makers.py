@@ -77,9 +77,9 @@ class CountedIterator:
         return self.reads - 1
 
 
-def counted_generator(counter: CountedIterator):
-    """The items of `counter` from a generator, for code that treats generators specially."""
-    yield from counter
+def counted_generator(stop: int | None):
+    """The items of a `CountedIterator(stop)` from a generator, for code that treats generators specially."""
+    yield from CountedIterator(stop)
 
 
 def with_transform(dataset: Any, transform: Any) -> Any:
@@ -124,6 +124,62 @@ def mnist_pil(root: str, train: bool, transform: Any = None, index: int | None =
     return dataset if index is None else dataset[index][0]
 
 
+class Made:
+    """Every object a `module_tree` was given (Parameters, submodules, plain values), in the order it
+    was made, so that a check can tell the very objects from copies of them."""
+
+    def __init__(self) -> None:
+        self.objects: list = []
+
+    def add(self, value: Any) -> Any:
+        self.objects.append(value)
+        return value
+
+    def index_of(self, value: Any) -> int:
+        return next((i for i, known in enumerate(self.objects) if known is value), -1)
+
+
+def module_tree(base: type, children: list, made: Made | None = None, name: str = "Model",
+                extra: str | None = None) -> Any:
+    """A module of a new subclass of `base` called `name` (whose `extra_repr()` gives `extra`, when
+    given), whose `__init__` calls the base's and then assigns to itself, in order, each
+    `[attribute, kind, payload]` of `children`: "param" a new Parameter of the payload tensor, "module"
+    a nested tree (the payload: its children, or a dict of this function's arguments), "linear"
+    `torch.nn.Linear(*payload)`, "relu" `torch.nn.ReLU()`, "same" the object made earlier at the
+    payload's index in `made`, and "plain" the payload itself (a tensor or a number, not a Parameter).
+    `made` records every object made, the tree last. Nodes of the same name and extra share a class."""
+    import torch
+
+    made = Made() if made is None else made
+    classes: dict[tuple, type] = {}
+
+    def node(children: list, name: str = "Model", extra: str | None = None) -> Any:
+        if (name, extra) not in classes:
+            members = {"__init__": init, "__module__": "grader"}  # as a default repr shows it: `<grader.Net ...>`
+            if extra is not None:
+                members["extra_repr"] = lambda self: extra
+            classes[name, extra] = type(name, (base,), members)
+        return made.add(classes[name, extra](children))
+
+    def init(self: Any, children: list) -> None:
+        base.__init__(self)
+        for attribute, kind, payload in children:
+            setattr(self, attribute, build(kind, payload))
+
+    def build(kind: str, payload: Any) -> Any:
+        if kind == "param":
+            return made.add(torch.nn.Parameter(payload.clone()))
+        if kind == "module":
+            return node(**payload) if isinstance(payload, dict) else node(payload)
+        if kind == "same":
+            return made.objects[payload]
+        if kind in ("linear", "relu"):
+            return made.add(torch.nn.Linear(*payload) if kind == "linear" else torch.nn.ReLU())
+        return made.add(payload)
+
+    return node(children, name, extra)
+
+
 def seeded_generator(seed: int) -> Any:
     """`torch.Generator().manual_seed(seed)`, for a DataLoader to shuffle with."""
     import torch
@@ -145,5 +201,10 @@ MAKERS = {
     "range": lambda start, stop: range(start, stop),
     "value": lambda value: value,  # a value kept here, to look at again after the learner's code had it
     "seeded_generator": seeded_generator,
+    "made": Made,
+    "module_tree": module_tree,
+    "plus": lambda left, right: left + right,  # `left + right`, which runs the learner's `__add__`
+    "sliced": lambda items, start, stop: items[start:stop],  # a slice object, which the wire does not carry
+    "printed": lambda value: repr(value),  # `repr(value)`, which runs the learner's `__repr__`
     "finale_training": Training,
 }

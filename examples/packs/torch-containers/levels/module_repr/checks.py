@@ -1,17 +1,16 @@
 """Module.__repr__: a tree of modules printed as torch.nn.Module prints it. Each check builds the same
-tree (probes.py) on the learner's Module in the sandbox and on torch.nn.Module here, with real
-torch.nn.Linear and ReLU layers among the children, and compares the two texts line by line."""
+tree (the makers' `module_tree`) on the learner's Module in the sandbox and on torch.nn.Module here, with
+real torch.nn.Linear and ReLU layers among the children, and compares the two texts line by line."""
 
 import torch
 
-from dunderquest.grader.checking import describe, expect_class, fail, load_probes
+from dunderquest.grader.checking import describe, expect_class, fail, make_here
 
-probes = load_probes(__file__)
 METHODS = ("__init__", "__setattr__", "extra_repr", "__repr__")
 
 
 def node(name: str, children: list, extra: str = "") -> dict:
-    return {"class": name, "extra": extra, "children": children}
+    return {"name": name, "extra": extra, "children": children}
 
 
 def shown(text: str) -> str:
@@ -19,11 +18,11 @@ def shown(text: str) -> str:
 
 
 def expect_printed_like_torch(sandbox, Module, spec: dict, what: str, advice: str) -> None:
-    mine = sandbox.make("tree", f"a {spec['class']} tree", base=Module, node=spec)
-    text = sandbox.make("printed", f"repr({spec['class'].lower()})", module=mine).value()
-    expected = repr(probes.tree(torch.nn.Module, spec))
+    mine = sandbox.make("module_tree", f"a {spec['name']} tree", base=Module, **spec)
+    text = sandbox.make("printed", f"repr({spec['name'].lower()})", value=mine).value()
+    expected = repr(make_here("module_tree", base=torch.nn.Module, **spec))
     if not isinstance(text, str):
-        fail(f"`repr({spec['class'].lower()})` gave back {describe(text)}; `__repr__` must return a str.")
+        fail(f"`repr({spec['name'].lower()})` gave back {describe(text)}; `__repr__` must return a str.")
     if text != expected:
         mine_lines, theirs = text.splitlines(), expected.splitlines()
         first = next((n for n, (a, b) in enumerate(zip(mine_lines, theirs, strict=False)) if a != b),

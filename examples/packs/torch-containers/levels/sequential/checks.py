@@ -7,13 +7,12 @@ import torch
 
 from dunderquest.grader.checking import (
     Named,
-    Remote,
-    describe,
     expect_class,
-    expect_raises,
+    expect_ends,
+    expect_index_errors,
+    expect_instance,
     expect_same,
     expect_same_object,
-    fail,
     load_probes,
 )
 
@@ -28,8 +27,7 @@ def stack(sandbox, Sequential, rng):
     seed = rng.randrange(2**31)
     layers = sandbox.make("layers", "layers", seed=seed)
     model = sandbox.make("built", "Sequential(flatten, linear1, relu, linear2)", cls=Sequential, modules=layers)
-    if not isinstance(model, Remote) or not model.is_instance(Sequential):
-        fail(f"`Sequential(flatten, linear1, relu, linear2)` gave back {describe(model)}, not a Sequential object.")
+    expect_instance(model, Sequential, "Sequential(flatten, linear1, relu, linear2)")
     return model.named("model"), layers, torch.nn.Sequential(*probes.layers(seed))
 
 
@@ -56,19 +54,17 @@ def test_indexing_gives_the_very_modules(sandbox, stack):
     for index in (0, 1, 3, -1, -4):
         expect_same_object(model[index], layer(layers, index, theirs), f"model[{index}]",
                            "torch.nn.Sequential gives the module itself: return it, not a copy.")
-    for index in (4, -5):
-        expect_raises(IndexError, lambda index=index: model[index], f"model[{index}]",
-                      "model holds 4 modules, and torch.nn.Sequential raises IndexError for an index past either end.")
+    expect_index_errors(model, (4, -5), "model holds 4 modules, and torch.nn.Sequential raises IndexError for an "
+                        "index past either end.")
 
 
 def test_a_slice_is_a_new_sequential_of_the_same_modules(sandbox, Sequential, stack):
     """model[1:3] and model[:-1] are new Sequentials holding the very same modules"""
     model, layers, theirs = stack
     for expr, (start, stop), indices in (("model[1:3]", (1, 3), (1, 2)), ("model[:-1]", (None, -1), (0, 1, 2))):
-        got = sandbox.make("part", expr, items=model, start=start, stop=stop)
-        if not isinstance(got, Remote) or not got.is_instance(Sequential):
-            fail(f"`{expr}` gave back {describe(got)}; a slice of torch.nn.Sequential is a new Sequential. For a "
-                 "`slice`, return `Sequential(*chosen_modules)`.")
+        got = sandbox.make("sliced", expr, items=model, start=start, stop=stop)
+        expect_instance(got, Sequential, expr, "A slice of torch.nn.Sequential is a new Sequential: for a `slice`, "
+                        "return `Sequential(*chosen_modules)`.")
         expect_same(len(got.named(expr)), len(indices), f"len({expr})")
         for position, index in enumerate(indices):
             expect_same_object(got.named(expr)[position], layer(layers, index, theirs), f"{expr}[{position}]",
@@ -78,10 +74,7 @@ def test_a_slice_is_a_new_sequential_of_the_same_modules(sandbox, Sequential, st
 def test_iterating_gives_the_modules_in_order(sandbox, stack):
     """for layer in model: gives each module itself, in order"""
     model, layers, theirs = stack
-    got, ended = model.take(10)
-    if not ended or len(got) != len(theirs):
-        fail(f"`list(model)` gave {len(got)} items{'' if ended else ' and went on'}; model holds {len(theirs)} "
-             "modules.")
+    got = expect_ends(model, len(theirs), "list(model)", f"model holds {len(theirs)} modules")
     for index, mine in enumerate(got):
         expect_same_object(mine, layer(layers, index, theirs), f"list(model)[{index}]",
                            "Iterate over the modules themselves, in order.")
@@ -90,8 +83,7 @@ def test_iterating_gives_the_modules_in_order(sandbox, stack):
 def test_calling_runs_the_modules_in_order_on_mnist(sandbox, stack, mnist, rng):
     """model(images) equals torch.nn.Sequential's output on a batch of MNIST images"""
     model, _, theirs = stack
-    start = rng.randrange(len(mnist.train) - 8)
-    images = mnist.images()[start:start + 8]
+    images = mnist.some_images(rng, 8)
     with torch.no_grad():
         expected = theirs(images)
     expect_same(model(Named(images, "images")), expected, "model(images)",

@@ -25,11 +25,6 @@ def built(cls: Any, modules: list) -> Any:
     return cls(*modules)
 
 
-def part(items: Any, start: int | None, stop: int | None) -> Any:
-    """`items[start:stop]`: a slice object, which the wire format does not carry, made here."""
-    return items[start:stop]
-
-
 def blur_layers() -> list:
     """MaxPool2d(2) then Upsample(scale_factor=2): an image in, the same size out, each 2x2 block the
     brightest of its four pixels (what the MNIST panel draws through the learner's Sequential)."""
