@@ -39,6 +39,8 @@ def test_a_wrong_solution_fails_the_checks_it_names(grader, catalog, wrong: Subm
         if not check.passed:
             assert check.message.strip(), f"{check.id} failed without a message"
             assert check.line is not None, f"{check.id} failed without pointing at a line of the file"
+            lead = check.message.split("\n")[0]
+            assert len(lead) <= 320, f"{check.id}'s message says what went wrong in {len(lead)} characters: {lead}"
     messages = [check.message for check in result.checks if not check.passed]
     for text in wrong.says:
         assert any(text in message for message in messages), f"no message says {text!r}:\n{explain(result)}"

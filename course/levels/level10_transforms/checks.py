@@ -64,7 +64,8 @@ def test_normalize_subtracts_the_mean_and_divides_by_the_std(sandbox, Normalize,
                      f"(image is {label}, shape {list(image.shape)}. Channel c becomes "
                      "(image[c] - mean[c]) / std[c].)")
         expect_unchanged(kept, image, expr, "torchvision's Normalize returns a new tensor and leaves its input as it "
-                         "was: use `-` and `/`, not the in-place `sub_` and `div_`.")
+                         "was: use `-` and `/`, which make a new one (`-=`, `/=`, `sub_` and `div_` change it in "
+                         "place).")
 
 
 def test_compose_applies_the_transforms_in_order(sandbox, Compose, rng):

@@ -165,3 +165,39 @@ def load_message(error: dict, display_path: str) -> str:
     return (f"Running {display_path} raised {error.get('type')}: {error.get('message', '')}{place}"
             f"{chr(10) if chr(10) in place else '. '}The file must run without errors before its class "
             "can be checked.")
+
+
+LEAD = 300  # characters a message's first line may take: what it found, before the details
+
+
+def sentences(text: str, ends: str = ".;") -> list[str]:
+    """`text` cut after each ". " or "; " (or each of `ends` followed by a space) that is outside code
+    and brackets: the pieces a message can be broken into without breaking what it quotes."""
+    pieces, start, depth, code = [], 0, 0, False
+    for i, char in enumerate(text):
+        if char == "`":
+            code = not code
+        elif not code and char in "([{":
+            depth += 1
+        elif not code and char in ")]}":
+            depth = max(0, depth - 1)
+        elif not code and depth == 0 and char in ends and text[i + 1:i + 2] == " ":
+            pieces.append(text[start:i + 1])
+            start = i + 2
+    pieces.append(text[start:])
+    return [piece for piece in pieces if piece]
+
+
+def readable(message: str, limit: int = LEAD) -> str:
+    """The message with its first line at most about `limit` characters: what went wrong first, then
+    the details (the set-up, the values in full, the advice) on the lines below it."""
+    first, _, rest = message.partition("\n")
+    if len(first) <= limit:
+        return message
+    lead, details = [], []
+    for piece in sentences(first):
+        (lead if not details and (not lead or len(" ".join([*lead, piece])) <= limit) else details).append(piece)
+    if len(lead[0]) > limit and len(parts := sentences(lead[0], ":")) > 1:  # one long sentence: its first clause
+        lead = [parts[0]]
+        details.insert(0, " ".join(parts[1:]))
+    return "\n".join(filter(None, [" ".join(lead), " ".join(details), rest]))

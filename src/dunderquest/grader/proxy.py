@@ -364,8 +364,8 @@ class SandboxProxy:
                              f"`class {name}:` there.")
         made = self.call(cls, *args, expr=expr, kwargs=kwargs, on_timeout=cls.advice)
         if not isinstance(made, Remote) or not self.instance_of(made, cls):
-            raise LoadFailed(f"`{expr}` gave back {describe(made)}, not a {name} object. `{name}` should "
-                             f"be a class, and calling it should make an instance of it: write `class {name}:` "
+            raise LoadFailed(f"`{expr}` gave back {wire.shorten(describe(made), 100)}, not a {name} object. `{name}` "
+                             f"should be a class, and calling it should make an instance of it: write `class {name}:` "
                              f"in {self.display_path}, without a `__new__` that returns something else.")
         return made.named(expr)
 

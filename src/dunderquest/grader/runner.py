@@ -24,7 +24,7 @@ from . import wire
 from .causes import cause, learner_tree, shared_in_the_class
 from .confinement.protections import BY_NAME, missing_note
 from .expect import CheckFailed
-from .messages import Exhausted, LoadFailed, SandboxProblem
+from .messages import Exhausted, LoadFailed, SandboxProblem, readable
 from .pointing import point
 from .proxy import SandboxProxy
 from .reference import Mnist
@@ -185,7 +185,8 @@ class GraderPlugin:
             message = self._message(exc)
             if said := self._cause(message, method):
                 message, line, method = f"{said[0]}\n{message}", said[1] or line, method if said[1] is None else None
-            self.outcomes[item.name] = CheckResult(item.name, check_name(item.function), False, message, line, method)
+            self.outcomes[item.name] = CheckResult(item.name, check_name(item.function), False, readable(message),
+                                                   line, method)
         elif when == "call" and outcome == "passed":
             self.outcomes[item.name] = CheckResult(item.name, check_name(item.function), True, "")
         elif outcome == "skipped":
