@@ -260,7 +260,8 @@ def test_an_earlier_run_s_reports_of_students_not_in_this_one_are_removed_and_no
     code, said, err = one_level(root, out, capsys)
     assert code == 0, err
     assert sorted(path.name for path in out.iterdir()) == sorted(
-        ["gradebook.csv", "gradebook.json", "report.html", "ann.json", "ann.xml", "cyd.json", "cyd.xml", "link.json", *kept])
+        ["gradebook.csv", "gradebook.json", "report.html", "ann.json", "ann.xml", "cyd.json", "cyd.xml", "link.json",
+         *kept])
     assert all((out / name).read_text() == text for name, text in kept.items())
     assert ("Removed the reports that an earlier run left there for students not in this one: bob.json, bob.xml, "
             "cy.d.json, cy.d.xml\n") in said

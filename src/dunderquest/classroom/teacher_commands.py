@@ -237,8 +237,10 @@ def grade(args: argparse.Namespace) -> int:
         class_file = read_class(args.class_file, pack)
         if args.submissions:
             return _grade_class(args, pack, levels, class_file)
-        if args.against or args.canvas_column:
-            raise Usage(f"--{'against' if args.against else 'canvas-column'} is for a class: give --submissions DIR.")
+        if args.against:
+            raise Usage("--against regrades a class: give --submissions DIR too.")
+        if args.canvas_column and not args.canvas:
+            raise Usage("--canvas-column names the column of Canvas's export to fill: give --canvas EXPORT.csv too.")
         if args.canvas:
             return _canvas_only(args)
         return _grade_workspace(args, pack, levels, class_file)
