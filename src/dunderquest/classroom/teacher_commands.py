@@ -146,8 +146,8 @@ def add_commands(command, grade_func, classroom_func) -> None:
 
 def _class_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--class", dest="class_file", metavar="FILE", type=Path,
-                   help="a class file (classroom.toml): each level's points and Gradescope visibility, and a "
-                        "leaderboard")
+                   help="a class file (classroom.toml): each level's points and Gradescope visibility, a "
+                        "leaderboard, and a deadline with its late rule")
     p.add_argument("--pack", metavar="DIR", type=Path,
                    help=f"a course pack's levels instead of the built-in course, or {BUILTIN_NAME!r} for the "
                         "built-in course (a workspace made from a pack outside it uses that pack)")
