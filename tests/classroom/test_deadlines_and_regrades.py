@@ -284,3 +284,22 @@ def test_canvas_refuses_a_file_that_is_not_its_export_and_asks_for_the_column(tm
     err = capsys.readouterr().err
     assert "--canvas-column 'Quiz 1 (101)'" in err and "--canvas-column 'dunderquest (202)'" in err
     assert fill(export, {"ada": (1, 10)}, "dunderquest (202)").matched == {"ada": "Lovelace, Ada"}
+
+
+@pytest.mark.slow
+def test_the_gradescope_kit_applies_the_late_rule_to_submission_metadata(kit, tmp_path):
+    from test_kits import run_gradescope
+
+    late = tmp_path / "classroom.toml"
+    late.write_text(f"deadline = {DEADLINE}\n[late]\npenalty = 30\n")
+    out = tmp_path / "autograder.zip"
+    assert main(["classroom", "gradescope", "--output", str(out), "--wheel", str(kit), "--class", str(late),
+                 "--levels", FIRST.id]) == 0
+    root = tmp_path / "autograder"
+    root.mkdir()
+    (root / "submission_metadata.json").write_text(json.dumps({
+        "created_at": "2026-12-02T10:00:00.000000-08:00",
+        "assignment": {"due_date": "2026-12-01T23:00:00.000000-08:00", "late_due_date": None}}))
+    results = run_gradescope(out, root, {FIRST.file_name: FIRST.solution_path})
+    assert sum(t["score"] for t in results["tests"]) == 10 and results["score"] == 7
+    assert "took the score from 10 to 7" in results["output"]

@@ -197,9 +197,12 @@ def class_page(reports: Sequence[Report], levels: Sequence[Level], *, title: str
         full = sum(r.passed for r in reports)
         mean = sum(r.score for r in reports) / count
         parts.append(f"<p>{full} of {count} passed every check; the mean score is {mean:.1f} of {most}.</p>")
-    parts.append("<section id=\"plots\"><h2>Scores</h2><div class=\"plots\">"
-                 f"<figure class=\"plot\" id=\"plot-scores\">{score_plot([r.score for r in reports], most)}</figure>"
-                 f"<figure class=\"plot\" id=\"plot-levels\">{pass_rate_plot(levels, rates)}</figure></div></section>")
+    try:
+        plots = (f"<figure class=\"plot\" id=\"plot-scores\">{score_plot([r.score for r in reports], most)}</figure>"
+                 f"<figure class=\"plot\" id=\"plot-levels\">{pass_rate_plot(levels, rates)}</figure>")
+    except ImportError as err:  # an install without matplotlib: the page, without its plots
+        plots = f"<p>The plots need matplotlib, which this install lacks ({_e(err)}): pip install matplotlib</p>"
+    parts.append(f"<section id=\"plots\"><h2>Scores</h2><div class=\"plots\">{plots}</div></section>")
     found = class_mistakes(reports, levels, index)
     parts.append(_mistakes_section(found, index, index_note))
     parts.append(_checks_section(reports, levels))

@@ -8,7 +8,7 @@ built-in course's, without the wrong files themselves, so an installed grader ca
 check` reports an index that no longer says what the wrong files fail.
 
     {"pack": ..., "version": ..., "pack_hash": ..., "seeds": [0, 1, 2],
-     "levels": {"level3_numbers": [{"file": "label_first.py", "header": "...",
+     "levels": {"level3_pairs": [{"file": "label_first.py", "header": "...",
                                     "failed": ["test_..."], "seen": [["test_..."]]}]}}
 
 `failed` is what the file fails with seed 0 (as `pack check` grades it); `seen` lists every set it
