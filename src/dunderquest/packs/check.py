@@ -445,9 +445,14 @@ def _known_mistakes(report: PackReport, wrong: list[Graded], results: dict, more
         index = index_of(pack, wrong, results, more)
         report.written = write_index(pack, index)
         varies = [f"wrong/{f.level}/{f.file}" for f in index.files() if f.varies]
+        shared = {(f.level, f.failed) for f in index.files()
+                  if len(index.match(f.level, f.failed).files) > 1 and not f.varies}
         report.notes.append(f"Wrote {relative(pack, report.written)}: {len(index.files())} wrong files and the checks "
                             f"each fails, over seeds {', '.join(map(str, index.seeds))}."
                             + (f" These fail other checks with other seeds, and match any of them: {', '.join(varies)}."
-                               if varies else " Each fails the same checks with every seed."))
+                               if varies else " Each fails the same checks with every seed.")
+                            + (f" Several wrong files fail the same checks ({len(shared)} such "
+                               f"set{'' if len(shared) == 1 else 's'}): a class report names them together, as the "
+                               "checks cannot tell those mistakes apart." if shared else ""))
 
 
