@@ -37,6 +37,17 @@ def require(program: str | None, what: str) -> str:
     pytest.skip(message)
 
 
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--no-default-browser-check", "--disable-sync",
+                 "--disable-extensions", "--password-store=basic"]
+
+
+def chromium() -> str:
+    """Debian's Chromium, for Playwright's `executable_path` (nothing is downloaded)."""
+    return require(shutil.which("chromium") or shutil.which("chromium-browser"),
+                   "Chromium (Debian: apt-get install chromium)")
+
+
 def tmux() -> str:
     return require(shutil.which("tmux"), "tmux")
 

@@ -232,7 +232,8 @@ def test_reports_get_the_usual_mode_for_new_files(tmp_path, capsys):
     finally:
         os.umask(previous)
     modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in (tmp_path / "out").iterdir()}
-    assert modes == {"gradebook.csv": 0o644, "ann.json": 0o644, "ann.xml": 0o644}
+    assert modes == {"gradebook.csv": 0o644, "gradebook.json": 0o644, "report.html": 0o644, "ann.json": 0o644,
+                     "ann.xml": 0o644}
     assert stat.S_IMODE((tmp_path / "one.json").stat().st_mode) == 0o644
     assert stat.S_IMODE((tmp_path / "group.csv").stat().st_mode) == 0o640
     assert stat.S_IMODE((tmp_path / "progress.json").stat().st_mode) == 0o600  # state stays private
@@ -259,7 +260,8 @@ def test_an_earlier_run_s_reports_of_students_not_in_this_one_are_removed_and_no
     code, said, err = one_level(root, out, capsys)
     assert code == 0, err
     assert sorted(path.name for path in out.iterdir()) == sorted(
-        ["gradebook.csv", "ann.json", "ann.xml", "cyd.json", "cyd.xml", "link.json", *kept])
+        ["gradebook.csv", "gradebook.json", "report.html", "ann.json", "ann.xml", "cyd.json", "cyd.xml", "link.json",
+         *kept])
     assert all((out / name).read_text() == text for name, text in kept.items())
     assert ("Removed the reports that an earlier run left there for students not in this one: bob.json, bob.xml, "
             "cy.d.json, cy.d.xml\n") in said

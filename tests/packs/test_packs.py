@@ -136,7 +136,7 @@ def test_a_workspace_made_from_a_pack_lists_checks_grades_and_remembers_its_leve
     assert json.loads(dq("list", "--format", "json", cwd=ws).stdout)[0]["status"] == "passed"
     graded = json.loads(dq("grade", "--workspace", str(ws), "--format", "json").stdout)
     assert [level["level"] for level in graded["levels"]] == ["square"] and graded["score"] == 10
-    assert "Python looks for `__call__`" in dq("hint", "1", cwd=ws).stdout
+    assert "Python looks for __call__ on the class" in dq("hint", "1", cwd=ws).stdout
     finale = dq("finale", cwd=ws)
     assert finale.returncode == 1 and "The course My course has no finale." in finale.stderr
 

@@ -16,21 +16,11 @@ from serving import start_serve
 
 from dunderquest.core.progress import Status
 from dunderquest.core.workspace import Workspace
-from tools import require
+from tools import CHROMIUM_ARGS, chromium
 
 pytestmark = [pytest.mark.e2e]
 
 REPO = Path(__file__).resolve().parent.parent.parent
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--no-default-browser-check", "--disable-sync",
-                 "--disable-extensions", "--password-store=basic"]
-
-
-def chromium() -> str:
-    return require(shutil.which("chromium") or shutil.which("chromium-browser"),
-                   "Chromium (Debian: apt-get install chromium)")
-
-
 def descendants(pid: int) -> list[int]:
     found, todo = [], [pid]
     while todo:

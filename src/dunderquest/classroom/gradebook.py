@@ -24,6 +24,7 @@ from pathlib import Path
 from ..core.catalog import Level
 from ..core.pack import Pack
 from ..core.progress import write_atomically
+from ..core.provenance import graded_with
 from ..grader.service.client import GraderClient
 from .class_file import ClassFile
 from .grading import grade_submissions
@@ -31,6 +32,8 @@ from .report import Report
 from .submission import Submission
 
 GRADEBOOK = "gradebook.csv"
+RUN = "gradebook.json"  # what the run was graded with; not a student's report (no "student" key)
+PAGE = "report.html"
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -42,15 +45,50 @@ def spreadsheet_safe(text: str) -> str:
 class Gradebook:
     levels: Sequence[Level]
     reports: list[Report]
+    pack: Pack | None = None  # for the class report's title and known mistakes
+    graded_with: dict | None = None  # core/provenance.py, for the run as a whole
+    class_rule: str = ""  # the class file's deadline and late rule, in words ("" without one)
 
     def csv_text(self) -> str:
+        """One row per student: the levels' points, the total (as a late rule leaves it) and the status.
+        When work has hand-in times, three more columns: the time, the commit graded, and what a rule
+        changed. What it was graded with is in gradebook.json beside it: a line in the CSV itself would
+        break the spreadsheets and importers that read its first line as the header."""
+        timed = any(report.handin is not None for report in self.reports)
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["student", *(level.id for level in self.levels), "total", "status"])
+        writer.writerow(["student", *(level.id for level in self.levels), "total", "status",
+                         *(("handed_in", "commit", "rule_changed") if timed else ())])
         for report in sorted(self.reports, key=lambda r: r.student or ""):
+            handin = report.handin
+            more = (handin.time.isoformat() if handin and handin.time else "", handin.commit or "" if handin else "",
+                    report.rule_changed or "") if timed else ()
             writer.writerow([spreadsheet_safe(report.student or ""),
-                             *(graded.score for graded in report.levels), report.score, report.status])
+                             *(graded.score for graded in report.levels), report.score, report.status, *more])
         return out.getvalue()
+
+    def run_json(self) -> dict:
+        """gradebook.json: what the whole run was graded with, for `grade --against`."""
+        return {"dunderquest_gradebook": 1, "graded_with": self.graded_with,
+                "levels": [level.id for level in self.levels], "class_rule": self.class_rule or None,
+                "students": {report.student: {"score": report.score, "max_score": report.max_score}
+                             for report in sorted(self.reports, key=lambda r: r.student or "")}}
+
+    def page(self) -> str:
+        from ..core.mistakes import MistakesError, read_index
+        from .class_page import class_page
+
+        index, note = None, ""
+        if self.pack is not None:
+            try:
+                index = read_index(self.pack.root)
+            except MistakesError as err:
+                note = str(err)
+            if index is None and not note:
+                note = (f"The course {self.pack.title} has no index of known mistakes ({self.pack.root}/mistakes.json):"
+                        " dunderquest pack check --write-mistakes writes it.")
+        return class_page(self.reports, self.levels, title=self.pack.title if self.pack else "dunderquest",
+                          index=index, graded_with=self.graded_with, index_note=note)
 
     def write(self, outdir: Path) -> tuple[Path, list[Path]]:
         """Writes every student's reports, then the gradebook, then removes the reports that an earlier
@@ -60,6 +98,8 @@ class Gradebook:
             write_atomically(outdir / f"{report.student}.json", json.dumps(report.to_json(), indent=2) + "\n",
                              private=False)
             write_atomically(outdir / f"{report.student}.xml", report.to_junit(), private=False)
+        write_atomically(outdir / PAGE, self.page(), private=False)
+        write_atomically(outdir / RUN, json.dumps(self.run_json(), indent=2) + "\n", private=False)
         path = outdir / GRADEBOOK
         write_atomically(path, self.csv_text(), private=False)
         removed = []
@@ -149,7 +189,9 @@ class ClassProgress:
 
 
 def grade_class(submissions: Sequence[Submission], pack: Pack, levels: Sequence[Level], *, seed: int,
-                jobs: int | None = None, progress: bool = True, class_file: ClassFile | None = None) -> Gradebook:
+                jobs: int | None = None, progress: bool = True, class_file: ClassFile | None = None,
+                handins: dict | None = None) -> Gradebook:
+    """Grades the class; `handins` (student -> HandIn) says when each handed in, for the late rule."""
     client = GraderClient(pack)
     client.warm_up()  # the grader starts (imports torch) while the first levels are set up
     try:
@@ -158,4 +200,8 @@ def grade_class(submissions: Sequence[Submission], pack: Pack, levels: Sequence[
                                         on_student_done=bar.student_done, class_file=class_file)
     finally:
         client.close()
-    return Gradebook(levels, reports)
+    for report in reports:
+        report.handin = (handins or {}).get(report.student)
+    rule = class_file.rule if class_file is not None else None
+    return Gradebook(levels, reports, pack, graded_with(pack, seed),
+                     f"{rule.describe()} ({rule.source})" if rule else "")

@@ -7,6 +7,7 @@ the submission, another level or another student. The submitted files are only e
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -20,6 +21,7 @@ from pathlib import Path
 from ..core.catalog import Level
 from ..core.finale import Accuracy, Problem
 from ..core.pack import Pack
+from ..core.provenance import graded_with
 from ..grader.confinement.doctor import in_force
 from ..grader.result import LevelResult
 from ..grader.service.client import GraderClient, GraderUnavailable
@@ -69,6 +71,7 @@ def grade_level(client: GraderClient, submission: Submission, level: Level, seed
         copy = Path(folder) / level.file_name
         try:
             shutil.copyfile(found.path, copy)  # the bytes only: no link, mode or owner comes along
+            digest = hashlib.sha256(copy.read_bytes()).hexdigest()
         except OSError as err:
             message = f"{level.file_name} could not be read ({err.strerror or err}), so it was not graded."
             return GradedLevel(marking_of(level), LevelResult.not_run(level, message), UNREADABLE)
@@ -78,7 +81,7 @@ def grade_level(client: GraderClient, submission: Submission, level: Level, seed
         except GraderUnavailable as err:
             message = f"The grader could not run this level ({err}). This is not a problem in your code."
             return GradedLevel(marking_of(level), LevelResult.not_run(level, message), GRADER_ERROR)
-    return GradedLevel.of(marking_of(level), result)
+    return GradedLevel.of(marking_of(level), result, sha256=digest)
 
 
 def finale_accuracy(client: GraderClient, pack: Pack, submission: Submission) -> tuple[float | None, str]:
@@ -114,6 +117,7 @@ def grade_submissions(submissions: Sequence[Submission], pack: Pack, levels: Seq
     client = client or GraderClient(pack)
     client.warm_up()
     protections = [protection.as_dict() for protection in in_force()]
+    provenance = graded_with(pack, seed)
     graded: dict[str, dict[str, GradedLevel]] = {submission.name: {} for submission in submissions}
     lock = threading.Lock()
     by_name = {submission.name: submission for submission in submissions}
@@ -139,7 +143,7 @@ def grade_submissions(submissions: Sequence[Submission], pack: Pack, levels: Seq
     def report_of(submission: Submission) -> Report:
         levels_done = [graded[submission.name][level.id] for level in levels]
         return Report(submission.name, levels_done, seed, sum(g.result.seconds for g in levels_done), protections,
-                      leaderboard.get(submission.name))
+                      leaderboard.get(submission.name), provenance)
 
     # Student by student, so that the progress bar counts whole students early on.
     tasks = [(submission, level) for submission in submissions for level in levels]

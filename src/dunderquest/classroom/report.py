@@ -18,7 +18,9 @@ from datetime import UTC, datetime
 
 from .. import __version__
 from ..core.catalog import Level
+from ..core.provenance import graded_with_line
 from ..grader.result import STOPPED_BY_CODE, CheckResult, LevelResult
+from .handin import HandIn
 
 FORMATS = ("gradescope", "classroom50", "junit", "json", "github")
 # What a Classroom 50 runner passes an autograder, which its result.json must repeat.
@@ -69,14 +71,16 @@ class GradedLevel:
     marking: Marking
     result: LevelResult
     problem: str | None = None  # what went wrong beyond failed checks: "hang", "missing file", ...
+    sha256: str | None = None  # of the file graded, so that a regrade can tell whether it changed
 
     @classmethod
-    def of(cls, marking: Marking, result: LevelResult, problem: str | None = None) -> GradedLevel:
+    def of(cls, marking: Marking, result: LevelResult, problem: str | None = None,
+           sha256: str | None = None) -> GradedLevel:
         if problem is None:
             messages = [check.message for check in result.checks if not check.passed]
             messages += getattr(result, "notes", [])  # what the grader noted even when checks passed
             problem = next((name for needle, name in PROBLEMS if any(needle in m for m in messages)), None)
-        return cls(marking, result, problem)
+        return cls(marking, result, problem, sha256)
 
     @property
     def level(self) -> Level:
@@ -111,10 +115,29 @@ class Report:
     seconds: float = 0.0
     protections: list[dict] = field(default_factory=list)
     finale: tuple[float | None, str] | None = None  # the finale's test accuracy (%) or why none, for a leaderboard
+    graded_with: dict | None = None  # core/provenance.py: what the grade can be reproduced with
+    handin: HandIn | None = None  # when and how the work was handed in, and its late rule
+
+    @property
+    def points(self) -> int:
+        """The levels' points, before any late rule."""
+        return sum(graded.score for graded in self.levels)
 
     @property
     def score(self) -> int:
-        return sum(graded.score for graded in self.levels)
+        """The score: the levels' points, as the late rule leaves them."""
+        return self.handin.adjust(self.points)[0] if self.handin else self.points
+
+    @property
+    def rule_changed(self) -> str | None:
+        """The sentence saying which rule changed the score, and how; None when none did."""
+        return self.handin.adjust(self.points)[1] if self.handin else None
+
+    def provenance_lines(self) -> list[str]:
+        """The hand-in, the rule that changed the score, and what it was graded with, for text reports."""
+        lines = [self.handin.line()] if self.handin else []
+        lines += [self.rule_changed] if self.rule_changed else []
+        return lines + ([graded_with_line(self.graded_with)] if self.graded_with else [])
 
     @property
     def max_score(self) -> int:
@@ -144,10 +167,13 @@ class Report:
             "passed": self.passed, "score": self.score, "max_score": self.max_score,
             "status": self.status, "seed": self.seed, "data": self.data, "seconds": round(self.seconds, 3),
             "protections": self.protections,
+            "graded_with": self.graded_with,
+            "points_before_rule": self.points, "rule_changed": self.rule_changed,
+            "handed_in": self.handin.to_json() if self.handin else None,
             "levels": [{
                 "level": graded.level.id, "title": graded.level.title, "file": graded.level.exercise_path,
                 "passed": graded.passed, "score": graded.score, "max_score": graded.max_score,
-                "problem": graded.problem, "seconds": graded.result.seconds,
+                "problem": graded.problem, "seconds": graded.result.seconds, "sha256": graded.sha256,
                 "checks": [{"id": check.id, "name": check.name, "passed": check.passed,
                             "score": graded.check_score(check),
                             "max_score": graded.check_points(check),
@@ -173,7 +199,7 @@ class Report:
                     "visibility": graded.marking.visibility,
                 })
         document = {
-            "score": sum(test["score"] for test in tests),
+            "score": self.score,  # the tests' points, as the late rule leaves them
             "execution_time": max(1, round(self.seconds)),
             # Shown to students at once: it speaks only of the levels whose tests they may see now.
             "output": self.summary(shown_now_only=True),
@@ -181,6 +207,9 @@ class Report:
             "visibility": "visible",
             "stdout_visibility": "hidden",
             "tests": tests,
+            "extra_data": {"graded_with": self.graded_with, "points_before_rule": self.points,
+                           "rule_changed": self.rule_changed,
+                           "handed_in": self.handin.to_json() if self.handin else None},
         }
         if self.finale is not None:  # the class file asked for a leaderboard
             accuracy, why = self.finale
@@ -201,6 +230,7 @@ class Report:
             "max-score": graded.check_points(check),
             "level": graded.level.id,
             "message": check.message,
+            **({"graded-with": graded_with_line(self.graded_with)} if self.graded_with else {}),
         } for graded in self.levels for check in graded.result.checks]
         when = (now or datetime.now(UTC)).astimezone(UTC)
         return {
@@ -214,7 +244,7 @@ class Report:
             "release": environ["RELEASE_URL"],
             "review": environ.get("REVIEW_URL") or environ["COMMIT_URL"],
             "datetime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "score": sum(test["score"] for test in tests),
+            "score": self.score,
             "max-score": sum(test["max-score"] for test in tests),
             "tests": tests,
         }
@@ -235,7 +265,7 @@ class Report:
             properties = ET.SubElement(suite, "properties")
             for name, value in (("file", graded.level.exercise_path), ("seed", str(self.seed)),
                                 ("data", graded.result.data), ("points", str(graded.score)),
-                                ("max_points", str(graded.max_score))):
+                                ("max_points", str(graded.max_score)), *self._junit_provenance()):
                 ET.SubElement(properties, "property", name=name, value=value)
             for check in checks:
                 case = ET.SubElement(suite, "testcase", classname=graded.level.folder.name, name=check.name,
@@ -246,6 +276,14 @@ class Report:
                     failure.text = check.message
         ET.indent(root)
         return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+    def _junit_provenance(self) -> list[tuple[str, str]]:
+        found = [(key, str(value)) for key, value in (self.graded_with or {}).items() if key != "seed"]
+        if self.handin:
+            found.append(("handed_in", self.handin.line()))
+        if self.rule_changed:
+            found.append(("rule_changed", self.rule_changed))
+        return found
 
     # -- GitHub Classroom ------------------------------------------------------------------------
 
@@ -297,7 +335,7 @@ class Report:
         else:
             total = f"Total: {self.score}/{self.max_score} points."
         lines.append(f"{total} Seed {self.seed} (repeat this run with --seed {self.seed}). Data: {self.data}")
-        return "\n".join(lines)
+        return "\n".join(lines + self.provenance_lines())
 
     def markdown(self) -> str:
         """Each level's checks and points as Markdown, for a GitHub Actions run's summary."""
@@ -312,6 +350,7 @@ class Report:
             if failure is not None and failure.message:
                 lines += ["", "```", f"{failure.name}:", failure.message, "```"]
             lines.append("")
+        lines += [f"{line}  " for line in self.provenance_lines()]
         return "\n".join(lines) + "\n"
 
     def render(self, fmt: str) -> str:

@@ -36,19 +36,36 @@ One workspace:
 
 A whole class:
   dunderquest grade --submissions DIR --output OUTDIR [--jobs N] [--seed N] [--levels 1,3] [--class FILE]
-  DIR holds one folder per student (a workspace, or the exercise files at its top level). Writes
-  OUTDIR/gradebook.csv (student, a column per level by its name, total, status) and each student's JSON and
-  JUnit reports next to it. The same --seed gives the same gradebook, byte for byte. What in DIR is
-  not a folder is named after grading, with why it was not graded; the reports that an earlier run
-  left in OUTDIR for students not in this one are removed.
+  DIR holds one folder per student (a workspace, or the exercise files at its top level, or a git
+  clone). Writes OUTDIR/gradebook.csv (student, a column per level by its name, total, status),
+  OUTDIR/report.html (the class report: scores, each level's checks, the known mistakes, the students),
+  OUTDIR/gradebook.json (what the run was graded with) and each student's JSON and JUnit reports.
+  The same --seed gives the same gradebook, byte for byte. What in DIR is not a folder is named after
+  grading, with why it was not graded; the reports that an earlier run left in OUTDIR for students
+  not in this one are removed. A git clone is graded at its last commit before the class file's
+  deadline; a plain folder's hand-in time cannot be told.
+
+  dunderquest grade --submissions DIR --against OUTDIR [--output NEWDIR]
+  Regrades the class (with OUTDIR's seed unless --seed says) and lists every student whose score
+  would change against the gradebook in OUTDIR, and why (other files, another pack hash, seed,
+  torch or dunderquest), before writing anything; it writes only with --output.
+
+  dunderquest grade --canvas EXPORT.csv --output OUTDIR [--canvas-column "Assignment (123)"]
+  Fills the assignment's column of the CSV that Canvas's gradebook exports with OUTDIR's totals
+  (with --submissions, after grading), matching students by SIS Login ID or e-mail, and writes
+  OUTDIR/canvas-import.csv for Canvas's Grades, Import. It lists the students it cannot match.
 
 Points are whole numbers. Each level is worth its points (level.toml, 10 by default, or the class
 file's), shared by the checks that its untouched stub fails: starter code scores 0, and a level
 whose stub fails no check is worth 0.
 
-A class file (classroom.toml) sets, per level, its points and its Gradescope visibility, and asks
-for a Gradescope leaderboard of the finale's test accuracy:
+A class file (classroom.toml) sets, per level, its points and its Gradescope visibility, asks
+for a Gradescope leaderboard of the finale's test accuracy, and sets a deadline and a late rule:
   leaderboard = true
+  deadline = 2026-12-01T23:59:00-05:00  # with its time zone; a git clone is graded at its last commit before
+  [late]                            # late work counts (without [late], nothing after the deadline does)
+  penalty = 10                      # percent off per day late, each day begun counting
+  last_day = 2026-12-04T23:59:00-05:00  # after it nothing counts
   [levels.NAME]                     # a level by its name, its id in `dunderquest list --format json`
   points = 12                       # 0, or at least the level's number of checks
   visibility = "after_due_date"     # visible, hidden, after_due_date or after_published"""
@@ -93,6 +110,17 @@ def add_commands(command, grade_func, classroom_func) -> None:
     p.add_argument("--submissions", metavar="DIR", help="grade a whole class: one folder per student in DIR")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="runs at a time for a class (default: one per CPU core)")
+    p.add_argument("--against", metavar="OUTDIR", type=Path,
+                   help="a class: regrade and list every student whose score would change against the gradebook in "
+                        "OUTDIR, and why, before writing anything (written only with --output)")
+    p.add_argument("--canvas", metavar="EXPORT.csv", type=Path,
+                   help="a class: fill the assignment's column of Canvas's gradebook export with the totals, into "
+                        "OUTDIR/canvas-import.csv")
+    p.add_argument("--canvas-column", metavar="NAME",
+                   help="the Canvas assignment to fill, as its column names it (needed when the export has several)")
+    p.add_argument("--submission-metadata", metavar="FILE", type=Path,
+                   help="one workspace on Gradescope: its submission_metadata.json, whose time and due dates apply "
+                        "the class file's late rule")
     _class_option(p)
 
     p = command("classroom", classroom_func, CLASSROOM_HELP, CLASSROOM_EPILOG)
@@ -118,8 +146,8 @@ def add_commands(command, grade_func, classroom_func) -> None:
 
 def _class_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--class", dest="class_file", metavar="FILE", type=Path,
-                   help="a class file (classroom.toml): each level's points and Gradescope visibility, and a "
-                        "leaderboard")
+                   help="a class file (classroom.toml): each level's points and Gradescope visibility, a "
+                        "leaderboard, and a deadline with its late rule")
     p.add_argument("--pack", metavar="DIR", type=Path,
                    help=f"a course pack's levels instead of the built-in course, or {BUILTIN_NAME!r} for the "
                         "built-in course (a workspace made from a pack outside it uses that pack)")
@@ -209,6 +237,12 @@ def grade(args: argparse.Namespace) -> int:
         class_file = read_class(args.class_file, pack)
         if args.submissions:
             return _grade_class(args, pack, levels, class_file)
+        if args.against:
+            raise Usage("--against regrades a class: give --submissions DIR too.")
+        if args.canvas_column and not args.canvas:
+            raise Usage("--canvas-column names the column of Canvas's export to fill: give --canvas EXPORT.csv too.")
+        if args.canvas:
+            return _canvas_only(args)
         return _grade_workspace(args, pack, levels, class_file)
     except Usage as err:
         return _fail(str(err), USAGE)
@@ -262,6 +296,7 @@ def _grade_workspace(args: argparse.Namespace, pack: Pack, levels: list[Level], 
                     f"({OUTPUT_EXAMPLES[args.format]}); a folder is for --submissions, which writes a gradebook and "
                     "each student's reports into it.")
     folder = _folder_to_grade(args)
+    handin = _gradescope_handin(args.submission_metadata, class_file)
     client = warm_grader(pack)  # the lingering grader, as `dunderquest check` uses it
     try:
         report = grade_one(Submission(folder.name, folder), pack, levels, seed=_seed(args), jobs=args.jobs,
@@ -269,6 +304,7 @@ def _grade_workspace(args: argparse.Namespace, pack: Pack, levels: list[Level], 
     finally:
         client.close()
     report.student = None  # one workspace: the report is about the files, not about a class roster
+    report.handin = handin
     document = report.render(args.format)
     try:
         _write_report(args.format, report, document, output)
@@ -299,8 +335,26 @@ def _write_report(fmt: str, report, document: str, output: str | None) -> None:
         sys.stdout.write(document)
 
 
+def _gradescope_handin(path: Path | None, class_file):
+    """The hand-in that Gradescope's submission_metadata.json describes, with the class file's penalty."""
+    from .handin import MetadataError, gradescope_handin
+
+    if path is None:
+        return None
+    rule = class_file.rule if class_file is not None else None
+    try:
+        return gradescope_handin(path, rule.penalty if rule else 0.0, rule.last_day if rule else None,
+                                 f"Gradescope's due dates{f' and {rule.source}' if rule and rule.penalty else ''}")
+    except MetadataError as err:
+        raise Usage(str(err)) from None
+
+
 def _grade_class(args: argparse.Namespace, pack: Pack, levels: list[Level], class_file) -> int:
-    from .gradebook import GRADEBOOK, grade_class
+    import tempfile
+
+    from .git_clone import hand_ins
+    from .gradebook import GRADEBOOK, PAGE, RUN, grade_class
+    from .regrade import NotAGradebook, changes, read_earlier
     from .submission import read_class_folder
 
     if args.workspace:
@@ -308,38 +362,132 @@ def _grade_class(args: argparse.Namespace, pack: Pack, levels: list[Level], clas
     if args.format:
         raise Usage("--format is for one workspace. A class gets OUTDIR/gradebook.csv with each student's "
                     "JSON and JUnit reports next to it.")
-    if not args.output:
+    if args.submission_metadata:
+        raise Usage("--submission-metadata is Gradescope's, for one workspace; a class's hand-in times come from "
+                    "its git clones and the class file's deadline.")
+    if not args.output and not args.against:
         raise Usage("--submissions needs --output OUTDIR, the folder for the gradebook and reports.")
-    root, outdir = Path(args.submissions).resolve(), Path(args.output).resolve()
+    root = Path(args.submissions).resolve()
+    outdir = Path(args.output).resolve() if args.output else None
     if not root.is_dir():
         raise Usage(f"{args.submissions} is not a folder of submissions.")
-    if outdir == root or root in outdir.parents:
+    if outdir is not None and (outdir == root or root in outdir.parents):
         raise Usage("--output must be outside the submissions folder, or it would be graded as a student.")
-    if outdir.exists() and not outdir.is_dir():
+    if outdir is not None and outdir.exists() and not outdir.is_dir():
         raise Usage(f"{args.output} is a file; --output names the folder for the gradebook.")
+    if args.canvas and outdir is None:
+        raise Usage("--canvas writes OUTDIR/canvas-import.csv: give --output OUTDIR too.")
+    try:
+        earlier = read_earlier(args.against) if args.against else None
+    except NotAGradebook as err:
+        raise Usage(str(err)) from None
     found = read_class_folder(Path(args.submissions))
     if problem := found.problem(levels):
         raise Usage(problem)
-    seed = _seed(args)
-    gradebook = grade_class(found.submissions, pack, levels, seed=seed, jobs=args.jobs, progress=True,
-                            class_file=class_file)
-    try:
-        path, removed = gradebook.write(outdir)
-    except OSError as err:
-        return _fail(f"could not write the gradebook in {args.output}: {err.strerror or err} "
-                     f"({err.filename or outdir}).", FAILED)
+    if clash := [s.name for s in found.submissions if s.name == Path(RUN).stem]:
+        raise Usage(f"A student folder is named {clash[0]!r}: their report would be written over the gradebook's own "
+                    f"{RUN}. Rename the folder (to the student's login, say) and grade again.")
+    seed = args.seed if args.seed is not None else (earlier.seed if earlier and earlier.seed is not None
+                                                    else _seed(args))
+    rule = class_file.rule if class_file is not None else None
+    with tempfile.TemporaryDirectory(prefix="dunderquest-commits-") as scratch:
+        submissions, handins = hand_ins(found.submissions, levels, rule, Path(scratch))
+        gradebook = grade_class(submissions, pack, levels, seed=seed, jobs=args.jobs, progress=True,
+                                class_file=class_file, handins=handins)
     reports = gradebook.reports
     full = sum(report.passed for report in reports)
     print(f"Graded {len(reports)} students x {len(levels)} levels with seed {seed}: {full} passed everything.")
     for report in reports:
         if report.status != "ok":
             print(f"  {report.student}: {report.status}")
+    _say_hand_ins(gradebook, rule)
     if found.skipped:
         print(f"Not graded: {found.not_graded()}")
-    print(f"Wrote {path} and each student's reports next to it ({GRADEBOOK}, STUDENT.json, STUDENT.xml).")
+    if earlier is not None:
+        changed = changes(earlier, gradebook)
+        print(f"Against {args.against}: {len(changed)} of {len(reports)} students' scores would change"
+              + (":" if changed else "."))
+        for change in changed:
+            print(f"  {change.line()}")
+        if outdir is None:
+            print("Nothing was written (give --output to write this gradebook).")
+            return OK
+    try:
+        path, removed = gradebook.write(outdir)
+    except OSError as err:
+        return _fail(f"could not write the gradebook in {args.output}: {err.strerror or err} "
+                     f"({err.filename or outdir}).", FAILED)
+    print(f"Wrote {path}, the class report {outdir / PAGE}, and each student's reports next to them ({GRADEBOOK}, "
+          f"{PAGE}, {RUN}, STUDENT.json, STUDENT.xml).")
     if removed:
         print(f"Removed the reports that an earlier run left there for students not in this one: "
               f"{', '.join(stale.name for stale in removed)}")
+    if args.canvas:
+        return _write_canvas(args, outdir, {r.student or "": (r.score, r.max_score) for r in reports})
+    return OK
+
+
+def _say_hand_ins(gradebook, rule) -> None:
+    """One line for the hand-in times: the commits graded, the folders whose time cannot be told, and
+    the scores a rule changed."""
+    handins = [(r.student, r.handin) for r in gradebook.reports if r.handin is not None]
+    clones = [h for _, h in handins if h.how == "git"]
+    folders = [s for s, h in handins if h.how == "folder"]
+    if clones:
+        late = sum(h.days_late() > 0 for h in clones)
+        print(f"Git clones: {len(clones)}, each graded at its last commit"
+              + (f" before {rule.describe()}" if rule else "") + f" ({late} late); each report names the commit.")
+    if folders and rule is not None:
+        print(f"Plain folders: {len(folders)}; when they were handed in cannot be told, so the deadline was not "
+              f"applied to them: {', '.join(folders)}")
+    for report in gradebook.reports:
+        if report.rule_changed:
+            print(f"  {report.student}: {report.rule_changed}")
+        if report.handin is not None and report.handin.note and report.handin.how != "folder":
+            print(f"  {report.student}: {report.handin.note}")
+
+
+def _canvas_only(args: argparse.Namespace) -> int:
+    """`grade --canvas EXPORT.csv --output OUTDIR`: the totals of the gradebook already in OUTDIR."""
+    import json
+
+    from .gradebook import RUN
+
+    if not args.output:
+        raise Usage("--canvas fills Canvas's export with a gradebook's totals: give --output OUTDIR, the folder "
+                    "grade --submissions wrote (or --submissions DIR to grade first).")
+    outdir = Path(args.output)
+    try:
+        run = json.loads((outdir / RUN).read_text(encoding="utf-8"))
+        totals = {name: (int(s["score"]), int(s["max_score"])) for name, s in run["students"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
+        raise Usage(f"--output {outdir}: there is no gradebook to read ({outdir / RUN}: {err}). Grade the class into "
+                    "it first: dunderquest grade --submissions DIR --output OUTDIR") from None
+    return _write_canvas(args, outdir, totals)
+
+
+def _write_canvas(args: argparse.Namespace, outdir: Path, totals: dict[str, tuple[int, int]]) -> int:
+    from ..core.progress import write_atomically
+    from .canvas import CanvasError, fill
+
+    try:
+        filled = fill(args.canvas, totals, args.canvas_column)
+    except CanvasError as err:
+        return _fail(str(err), USAGE)
+    target = outdir / "canvas-import.csv"
+    try:
+        write_atomically(target, filled.text, private=False)
+    except OSError as err:
+        return _fail(f"could not write {target}: {err.strerror or err}.", FAILED)
+    print(f"Wrote {target}: {len(filled.matched)} of {len(totals)} students' totals in {filled.column!r}. "
+          "Import it in Canvas: Grades, Import.")
+    if filled.scaled:
+        print(filled.scaled)
+    if filled.unmatched:
+        print("Not matched to a Canvas student (by SIS Login ID or e-mail), so left out: "
+              + ", ".join(filled.unmatched))
+    if filled.ambiguous:
+        print(f"Matched to more than one Canvas row, so left out: {', '.join(filled.ambiguous)}")
     return OK
 
 

@@ -23,8 +23,10 @@ from pathlib import Path
 
 from ..core.catalog import FOLDER, LEVEL_KEYS, NUMBERED, Level, LevelError, read_level_toml, read_text
 from ..core.file_errors import cannot_read
+from ..core.mistakes import INDEX
 from ..core.pack import Pack
 from ..grader.result import LevelResult
+from .mistakes_index import MISSING, WRITE, grade_other_seeds, index_of, stale, write_index
 
 CRASHED = "The grader itself failed"
 NOT_LOADED = "load_checks"  # the one result of a level whose checks the grader could not import
@@ -59,6 +61,7 @@ class PackReport:
     graded: int = 0
     levels: int = 0
     notes: list[str] = field(default_factory=list)
+    written: Path | None = None  # the index of known mistakes, when --write-mistakes wrote it
 
     @property
     def holds(self) -> bool:
@@ -388,8 +391,10 @@ def check_files(report: PackReport) -> list[Graded] | None:
 
 
 def check_pack(pack: Pack, *, jobs: int | None = None, on_graded: Callable[[int, int], None] | None = None,
-               client=None) -> PackReport:
-    """Proves `pack`; `on_graded(done, total)` follows the grading (for a progress bar)."""
+               client=None, write_mistakes: bool = False) -> PackReport:
+    """Proves `pack`; `on_graded(done, total)` follows the grading (for a progress bar). With
+    `write_mistakes`, grades the wrong files with more seeds and writes the pack's index of known
+    mistakes (mistakes_index.py) when the pack holds; without, an index that is out of date is a problem."""
     from ..grader.service.client import GraderClient
 
     report = PackReport(pack)
@@ -417,6 +422,11 @@ def check_pack(pack: Pack, *, jobs: int | None = None, on_graded: Callable[[int,
 
         with ThreadPoolExecutor(max(1, jobs or os.cpu_count() or 1)) as pool:
             list(pool.map(grade, items))
+        wrong = [item for item in items if item.kind == "wrong"]
+        more = None
+        if write_mistakes and wrong:  # the progress bar goes on counting, over the files and the seeds
+            more = grade_other_seeds(client, wrong, jobs, on_graded and (
+                lambda done, total: on_graded(len(items) + done, len(items) + total)))
     finally:
         if own:
             client.close()
@@ -433,6 +443,33 @@ def check_pack(pack: Pack, *, jobs: int | None = None, on_graded: Callable[[int,
         for level in catalog:
             if level.folder not in unloaded:
                 problems += unproven_checks(pack, level, [i for i in items if i.level == level], results)
+        _known_mistakes(report, [i for i in wrong if i.level.folder not in unloaded], results, more)
     return report
+
+
+def _known_mistakes(report: PackReport, wrong: list[Graded], results: dict, more: dict | None) -> None:
+    """Writes the index of known mistakes (`more`: the wrong files graded with the other seeds), or
+    reports it as a problem when it no longer says what the wrong files fail."""
+    pack = report.pack
+    if more is None and not (pack.root / INDEX).exists():
+        report.notes.append(MISSING)
+    elif more is None:
+        report.problems += [Problem(INDEX, None, f"{line}; write it anew: {WRITE}")
+                            for line in stale(pack, index_of(pack, wrong, results))]
+    elif report.problems:
+        report.notes.append(f"{INDEX} was not written: the pack does not hold.")
+    else:
+        index = index_of(pack, wrong, results, more)
+        report.written = write_index(pack, index)
+        varies = [f"wrong/{f.level}/{f.file}" for f in index.files() if f.varies]
+        shared = {(f.level, f.failed) for f in index.files()
+                  if len(index.match(f.level, f.failed).files) > 1 and not f.varies}
+        report.notes.append(f"Wrote {relative(pack, report.written)}: {len(index.files())} wrong files and the checks "
+                            f"each fails, over seeds {', '.join(map(str, index.seeds))}."
+                            + (f" These fail other checks with other seeds, and match any of them: {', '.join(varies)}."
+                               if varies else " Each fails the same checks with every seed.")
+                            + (f" Several wrong files fail the same checks ({len(shared)} such "
+                               f"set{'' if len(shared) == 1 else 's'}): a class report names them together, as the "
+                               "checks cannot tell those mistakes apart." if shared else ""))
 
 

@@ -19,7 +19,11 @@ PACK_EPILOG = """\
   dunderquest pack check [DIR] [--format text|json] [--jobs N]
       proves the pack in DIR (the built-in course without DIR): its files are well-formed, each
       stub fails, each solution and right file passes, each wrong file fails the checks it names, and
-      every check is failed by some wrong file. Exit status: 0 when the pack holds, 1 when it does not.
+      every check is failed by some wrong file, and its index of known mistakes (mistakes.json) says
+      what each wrong file fails. Exit status: 0 when the pack holds, 1 when it does not.
+  dunderquest pack check [DIR] --write-mistakes
+      also grades each wrong file with more seeds and writes DIR/mistakes.json: each wrong file's
+      name, header line and failed checks, which grade's class report matches students to. Commit it.
 
 Then play it: dunderquest init --pack DIR WORKSPACE; grade with it: dunderquest grade --pack DIR ...
 A pack's checks are trusted code, like the built-in ones (README: Course packs)."""
@@ -43,6 +47,9 @@ def add_commands(command, pack_func) -> None:
                        help="text for people (default); json prints one document: holds, problems, notes")
     check.add_argument("--jobs", type=int, default=None, metavar="N",
                        help="files graded at a time (default: one per CPU core)")
+    check.add_argument("--write-mistakes", action="store_true",
+                       help="write the pack's index of known mistakes (mistakes.json) from its wrong files, grading "
+                            "each with several seeds, when the pack holds")
 
 
 def pack(args: argparse.Namespace) -> int:
@@ -79,7 +86,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.format == "text":
         print(f"Checking the pack {chosen.name} {chosen.version} ({chosen.title}) in {chosen.root}", file=sys.stderr)
     with bar:
-        report = check_pack(chosen, jobs=args.jobs, on_graded=bar.update)
+        report = check_pack(chosen, jobs=args.jobs, on_graded=bar.update, write_mistakes=args.write_mistakes)
     if args.format == "json":
         print(json.dumps(report.to_json()))
     else:
@@ -107,7 +114,7 @@ class _Bar:
         if self.show:
             if self.task is None:
                 self.task = self.progress.add_task("grading", total=total)
-            self.progress.update(self.task, completed=done)
+            self.progress.update(self.task, completed=done, total=total)
 
     def __exit__(self, *exc) -> None:
         if self.show:

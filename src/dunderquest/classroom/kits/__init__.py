@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ...core.catalog import Level
+from ...core.mistakes import INDEX
 from ...core.pack import BUILTIN_NAME, Pack
 from ..wheel import KitError
 
@@ -57,7 +58,8 @@ def grading_options(levels: Sequence[Level], all_levels: Sequence[Level], class_
 
 
 def pack_files(pack: Pack | None) -> dict[str, bytes]:
-    """A course pack as a kit carries it: what grading needs (pack.toml, levels/, exercises/), never its
+    """A course pack as a kit carries it: what grading needs (pack.toml, levels/, exercises/, the index of
+    its known mistakes), never its
     reference solutions or the files that prove its checks. Nothing for the built-in course."""
     if pack is None or pack.builtin:
         return {}
@@ -66,6 +68,8 @@ def pack_files(pack: Pack | None) -> dict[str, bytes]:
     text = (pack.root / "pack.toml").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^\s*(exercises|solutions)\s*=.*\n?", "", text)
     files = {f"{PACK_FOLDER}/pack.toml": text.encode("utf-8")}
+    if (pack.root / INDEX).is_file():  # its known mistakes: names, headers and failed checks, no code
+        files[f"{PACK_FOLDER}/{INDEX}"] = (pack.root / INDEX).read_bytes()
     for part, folder in (("levels", pack.levels_dir), ("exercises", pack.exercises_dir)):
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
