@@ -101,7 +101,7 @@ class CellResult:
                 f"{len(self.result.checks)} checks passed in {self.result.seconds:.1f} s")
 
     def after(self) -> list[str]:
-        lines = list(self.result.notes)
+        lines = ([self.result.mistake] if self.result.mistake else []) + list(self.result.notes)
         if self.locked:
             lines.append(presenter.LOCKED)
         if self.backup is not None:

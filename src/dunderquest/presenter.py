@@ -69,8 +69,10 @@ def look_at(check: CheckResult) -> str:
 
 
 def notes_and_printed(result: LevelResult) -> list[str]:
-    """The result's notes, then what the learner's code printed."""
-    return [f"  Note: {note}" for note in result.notes] + ["  " + line for line in result.printed_lines()]
+    """The known mistake the failed checks match, the result's notes, then what the learner's code
+    printed."""
+    return ([f"  {result.mistake}"] if result.mistake else []) + [f"  Note: {note}" for note in result.notes] + \
+        ["  " + line for line in result.printed_lines()]
 
 
 def summary(result: LevelResult, seconds: float | None = None) -> str:

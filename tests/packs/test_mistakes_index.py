@@ -28,6 +28,48 @@ def test_a_wrong_file_s_name_in_words_and_its_header():
     assert header_of('# must fail: test_x\n"""Lists every attribute,\nnumbers too."""\n') == "Lists every attribute,"
 
 
+def test_a_header_may_go_on_over_several_comment_lines():
+    text = "# Skips repeated Parameters only within one module,\n# so a shared one is listed twice.\n# must fail: t\n"
+    assert header_of(text) == "Skips repeated Parameters only within one module, so a shared one is listed twice."
+
+
+@pytest.mark.parametrize("level_id, file, named", [
+    ("level3_numbers", "label_as_int.py", '"Label as int": Turns the label tensor into a Python int'),
+    ("level6_parameters", "each_submodule_its_own_memory.py", "so a Parameter shared by two submodules is listed"),
+    ("level3_numbers", "label_first.py", None),  # fails the same checks as other wrong files: which is unclear
+    ("level2_data", "len_is_always_ten.py", None),
+])
+def test_a_learner_s_result_names_the_one_known_mistake_its_failed_checks_are_exactly(grader, level_id, file, named):
+    level = builtin_pack().catalog.get(level_id)
+    result = grader.grade(level, REPO / "course" / "wrong" / level_id / file, seed=11)
+    assert not result.passed
+    if named is None:
+        assert result.mistake == ""
+    else:
+        assert result.mistake.startswith("A known mistake? These failed checks are exactly those of ") and \
+            named in result.mistake
+        assert result.to_json()["mistake"] == result.mistake
+
+
+@pytest.mark.parametrize("level_id", ["level3_numbers", "level7_dataloader"])
+def test_neither_the_untouched_stub_nor_the_reference_solution_is_named_after_a_mistake(grader, level_id):
+    level = builtin_pack().catalog.get(level_id)
+    assert grader.grade(level, level.stub_path, seed=11).mistake == ""
+    assert grader.grade(level, REPO / "solutions" / level.file_name, seed=11).mistake == ""
+
+
+def test_the_known_mistake_is_said_by_check_after_the_failed_checks(tmp_path):
+    level = builtin_pack().catalog.get("level3_numbers")
+    ws = tmp_path / "ws"
+    subprocess.run([sys.executable, "-m", "dunderquest", "init", str(ws)], check=True, capture_output=True)
+    shutil.copyfile(REPO / "course" / "wrong" / level.id / "label_as_int.py", ws / level.exercise_path)
+    done = subprocess.run([sys.executable, "-m", "dunderquest", "check", level.id], cwd=ws, capture_output=True,
+                          text=True)
+    assert done.returncode == 1
+    out = done.stdout
+    assert out.index("  FAIL  ") < out.index('  A known mistake? These failed checks are exactly those of "Label as int"')
+
+
 def test_a_failed_set_matches_the_wrong_files_that_fail_exactly_it_and_says_when_several_do():
     a = WrongFile("lvl", "label_first.py", "Label first.", frozenset({"test_a", "test_b"}))
     b = WrongFile("lvl", "label_as_float.py", "A float label.", frozenset({"test_a", "test_b"}))

@@ -1,4 +1,4 @@
-# The blog post's second bug, kept: `return x[i]` where `self.x[i]` was meant (NameError).
+# `return x[i]` where `self.x[i]` was meant: x is no name inside the method (NameError).
 # must fail: test_a_new_data_holds_10_20_30
 # must fail: test_indexing_gives_the_items_in_order
 # must fail: test_negative_indices_count_from_the_end

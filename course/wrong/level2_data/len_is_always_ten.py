@@ -1,4 +1,4 @@
-# The blog post's first bug, kept: __len__ returns 10 whatever the data holds.
+# __len__ returns 10 whatever the data holds.
 # must fail: test_a_new_data_holds_10_20_30
 # must fail: test_len_is_the_number_of_items
 

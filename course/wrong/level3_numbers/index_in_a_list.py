@@ -1,4 +1,4 @@
-# The blog post's bug, kept: `([i], self.labels[i])` gives a list holding the index, not x[i].
+# `([i], self.labels[i])` gives a list holding the index, not the input x[i].
 # must fail: test_the_small_example_from_the_lesson
 # must fail: test_items_are_the_image_and_its_label
 # must fail: test_a_dataloader_batches_it_like_tensor_dataset

@@ -1,4 +1,4 @@
-# Fixes the blog post with next(iter(self.data)): a list then gives its first item on every call.
+# __next__ calls next(iter(self.data)): a new iterator each time, so a list gives its first item on every call.
 # must fail: test_next_gives_the_items_in_order_then_stops
 # must fail: test_it_keeps_raising_stop_iteration
 # must fail: test_iter_never_rewinds

@@ -1,4 +1,4 @@
-# The blog post's bug, kept: next(self.data) works on a generator, but a list is not an iterator.
+# __next__ calls next(self.data): fine on a generator, but a list is not an iterator.
 # must fail: test_next_gives_the_items_in_order_then_stops
 # must fail: test_it_works_on_any_iterable
 # must fail: test_next_iter_gives_the_dataloaders_first_batch

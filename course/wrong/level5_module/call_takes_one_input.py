@@ -1,5 +1,4 @@
-# The blog post's simplified __call__(self, x): no keyword arguments, and the hooks are kept but
-# never run.
+# A short __call__(self, x): it takes no keyword arguments, and the hooks are kept but never run.
 # must fail: test_calling_a_module_runs_forward
 # must fail: test_pre_hooks_run_in_order_before_forward
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -96,6 +96,7 @@ class Index:
     version: str = ""
     pack_hash: str = ""
     seeds: tuple[int, ...] = SEEDS
+    stubs: dict[str, frozenset[str]] = field(default_factory=dict)  # level -> the checks its untouched stub fails
 
     def match(self, level_id: str, failed_check_ids: Iterable[str]) -> Mistake | None:
         """The known mistake whose failed checks are exactly `failed_check_ids`, or None (nothing
@@ -114,7 +115,8 @@ class Index:
                          "Written by `dunderquest pack check --write-mistakes`; `pack check` says when it is out of "
                          "date.",
                 "pack": self.pack, "version": self.version, "pack_hash": self.pack_hash, "seeds": list(self.seeds),
-                "levels": {level: [f.to_json() for f in files] for level, files in self.levels.items()}}
+                "levels": {level: [f.to_json() for f in files] for level, files in self.levels.items()},
+                "stubs": {level: sorted(failed) for level, failed in self.stubs.items()}}
 
     def text(self) -> str:
         return json.dumps(self.to_json(), indent=1, ensure_ascii=False) + "\n"
@@ -130,7 +132,8 @@ def from_json(raw: object, where: str) -> Index:
                                for f in files)
                   for level, files in raw["levels"].items()}
         return Index(levels, raw.get("pack", ""), raw.get("version", ""), raw.get("pack_hash", ""),
-                     tuple(raw.get("seeds", SEEDS)))
+                     tuple(raw.get("seeds", SEEDS)),
+                     {level: frozenset(failed) for level, failed in raw.get("stubs", {}).items()})
     except (TypeError, KeyError, AttributeError) as err:
         raise MistakesError(f"{where}: not an index of known mistakes ({type(err).__name__}: {err}). Write it anew: "
                           "dunderquest pack check --write-mistakes") from None
@@ -153,17 +156,44 @@ def _read(path: Path) -> Index | None:
     return from_json(raw, str(path))
 
 
+def named_in(level, checks) -> str:
+    """The line a learner's result adds when its failed checks are exactly those of the pack's known
+    mistakes (`level` is a catalog Level, `checks` its CheckResults): a hint, not a fix. Empty when
+    nothing failed, when everything did (the untouched stub, say: nothing to tell apart), when no
+    wrong file fails just these checks, when several do (the checks cannot tell those mistakes apart,
+    so naming one could mislead), or when the pack has no index that can be read."""
+    failed = frozenset(check.id for check in checks if not check.passed)
+    if not failed or len(failed) == len(checks):
+        return ""
+    try:
+        index = read_index(level.folder.parent.parent)  # the pack's folder: levels/<name>/ is in it
+    except MistakesError:
+        return ""
+    mistake = index.match(level.id, failed) if index is not None else None
+    if mistake is None or mistake.shared or failed == index.stubs.get(level.id):
+        return ""
+    wrong = mistake.files[0]
+    return f'A known mistake? These failed checks are exactly those of "{wrong.name}"' + \
+        (f": {wrong.header}" if wrong.header else ".")
+
+
 def header_of(text: str) -> str:
-    """A wrong file's header: its first comment line that is not a `# must fail:` or `# says:` line,
-    else the first line of its docstring."""
+    """A wrong file's header: its first run of comment lines that are not `# must fail:` or `# says:`
+    lines, joined into one (a long header goes on over several lines); else the first line of its
+    docstring."""
     lines = text.splitlines()
+    header: list[str] = []
     for number, line in enumerate(lines):
         if not line.startswith("#"):
+            if header:
+                break
             rest = "\n".join(lines[number:]).lstrip()
             if rest[:3] in ('"""', "'''"):
                 return rest[3:].split(rest[:3])[0].strip().splitlines()[0].strip() if rest[3:].strip() else ""
             break
         body = line[1:].strip()
         if body and not body.startswith(("must fail:", "says:")):
-            return body
-    return ""
+            header.append(body)
+        elif header:
+            break
+    return " ".join(header)

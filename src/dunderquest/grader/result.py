@@ -30,6 +30,7 @@ class LevelResult:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)  # what the learner should know even when all passed
     printed: str = ""  # the last lines the learner's code printed during the run (print(), warnings)
+    mistake: str = ""  # the pack's known mistake whose failed checks are exactly these, in words (a hint)
 
     def to_json(self) -> dict:
         """As JSON: what `dunderquest check --format json` prints, and what a runner sends back."""

@@ -20,6 +20,7 @@ import pytest
 
 from ..core.catalog import Level, check_title
 from ..core.data import current_source
+from ..core.mistakes import named_in
 from . import wire
 from .causes import cause, learner_tree, shared_in_the_class
 from .confinement.protections import BY_NAME, missing_note
@@ -239,7 +240,7 @@ class GraderPlugin:
         printed = self._sandbox.printed if self._sandbox is not None else ""
         return LevelResult(task.level.id, task.level.title, all(c.passed for c in checks),
                            task.mnist.source.description, checks, round(time.monotonic() - began, 3), notes,
-                           printed)
+                           printed, named_in(task.level, checks))
 
 
 PYTEST_ARGS = [

@@ -439,15 +439,36 @@ def check_pack(pack: Pack, *, jobs: int | None = None, on_graded: Callable[[int,
     for item in items:
         if item.level.folder not in unloaded:
             problems += judge(pack, item, results[item.path])
+    if wrong and not unloaded:
+        report.notes.append(line_share(catalog, wrong, results))
     if pack.wrong_dir.is_dir():
         for level in catalog:
             if level.folder not in unloaded:
                 problems += unproven_checks(pack, level, [i for i in items if i.level == level], results)
-        _known_mistakes(report, [i for i in wrong if i.level.folder not in unloaded], results, more)
+        _known_mistakes(report, [i for i in wrong if i.level.folder not in unloaded], results, more,
+                        [i for i in items if i.kind == "stub" and i.level.folder not in unloaded])
     return report
 
 
-def _known_mistakes(report: PackReport, wrong: list[Graded], results: dict, more: dict | None) -> None:
+def line_share(catalog, wrong: list[Graded], results: dict[Path, LevelResult]) -> str:
+    """How many of the checks the wrong files fail point at a line of the file, over the pack and
+    per level: what a learner's mistakes will be told about where to look."""
+    counts: dict[str, list[int]] = {}
+    for item in wrong:
+        failed = [check for check in results[item.path].checks if not check.passed]
+        count = counts.setdefault(item.level.id, [0, 0])
+        count[0] += sum(check.line is not None for check in failed)
+        count[1] += len(failed)
+    lined, total = sum(c[0] for c in counts.values()), sum(c[1] for c in counts.values())
+    per_level = ", ".join(f"{level.number} {100 * counts[level.id][0] / counts[level.id][1]:.0f}%"
+                          for level in catalog if counts.get(level.id, [0, 0])[1])
+    return (f"Of the {total} checks the wrong files fail, {lined} ({100 * lined / max(total, 1):.0f}%) point at a "
+            f"line of the file (by level: {per_level}). A failed check without one tells the learner less about "
+            "where to look.")
+
+
+def _known_mistakes(report: PackReport, wrong: list[Graded], results: dict, more: dict | None,
+                    stubs: list[Graded]) -> None:
     """Writes the index of known mistakes (`more`: the wrong files graded with the other seeds), or
     reports it as a problem when it no longer says what the wrong files fail."""
     pack = report.pack
@@ -455,11 +476,11 @@ def _known_mistakes(report: PackReport, wrong: list[Graded], results: dict, more
         report.notes.append(MISSING)
     elif more is None:
         report.problems += [Problem(INDEX, None, f"{line}; write it anew: {WRITE}")
-                            for line in stale(pack, index_of(pack, wrong, results))]
+                            for line in stale(pack, index_of(pack, wrong, results, stubs=stubs))]
     elif report.problems:
         report.notes.append(f"{INDEX} was not written: the pack does not hold.")
     else:
-        index = index_of(pack, wrong, results, more)
+        index = index_of(pack, wrong, results, more, stubs)
         report.written = write_index(pack, index)
         varies = [f"wrong/{f.level}/{f.file}" for f in index.files() if f.varies]
         shared = {(f.level, f.failed) for f in index.files()

@@ -29,8 +29,10 @@ def failed_ids(result: LevelResult) -> frozenset[str]:
 
 
 def index_of(pack: Pack, wrong: Sequence, results: dict[Path, LevelResult],
-             more: dict[Path, list[LevelResult]] | None = None) -> Index:
-    """The index the wrong files' results give: `results` graded with seed 0, `more` with the other seeds."""
+             more: dict[Path, list[LevelResult]] | None = None, stubs: Sequence = ()) -> Index:
+    """The index the wrong files' results give: `results` graded with seed 0, `more` with the other
+    seeds; with what each level's untouched stub fails (`stubs`, graded with seed 0), which a
+    learner's result is never matched to a mistake by."""
     levels: dict[str, list[WrongFile]] = {}
     for item in wrong:
         failed = failed_ids(results[item.path])
@@ -41,7 +43,8 @@ def index_of(pack: Pack, wrong: Sequence, results: dict[Path, LevelResult],
             distinct if len(distinct) > 1 else ()))
     order = [level.id for level in pack.catalog if level.id in levels]
     return Index({level: tuple(levels[level]) for level in order}, pack.name, pack.version, pack_hash(pack),
-                 SEEDS if more is not None else (0,))
+                 SEEDS if more is not None else (0,),
+                 {item.level.id: failed_ids(results[item.path]) for item in stubs if item.path in results})
 
 
 def grade_other_seeds(client, wrong: Sequence, jobs: int | None,
@@ -83,6 +86,10 @@ def stale(pack: Pack, found: Index) -> list[str]:
                          f"{', '.join(sorted(said[key].failed)) or 'no check'}")
         elif now[key].header != said[key].header:
             lines.append(f"{where}'s header changed")
+    for level in sorted(found.stubs.keys() | committed.stubs.keys()):
+        if found.stubs.get(level) != committed.stubs.get(level):
+            lines.append(f"{INDEX} does not say which checks the stub of {level} fails" if level not in committed.stubs
+                         else f"the stub of {level} fails other checks than {INDEX} says")
     return lines
 
 

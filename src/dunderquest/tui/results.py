@@ -103,6 +103,8 @@ class ChecksPanel(Vertical):
             if check.line:
                 detail.append(f"Line {check.line} of your file.\n", style="yellow")
             detail.append(check.message or "Failed.")
+            if self.result is not None and self.result.mistake:
+                detail.append("\n\n" + self.result.mistake, style="italic")
         if self.result is not None and (printed := self.result.printed_lines()):
             detail.append("\n\n" + "\n".join(printed), style="dim")
         self._detail(detail)
