@@ -1,4 +1,5 @@
-"""`dunderquest` from a shell, fast: `check`, `list`, `hint` and `lesson` go to the background grader,
+"""`dunderquest` from a shell, fast: `check`, `list`, `hint`, `lesson` and `grade` of one workspace go
+to the background grader,
 which already has everything imported, and what it writes is printed as it comes. Like mypy's
 `dmypy` or Gradle's client, this side imports next to nothing: where no grader lingers for this
 workspace's course (or it cannot answer), the command runs in this process, as before.
@@ -11,17 +12,19 @@ grader's end of it is `run_for`, which runs the command with the grader's own wa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import sys
+import threading
 
 from .core import locations
 from .grader.confinement.environment import PACK_VARIABLE
 from .grader.service import address
 from .pager import page, terminal_of
 
-FORWARDED = ("check", "list", "hint", "lesson")
+FORWARDED = ("check", "list", "hint", "lesson", "grade")
 
 
 class ReaderGone(Exception):
@@ -181,9 +184,57 @@ class Streamed:
             self.held = ""
 
 
+class Served:
+    """The background grader's client, for `grade`: its runs go through `grade`, which ends them
+    when the thin client goes."""
+
+    def __init__(self, grader, grade):
+        self.grader, self._grade = grader, grade
+
+    def warm_up(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def grade(self, level, file, *, seed=None, display=None):
+        return self._grade(level, file, seed, display=display)
+
+    def finale(self, files):
+        return self.grader.finale(files)
+
+
+class PerThread:
+    """sys.stdout or sys.stderr for a grader that runs several commands at once: what a thread writes
+    goes to the stream it was given (`printed_to`), else where it went before."""
+
+    def __init__(self, before):
+        self.before, self.local = before, threading.local()
+
+    def __getattr__(self, name: str):
+        return getattr(getattr(self.local, "stream", None) or self.before, name)
+
+
+_swap = threading.Lock()
+
+
+@contextlib.contextmanager
+def printed_to(out, err):
+    """What this thread prints, to `out` and `err` (a command that prints, run for a thin client)."""
+    with _swap:
+        for name in ("stdout", "stderr"):
+            if not isinstance(getattr(sys, name), PerThread):
+                setattr(sys, name, PerThread(getattr(sys, name)))
+    sys.stdout.local.stream, sys.stderr.local.stream = out, err
+    try:
+        yield
+    finally:
+        sys.stdout.local.stream = sys.stderr.local.stream = None
+
+
 def run_for(request: dict, send, grader, pack, grade) -> int | None:
-    """A thin client's command (`check`, `list`, `hint`), run in the background grader, which grades
-    with `grade(level, file, seed)`; its exit status, or None when it must run in the client's own
+    """A thin client's command (`check`, `list`, `hint`, `lesson`, `grade` of one workspace), run in
+    the background grader, which grades with `grade(level, file, seed)`; its exit status, or None when it must run in the client's own
     process (another pack than this grader's, or arguments the grader's parser refuses)."""
     import argparse
     from pathlib import Path
@@ -209,11 +260,22 @@ def run_for(request: dict, send, grader, pack, grade) -> int | None:
         args = parser(QuietParser).parse_args(list(request["argv"]))
     except NotHere:
         return None
+    out, err = Streamed(send, "out"), Streamed(send, "err")
+    if args.command == "grade":
+        from .classroom.teacher_commands import served_grade
+
+        try:
+            with printed_to(out, err):
+                return served_grade(args, Path(request["cwd"]), pack, Served(grader, grade))
+        except Cancelled:
+            return 130
+        finally:
+            out.flush()
+            err.flush()
     command = COMMANDS.get(args.command)
     if command is None:
         return None
     args.workspace = getattr(args, "workspace", None)
-    out, err = Streamed(send, "out"), Streamed(send, "err")
 
     def waiting() -> str:
         if not grader.ready.is_set():

@@ -275,7 +275,8 @@ def test_data_names_the_sample(ws):
 
 def one_json_document(stdout: str) -> dict:
     document = json.loads(stdout)  # raises if anything else was printed
-    assert set(document) == {"level", "title", "passed", "data", "checks", "seconds", "notes", "printed"}
+    assert set(document) == {"level", "title", "passed", "data", "checks", "seconds", "notes", "printed",
+                             "mistake"}
     assert all(set(check) == {"id", "name", "passed", "message", "line", "method"} for check in document["checks"])
     return document
 

@@ -360,6 +360,29 @@ WAITING = ("Waiting for the grader", "Still running your code")
 
 
 @pytest.mark.slow
+def test_grade_of_one_workspace_is_run_by_the_grader_and_writes_where_it_was_asked(lingering, workspace, tmp_path):
+    """`grade` of one workspace goes to the grader too: the same report, the same words, the same exit
+    status, and --output taken from the folder the command was started in; a class is graded by the
+    command itself."""
+    def run(env, fmt, output):
+        done = subprocess.run([sys.executable, "-m", "dunderquest", "grade", "--format", fmt, "--seed", "4",
+                               "--output", output], env=env, capture_output=True, text=True, timeout=300,
+                              cwd=workspace.root / "exercises")
+        text = (workspace.root / "exercises" / output).read_text()
+        return done.returncode, done.stdout, done.stderr, re.sub(r'"seconds": [0-9.]+|time="[0-9.]+"', "", text)
+
+    dunderquest(lingering, "check", "level3", "--workspace", str(workspace.root))  # starts the grader
+    before = graders(lingering)[0]["requests"]
+    one_off = dict(lingering, DUNDERQUEST_LINGER="0")
+    for fmt in ("json", "junit"):
+        served, here = run(lingering, fmt, f"../served.{fmt}"), run(one_off, fmt, f"../here.{fmt}")
+        assert served[0] == here[0] == 1 and served[2] == here[2] == ""
+        assert served[1].replace("served", "here") == here[1] and f"Wrote ../served.{fmt}" in served[1]
+        assert served[3] == here[3]
+    assert graders(lingering)[0]["requests"] >= before + 2, "the grader ran both"
+
+
+@pytest.mark.slow
 def test_a_check_says_its_level_at_once_and_what_it_waits_for_after_a_second(lingering, workspace):
     """A check whose code hangs: the level's heading comes at once, then what the command waits for,
     long before the check's own 10 s limit; ctrl+c ends it, and the grader lets the run go."""

@@ -228,7 +228,9 @@ def _fail(message: str, code: int) -> int:
 # -- grade -------------------------------------------------------------------------------------------
 
 
-def grade(args: argparse.Namespace) -> int:
+def grade(args: argparse.Namespace, client=None) -> int:
+    """`dunderquest grade`; `client` grades one workspace instead of the lingering grader (the
+    background grader's own, when a thin client handed it the command)."""
     try:
         pack = choose_pack(args.pack, Path(args.workspace) if args.workspace else None)
         levels = chosen_levels(pack, args.levels)
@@ -243,9 +245,42 @@ def grade(args: argparse.Namespace) -> int:
             raise Usage("--canvas-column names the column of Canvas's export to fill: give --canvas EXPORT.csv too.")
         if args.canvas:
             return _canvas_only(args)
-        return _grade_workspace(args, pack, levels, class_file)
+        return _grade_workspace(args, pack, levels, class_file, client)
     except Usage as err:
         return _fail(str(err), USAGE)
+
+
+# The formats whose report depends only on the files: classroom50 and github read the command's own
+# environment (the run's identity, $GITHUB_OUTPUT), so they are written by the command itself.
+SERVED_FORMATS = ("json", "junit", "gradescope")
+
+
+def served_grade(args: argparse.Namespace, cwd: Path, pack: Pack, client) -> int | None:
+    """`grade` of one workspace, run in the background grader for a thin client started in `cwd`, with
+    the grader's own `client`; None when the command must run in the client's own process (a class,
+    another course than the grader's, a report that reads the command's environment)."""
+    from ..core.workspace import Workspace, default_workspace_path
+
+    if args.submissions or args.canvas or args.against or args.format not in SERVED_FORMATS:
+        return None
+    args.workspace = getattr(args, "workspace", None)  # absent unless given (see cli.py)
+    args.output_as_given = args.output
+    for name in ("workspace", "output", "class_file", "submission_metadata", "pack"):
+        value = getattr(args, name, None)
+        if value is not None and str(value) != BUILTIN_NAME:
+            setattr(args, name, type(value)(cwd / value) if isinstance(value, Path) else str(cwd / value))
+    if args.workspace is None:
+        found = Workspace.find(cwd) or Workspace.find(default_workspace_path())
+        if found is None:
+            return None
+        args.workspace = str(found.root)
+    try:
+        chosen = choose_pack(args.pack, Path(args.workspace))
+    except Usage:
+        return None  # said by the command itself, in its own process
+    if chosen.root != pack.root:
+        return None
+    return grade(args, client)
 
 
 def _seed(args: argparse.Namespace) -> int:
@@ -279,7 +314,7 @@ def missing_classroom50_variables() -> list[str]:
     return missing
 
 
-def _grade_workspace(args: argparse.Namespace, pack: Pack, levels: list[Level], class_file) -> int:
+def _grade_workspace(args: argparse.Namespace, pack: Pack, levels: list[Level], class_file, given=None) -> int:
     from .grading import grade_one
     from .submission import Submission
 
@@ -297,23 +332,24 @@ def _grade_workspace(args: argparse.Namespace, pack: Pack, levels: list[Level], 
                     "each student's reports into it.")
     folder = _folder_to_grade(args)
     handin = _gradescope_handin(args.submission_metadata, class_file)
-    client = warm_grader(pack)  # the lingering grader, as `dunderquest check` uses it
+    client = given or warm_grader(pack)  # the lingering grader, as `dunderquest check` uses it
     try:
         report = grade_one(Submission(folder.name, folder), pack, levels, seed=_seed(args), jobs=args.jobs,
                            class_file=class_file, client=client)
     finally:
-        client.close()
+        if given is None:
+            client.close()
     report.student = None  # one workspace: the report is about the files, not about a class roster
     report.handin = handin
     document = report.render(args.format)
     try:
-        _write_report(args.format, report, document, output)
+        _write_report(args.format, report, document, output, getattr(args, "output_as_given", output))
     except OSError as err:
         return _fail(f"could not write the report to {err.filename or output}: {err.strerror or err}.", FAILED)
     return OK if report.passed else FAILED
 
 
-def _write_report(fmt: str, report, document: str, output: str | None) -> None:
+def _write_report(fmt: str, report, document: str, output: str | None, shown: str | None = None) -> None:
     from ..core.progress import write_atomically
 
     if fmt == "github":
@@ -330,7 +366,7 @@ def _write_report(fmt: str, report, document: str, output: str | None) -> None:
     elif output:
         write_atomically(Path(output), document, private=False)
         print(report.summary())
-        print(f"Wrote {output}")
+        print(f"Wrote {shown or output}")
     else:
         sys.stdout.write(document)
 

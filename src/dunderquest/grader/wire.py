@@ -228,5 +228,15 @@ def loaded_torch() -> Any:
 
 
 def shorten(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters, ending in "..." where it was cut."""
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """`text` cut to about `limit` characters, with "..." where it was cut and the brackets the cut
+    left open closed after it: "[(1, 2), (3, ...)]"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 3] + "..."
+    open_ = []
+    for char in cut:
+        if char in "([{":
+            open_.append(")]}"["([{".index(char)])
+        elif open_ and char == open_[-1]:
+            open_.pop()
+    return cut + "".join(reversed(open_))

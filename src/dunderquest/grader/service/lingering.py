@@ -244,14 +244,15 @@ class LingeringGrader:
         send({**answer, "id": client_id})
 
     def _command(self, request: dict, send, asked: dict) -> None:
-        """A learner's command (`check`, `list`, `hint`), run here for a thin client: what it writes
-        goes back as it is written, then its exit status; or {"fallback": true} when it must run in
-        the client's own process. Its runs end when its client goes (see `asked`)."""
-        key = ("command", threading.get_ident())
+        """A command (`check`, `list`, `hint`, `lesson`, `grade` of one workspace), run here for a thin
+        client: what it writes goes back as it is written, then its exit status; or {"fallback": true}
+        when it must run in the client's own process. Its runs end when its client goes (see `asked`)."""
 
-        def grade(level, file, seed):
+        def grade(level, file, seed, display=None):
+            key = ("command", threading.get_ident())  # one per thread: `grade` runs levels side by side
             try:
-                return self.grader.grade(level, file, seed=seed, on_sent=lambda inner: asked.__setitem__(key, inner))
+                return self.grader.grade(level, file, seed=seed, display=display,
+                                         on_sent=lambda inner: asked.__setitem__(key, inner))
             finally:
                 asked.pop(key, None)
 
