@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .core.catalog import Level, UnknownLevel
+from .core.file_errors import not_recorded
 from .core.pack import PackError, read_pack
 from .core.progress import Status
 from .core.workspace import STATE_DIR, NoWorkspace, Workspace, resolve_workspace
@@ -121,9 +122,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     started = time.monotonic()
     result = check_level(workspace.pack, level, workspace.exercise(level), seed=args.seed)
     took = time.monotonic() - started  # with the grader's start, which the result's own time leaves out
-    outcome = progress.record(level, result.passed)
+    try:
+        outcome, problem = progress.record(level, result.passed), None
+    except OSError as err:  # a full disk, a read-only workspace: the result is said all the same
+        outcome, problem = None, not_recorded(progress.path, err)
     if args.format == "json":
         print(json.dumps(result.to_json()))
+        if problem:
+            print(problem, file=sys.stderr)
         return OK if result.passed else FAILED
 
     if was_locked:
@@ -133,7 +139,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     if extra := presenter.notes_and_printed(result):
         print("\n" + "\n".join(extra))
     print(f"\n{presenter.summary(result, took)}")
-    print("\n".join(presenter.after_check(outcome, presenter.SHELL, has_finale=workspace.pack.finale is not None)))
+    if outcome is None:
+        print(problem, file=sys.stderr)
+    else:
+        print("\n".join(presenter.after_check(outcome, presenter.SHELL,
+                                              has_finale=workspace.pack.finale is not None)))
     return OK if result.passed else FAILED
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from . import presenter
 from .core.catalog import Level, UnknownLevel
+from .core.file_errors import not_recorded, not_saved
 from .core.panel_data import Digit, Panel
 from .core.progress import Outcome, Status, write_atomically
 from .core.workspace import NoWorkspace, Workspace, resolve_workspace
@@ -90,6 +91,7 @@ class CellResult:
     backup: Path | None = None
     locked: bool = False  # checked before the levels ahead of it were passed
     has_finale: bool = False  # the course has a finale (after its last level)
+    not_recorded: str | None = None  # why the result could not be recorded (a full disk), when it could not
 
     def headline(self) -> str:
         passed = sum(check.passed for check in self.result.checks)
@@ -105,6 +107,8 @@ class CellResult:
             lines.append(f"The file had changed outside this notebook; that version was kept as {self.backup}.")
         if self.outcome is not None:
             lines += presenter.after_check(self.outcome, KEYS, has_finale=self.has_finale)
+        if self.not_recorded:
+            lines.append(self.not_recorded)
         return lines
 
     def __repr__(self) -> str:
@@ -194,11 +198,15 @@ class Session:
         workspace = self.current()
         path = workspace.exercise(level)
         backup = None
-        if path.exists():
-            on_disk = path.read_text(encoding="utf-8", errors="replace")
-            if on_disk not in (text, level.stub(), self.written.get(level.id)):
+        try:
+            on_disk = path.read_bytes() if path.exists() else None
+            if on_disk is not None and on_disk.decode("utf-8", errors="replace") not in (
+                    text, level.stub(), self.written.get(level.id)):
                 backup = workspace.back_up(level)
-        write_atomically(path, text)
+            if on_disk != text.encode("utf-8"):  # the same text is not written again (a full disk allows that)
+                write_atomically(path, text)
+        except OSError as err:  # a full disk, a read-only workspace, a folder in the file's place
+            raise NotebookError(not_saved(level.exercise_path, err)) from None
         self.written[level.id] = text
         return backup
 
@@ -217,14 +225,17 @@ class Session:
         except GraderUnavailable as err:
             raise NotebookError(f"The grader could not run ({err}). Try `dunderquest check {level.id}` in a "
                                 "terminal to see why.") from None
-        outcome = workspace.progress.record(level, result.passed)
+        try:
+            outcome, problem = workspace.progress.record(level, result.passed), None
+        except OSError as err:  # the result is shown all the same
+            outcome, problem = None, not_recorded(workspace.progress.path, err)
         panel = None
         if level.panel is not None:
             try:
                 panel = self.grader.mnist_panel(level, file)
             except GraderUnavailable:
                 panel = None
-        return CellResult(level, result, outcome, panel, backup, locked, workspace.pack.finale is not None)
+        return CellResult(level, result, outcome, panel, backup, locked, workspace.pack.finale is not None, problem)
 
     def hint(self, level: Level) -> Shown:
         hint = self.current().progress.next_hint(level)
