@@ -179,3 +179,45 @@ def test_a_grader_closed_while_it_starts_is_ended_at_once_not_after_its_start_up
     assert process is not None and not client.ready.is_set()
     client.close()
     assert process.returncode == -signal.SIGKILL
+
+
+@pytest.mark.slow
+def test_a_zygote_killed_during_a_run_and_its_replacement_killed_as_it_starts_still_give_the_result(catalog,
+                                                                                                   tmp_path):
+    """Two faults in one request: the zygote dies during the run (which counts against the file, once),
+    and the next one dies before it is ready (which does not). A third answers; before, the request
+    failed with "could not start". So does a zygote killed while it waits, idle, when the request
+    that follows reaches it before its end is seen."""
+    import threading
+    import time
+
+    from dunderquest.grader.service.client import GraderClient
+
+    level = catalog.get("1")
+    slow = tmp_path / level.file_name  # a right file whose import holds the run while the zygote is killed
+    slow.write_text((REPO / "solutions" / level.file_name).read_text() + "\nimport time\ntime.sleep(2)\n")
+
+    class DiesAsItStarts(GraderClient):
+        starts = 0
+
+        def _start(self):
+            self.starts += 1
+            if self.starts == 2:  # the replacement ends before it says it is ready
+                return subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            return super()._start()
+
+    client = DiesAsItStarts()
+    try:
+        client.warm_up()
+        assert client.ready.wait(120)
+        answers = []
+        asking = threading.Thread(target=lambda: answers.append(client.grade(level, slow)))
+        asking.start()
+        time.sleep(1.0)
+        os.kill(client.pid, signal.SIGKILL)
+        asking.join(300)
+        assert answers and answers[0].passed, "no result"
+        assert client.starts == 3
+    finally:
+        client.close()
