@@ -17,7 +17,7 @@ from typing import TextIO
 
 from . import presenter
 from .core.catalog import Level
-from .core.file_errors import not_recorded, what_to_do, why_not
+from .core.file_errors import disk_is_full, not_recorded, what_to_do, why_not
 from .core.progress import Status
 from .core.workspace import Workspace
 from .grader.result import LevelResult
@@ -92,6 +92,9 @@ class Watch:
         if self.out.isatty():
             self.out.write("\033[2J\033[H")
         self.say(f"Checking {self.level.exercise_path} ...")
+        if disk_is_full(self.workspace.root):  # an editor's save may have been cut short
+            self.say(f"The disk is full: your editor may not have saved all of {self.level.exercise_path}. Free "
+                     "some space on the disk, then save it again.")
         try:
             result = self.grader.grade(self.level, self.workspace.exercise(self.level))
         except (Cancelled, GraderUnavailable) as err:

@@ -76,6 +76,8 @@ def test_watch_says_when_the_disk_is_full_and_the_result_cannot_be_recorded(disk
     workspace = Workspace.create(disk / "ws")
     fill(disk)
     out = watched(workspace, until="could not be recorded")
+    assert ("The disk is full: your editor may not have saved all of exercises/level1_double.py. Free some space "
+            "on the disk, then save it again.") in out
     assert f"This result could not be recorded in {workspace.progress.path}: {FULL}" in out
     assert "Traceback" not in out and leftovers(disk) == []
 

@@ -7,6 +7,7 @@ a full disk, a read-only workspace, a folder where the file should be."""
 from __future__ import annotations
 
 import errno
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -100,8 +101,12 @@ def what_to_do(err: OSError) -> str:
     return WHAT_TO_DO.get(err.errno, "")
 
 
-def full_disk(err: OSError) -> bool:
-    return err.errno in (errno.ENOSPC, errno.EDQUOT)
+def disk_is_full(folder: Path) -> bool:
+    """Whether the disk that holds `folder` has no room left for this user (False if that cannot be told)."""
+    try:
+        return os.statvfs(folder).f_bavail == 0
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
 
 
 def not_saved(name: str, err: OSError) -> str:
