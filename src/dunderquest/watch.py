@@ -17,7 +17,7 @@ from typing import TextIO
 
 from . import presenter
 from .core.catalog import Level
-from .core.file_errors import disk_is_full, not_recorded, what_to_do, why_not
+from .core.file_errors import disk_is_full, link_target, not_recorded, what_to_do, why_not
 from .core.progress import Status
 from .core.workspace import Workspace
 from .grader.result import LevelResult
@@ -83,7 +83,9 @@ class Watch:
     def start_level(self, level: Level) -> None:
         self.level, self.runs = level, 0
         self.passed = self.workspace.progress.status(level) is Status.PASSED
-        self.say(f"\nWatching {self.workspace.exercise(level)}")
+        path = self.workspace.exercise(level)
+        target = link_target(path)
+        self.say(f"\nWatching {path}" + (f", a link to {target}" if target else ""))
         self.say(f"Level {level.number}: {level.title}. {level.summary}")
         self.say("Save the file to check it.  " + self.keys_help())
 

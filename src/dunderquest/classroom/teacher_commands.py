@@ -245,8 +245,9 @@ def _answer_key_risk(args: argparse.Namespace, pack: Pack):
     """Where a learner's code could read the reference solutions, other people's files (a class, or a
     --workspace that is not the user's own) are graded only with --accept-answer-key-risk: a usage
     error without it; with it, the case, for the reports to say (None when there is no such risk)."""
-    if not args.submissions and (not args.workspace or (own := _own_workspace()) is not None
-                                 and Path(args.workspace).resolve() == own.root):
+    own = None if args.submissions or not args.workspace else _own_workspace()
+    others = args.submissions or (args.workspace and (own is None or Path(args.workspace).resolve() != own.root))
+    if not others:
         return None
     from ..grader.confinement.doctor import answer_key
 

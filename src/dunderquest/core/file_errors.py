@@ -101,6 +101,11 @@ def what_to_do(err: OSError) -> str:
     return WHAT_TO_DO.get(err.errno, "")
 
 
+def link_target(path: Path) -> str | None:
+    """Where a symbolic link at `path` leads, which is the file a save writes; None when it is no link."""
+    return os.path.realpath(path) if os.path.islink(path) else None
+
+
 def disk_is_full(folder: Path) -> bool:
     """Whether the disk that holds `folder` has no room left for this user (False if that cannot be told)."""
     try:

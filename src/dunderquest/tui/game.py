@@ -22,7 +22,7 @@ from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, T
 from .. import presenter
 from ..core.catalog import Level
 from ..core.data import current_source
-from ..core.file_errors import not_recorded
+from ..core.file_errors import link_target, not_recorded
 from ..core.finale import finish_first_message, level_to_finish_first
 from ..core.progress import Outcome, Status
 from ..core.workspace import Workspace
@@ -263,7 +263,12 @@ class GameScreen(KeepsTheFile, Screen[None]):
             self.show_status()
 
     def action_save(self) -> None:
-        self.save(then=lambda: self.notify(f"Saved {self.level.exercise_path}.", timeout=2))
+        def saved() -> None:
+            target = link_target(self.file.path)
+            self.notify(f"Saved {self.level.exercise_path}" + (f", a link: the file it points to, {target}, holds "
+                                                               "your text." if target else "."), timeout=4)
+
+        self.save(then=saved)
 
     def action_run(self) -> None:
         if self.running or self.editor.read_only:

@@ -123,6 +123,16 @@ def test_the_notebook_says_when_a_cell_cannot_be_saved_or_its_result_recorded(di
         run_cell(session, "level1", "class Double:\n    pass\n")
 
 
+def test_watch_says_that_the_file_it_watches_is_a_link_and_where_it_leads(workspace, tmp_path):
+    path = workspace.exercise(workspace.catalog.get("1"))
+    mine = tmp_path / "mine.py"
+    mine.write_text(path.read_text())
+    path.unlink()
+    path.symlink_to(mine)
+    out = watched(workspace, until="checks passed")
+    assert f"Watching {path}, a link to {mine.resolve()}" in out
+
+
 def test_the_notebook_writes_through_a_symbolic_link_and_keeps_it(tmp_path):
     session = Session()
     session.use(tmp_path / "ws")

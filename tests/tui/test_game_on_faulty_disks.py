@@ -148,6 +148,8 @@ def test_a_save_through_a_symbolic_link_writes_the_file_it_points_to_and_keeps_t
         await pilot.pause()
         assert link.is_symlink() and link.resolve() == mine.resolve()
         assert mine.read_text().startswith("# mine\n") and leftovers(tmp_path) == []
+        assert f"Saved exercises/level1_double.py, a link: the file it points to, {mine.resolve()}, holds your " \
+               "text." in notes(app)
         mine.write_text("# from my own editor\n")  # a change to the file it points to is noticed
         await wait_for(pilot, lambda: app.game.editor.text == "# from my own editor\n")
         app.game.editor.insert("# and mine\n", (0, 0))
