@@ -221,3 +221,45 @@ def test_a_zygote_killed_during_a_run_and_its_replacement_killed_as_it_starts_st
         assert client.starts == 3
     finally:
         client.close()
+
+
+def test_a_zygote_that_ends_between_the_look_and_the_request_is_not_waited_on_forever(catalog):
+    """The zygote dies after `_ensure` saw it alive, and its reader has already woken everyone who
+    waited on it, before the request is registered: the request must not wait on it forever (the pipe
+    it writes to stays open while a runner's copy of it lives, so the write does not fail)."""
+    import threading
+    import time
+
+    from dunderquest.grader.service.client import GraderClient
+
+    held: list[int] = []
+
+    class EndsAfterTheLook(GraderClient):
+        armed = False
+
+        def _ensure(self):
+            super()._ensure()
+            if self.armed:
+                self.armed = False
+                zygote = self.process
+                held.append(os.open(f"/proc/{zygote.pid}/fd/0", os.O_RDONLY))  # as a runner's copy keeps it
+                os.kill(zygote.pid, signal.SIGKILL)
+                zygote.wait()
+                time.sleep(0.5)  # its reader saw the end, and woke nobody: nobody waited yet
+
+    level = catalog.get("1")
+    client = EndsAfterTheLook()
+    try:
+        client.warm_up()
+        assert client.ready.wait(120)
+        client.armed = True
+        answers = []
+        asking = threading.Thread(target=lambda: answers.append(client.grade(level, REPO / "solutions" /
+                                                                             level.file_name)), daemon=True)
+        asking.start()
+        asking.join(90)
+        assert answers and answers[0].passed, "the request waited on a zygote that had ended"
+    finally:
+        client.close()
+        for fd in held:
+            os.close(fd)
