@@ -156,5 +156,9 @@ def test_a_save_through_a_symbolic_link_writes_the_file_it_points_to_and_keeps_t
         mine.write_text("# from my own editor, again\n")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         assert app.screen.id == "disk-conflict"
+        await pilot.pause()
+        await pilot.click("#answer-disk")
+        await wait_for(pilot, lambda: app.game.editor.text == "# from my own editor, again\n")
+        assert link.is_symlink()
 
     play(app, steps)
