@@ -5,11 +5,14 @@ A virtualenv's Python called by path (`.venv/bin/python -m pytest`) does not put
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shutil
 import subprocess
 import sys
 import sysconfig
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -146,3 +149,51 @@ def world_readable_copy(folder: Path) -> tuple[str, dict[str, str]] | None:
             place.chmod(0o755)
     extra = {"PYTHONPATH": os.pathsep.join(copies)}
     return (base, extra) if runnable_by(NOBODY, base, dict(os.environ, **extra)) else None
+
+
+# -- a small disk ------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def small_disk(folder: Path, size: str = "512k") -> Iterator[Path]:
+    """A tmpfs of `size` mounted at `folder` for the test (a disk to fill, or to make read-only), as
+    root, or as the root of a user namespace (`unshare --user --map-root-user --mount`). Skips the
+    test where this user may mount nothing."""
+    folder.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "dunderquest-test", str(folder)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"this test mounts a small tmpfs as a disk to fill, which this user may not do "
+                    f"({done.stderr.strip() or done.returncode}): run it as root, or under `unshare --user "
+                    "--map-root-user --mount`")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def fill(disk: Path) -> Path:
+    """Fills the disk at `disk` to its last byte with a file of its own; returns that file."""
+    filler = disk / "filler"
+    with open(filler, "ab", buffering=0) as out:
+        try:
+            while True:
+                out.write(b"\0" * 4096)
+        except OSError as err:
+            assert err.errno == errno.ENOSPC, err
+        try:  # and its last few bytes
+            while True:
+                out.write(b"\0")
+        except OSError as err:
+            assert err.errno == errno.ENOSPC, err
+    return filler
+
+
+def read_only(disk: Path) -> None:
+    """Makes the small disk at `disk` read-only (for everyone, root too)."""
+    subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True, capture_output=True)
+
+
+def leftovers(folder: Path) -> list[str]:
+    """The temporary files that a write left anywhere under `folder`."""
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*.tmp"))

@@ -179,9 +179,14 @@ def cmd_finale(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from .grader.confinement.doctor import in_force
+    from .core.pack import builtin_pack
+    from .grader.confinement.doctor import answer_key, in_force
 
-    found = in_force()
+    packs = [builtin_pack()]  # and the pack of the workspace here, whose solutions grading would use
+    with contextlib.suppress(NoWorkspace):
+        if (here := Workspace.find(Path(args.workspace) if args.workspace else Path.cwd())) is not None:
+            packs.append(here.pack)
+    found = [*in_force(), answer_key([folder for pack in packs for folder in pack.solution_folders()]).finding()]
     if args.format == "json":
         print(json.dumps([protection.as_dict() for protection in found]))
         return OK
@@ -305,7 +310,10 @@ def parser(kind: type[argparse.ArgumentParser] = argparse.ArgumentParser) -> arg
     p.add_argument("--format", choices=["text", "jsonl"], default="text",
                    help="text for people (default); jsonl prints one JSON event per line")
     command("stop", cmd_stop, "stop the grader that stays in the background after a check (see check --help)")
-    p = command("doctor", cmd_doctor, "say which protections hold a learner's code in on this machine")
+    p = command("doctor", cmd_doctor, "say which protections hold a learner's code in on this machine",
+                "The last row, \"answer key out of reach\", says whether a learner's code could read the reference "
+                "solutions here (installed, with neither Landlock nor a mount namespace in force), in which case "
+                "`grade` grades only your own workspace unless told --accept-answer-key-risk.")
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text for people (default); json prints a list of {name, in_force, detail}")
     from .classroom.teacher_commands import add_commands

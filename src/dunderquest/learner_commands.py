@@ -20,6 +20,7 @@ from typing import TextIO
 
 from . import presenter
 from .core.catalog import Level, UnknownLevel
+from .core.file_errors import not_recorded
 from .core.pack import Pack
 from .core.progress import Status
 from .core.workspace import NoWorkspace, Workspace, resolve_workspace
@@ -162,9 +163,14 @@ def check(args: argparse.Namespace, shell: Shell) -> int:
     with saying_while_it_waits(shell if text else None):
         result = shell.grade(workspace.pack, level, workspace.exercise(level), args.seed)
     took = time.monotonic() - started  # with the grader's start, which the result's own time leaves out
-    outcome = progress.record(level, result.passed)
+    try:
+        outcome, problem = progress.record(level, result.passed), None
+    except OSError as err:  # a full disk, a read-only workspace: the result is said all the same
+        outcome, problem = None, not_recorded(progress.path, err)
     if not text:
         shell.say(json.dumps(result.to_json()))
+        if problem:
+            shell.warn(problem)
         return OK if result.passed else FAILED
     if was_locked:
         shell.say(presenter.LOCKED)
@@ -173,7 +179,9 @@ def check(args: argparse.Namespace, shell: Shell) -> int:
     if extra := presenter.notes_and_printed(result):
         shell.say("\n" + "\n".join(extra))
     shell.say(f"\n{presenter.summary(result, took)}")
-    if after := presenter.after_check(outcome, presenter.SHELL, has_finale=workspace.pack.finale is not None):
+    if outcome is None:
+        shell.warn(problem)
+    elif after := presenter.after_check(outcome, presenter.SHELL, has_finale=workspace.pack.finale is not None):
         shell.say("\n".join(after))
     return OK if result.passed else FAILED
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from . import presenter
 from .core.catalog import Level, UnknownLevel
+from .core.file_errors import not_recorded, not_saved
 from .core.panel_data import Digit, Panel
 from .core.progress import Outcome, Status, write_atomically
 from .core.workspace import NoWorkspace, Workspace, resolve_workspace
@@ -93,6 +94,7 @@ class CellResult:
     backup: Path | None = None
     locked: bool = False  # checked before the levels ahead of it were passed
     has_finale: bool = False  # the course has a finale (after its last level)
+    not_recorded: str | None = None  # why the result could not be recorded (a full disk), when it could not
 
     def headline(self) -> str:
         passed = sum(check.passed for check in self.result.checks)
@@ -108,6 +110,8 @@ class CellResult:
             lines.append(f"The file had changed outside this notebook; that version was kept as {self.backup}.")
         if self.outcome is not None:
             lines += presenter.after_check(self.outcome, KEYS, has_finale=self.has_finale)
+        if self.not_recorded:
+            lines.append(self.not_recorded)
         return lines
 
     def __repr__(self) -> str:
@@ -197,11 +201,15 @@ class Session:
         workspace = self.current()
         path = workspace.exercise(level)
         backup = None
-        if path.exists():
-            on_disk = path.read_text(encoding="utf-8", errors="replace")
-            if on_disk not in (text, level.stub(), self.written.get(level.id)):
+        try:
+            on_disk = path.read_bytes() if path.exists() else None
+            if on_disk is not None and on_disk.decode("utf-8", errors="replace") not in (
+                    text, level.stub(), self.written.get(level.id)):
                 backup = workspace.back_up(level)
-        write_atomically(path, text)
+            if on_disk != text.encode("utf-8"):  # the same text is not written again (a full disk allows that)
+                write_atomically(path, text)
+        except OSError as err:  # a full disk, a read-only workspace, a folder in the file's place
+            raise NotebookError(not_saved(level.exercise_path, err)) from None
         self.written[level.id] = text
         return backup
 
@@ -232,9 +240,12 @@ class Session:
         finally:
             if drawing is not None:
                 drawing.join()
-        outcome = workspace.progress.record(level, result.passed)
+        try:
+            outcome, problem = workspace.progress.record(level, result.passed), None
+        except OSError as err:  # the result is shown all the same
+            outcome, problem = None, not_recorded(workspace.progress.path, err)
         return CellResult(level, result, outcome, panel[0] if panel else None, backup, locked,
-                          workspace.pack.finale is not None)
+                          workspace.pack.finale is not None, problem)
 
     def hint(self, level: Level) -> Shown:
         hint = self.current().progress.next_hint(level)

@@ -17,6 +17,7 @@ from typing import TextIO
 
 from . import presenter
 from .core.catalog import Level
+from .core.file_errors import disk_is_full, link_target, not_recorded, what_to_do, why_not
 from .core.progress import Status
 from .core.workspace import Workspace
 from .grader.result import LevelResult
@@ -25,13 +26,18 @@ from .grader.service.lingering_client import warm_grader
 from .terminal import Terminal, markdown_text
 
 POLL = 0.02  # seconds between looks at the file: a save shows up within 20 ms
+UNREADABLE = "unreadable"  # what was seen of a file that cannot be read
 
 
-def fingerprint(path: Path) -> str | None:
+def fingerprint(path: Path) -> str | OSError | None:
+    """The file's hash; None while it is missing; why it cannot be read, when it cannot (a folder in
+    its place, no permission)."""
     try:
         return hashlib.sha1(path.read_bytes()).hexdigest()
-    except OSError:
+    except FileNotFoundError:
         return None
+    except OSError as err:
+        return err
 
 
 # How watch names what a learner can do next (presenter.py): keys, and it moves on by itself.
@@ -83,7 +89,9 @@ class Watch:
     def start_level(self, level: Level) -> None:
         self.level, self.runs = level, 0
         self.passed = self.workspace.progress.status(level) is Status.PASSED
-        self.say(f"\nWatching {self.workspace.exercise(level)}")
+        path = self.workspace.exercise(level)
+        target = link_target(path)
+        self.say(f"\nWatching {path}" + (f", a link to {target}" if target else ""))
         self.say(f"Level {level.number}: {level.title}. {level.summary}")
         self.say("Save the file to check it.  " + self.keys_help())
 
@@ -92,13 +100,21 @@ class Watch:
         if self.out.isatty():
             self.out.write("\033[2J\033[H")
         self.say(f"Checking {self.level.exercise_path} ...")
+        if disk_is_full(self.workspace.root):  # an editor's save may have been cut short
+            self.say(f"The disk is full: your editor may not have saved all of {self.level.exercise_path}. Free "
+                     "some space on the disk, then save it again.")
         try:
             result = self.grader.grade(self.level, self.workspace.exercise(self.level))
         except (Cancelled, GraderUnavailable) as err:
             self.say(f"The check could not run: {err or 'cancelled'}")
             return
         self.say(render(self.level, result, self.runs))
-        outcome = self.workspace.progress.record(self.level, result.passed)
+        try:
+            outcome = self.workspace.progress.record(self.level, result.passed)
+        except OSError as err:  # a full disk, a read-only workspace: the result is said all the same
+            self.say(not_recorded(self.workspace.progress.path, err))
+            self.say(self.keys_help())
+            return
         for line in presenter.after_check(outcome, KEYS, has_finale=self.workspace.pack.finale is not None):
             self.say(line)
         if not outcome.passed:
@@ -155,7 +171,11 @@ class Watch:
                 if self.level != watched:
                     watched, seen = self.level, None
                 now = fingerprint(self.workspace.exercise(self.level))
-                if now is not None and now != seen:
+                if isinstance(now, OSError):
+                    if seen != UNREADABLE:  # said once, until the file can be read again
+                        seen = UNREADABLE
+                        self.say(f"{self.level.exercise_path} cannot be read: {why_not(now)}. {what_to_do(now)}")
+                elif now is not None and now != seen:
                     seen = now
                     self.check()
 

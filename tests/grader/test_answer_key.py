@@ -143,3 +143,83 @@ def test_an_install_without_the_answer_key_says_so_and_can_still_make_kits(wheel
     asked = subprocess.run([python, "-m", "dunderquest", "classroom", "gradescope", "--output", str(out),
                             "--with-solutions"], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert asked.returncode == 1 and "no reference solutions" in asked.stderr
+
+
+# -- where neither Landlock nor a mount namespace hides the answer key ------------------------------------
+
+EXPOSED = {"DUNDERQUEST_SANDBOX_OFF": "namespaces,landlock"}  # as on macOS, Windows, some containers
+REFUSED = "grading other people's files here could credit a copied answer key"
+
+
+def dunderquest(python: str, *args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([python, "-m", "dunderquest", *args], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, **env}, cwd=cwd)
+
+
+def answer_key_row(python: str, **env: str) -> dict:
+    done = dunderquest(python, "doctor", "--format", "json", **env)
+    assert done.returncode == 0, done.stderr
+    row = json.loads(done.stdout)[-1]
+    assert row["name"] == "answer key out of reach"
+    return row
+
+
+def a_class(top: Path) -> Path:
+    """A class of two: one reads the reference solution's text and runs it, one wrote level 3 by hand."""
+    reader = next(s for s in BORROWERS if s.path.name == "reads_the_reference_text.py")
+    for student, source in (("borrower", reader.path), ("honest", REPO / "solutions" / "level3_numbers.py")):
+        (top / student).mkdir(parents=True)
+        shutil.copyfile(source, top / student / "level3_numbers.py")
+    return top
+
+
+def test_where_a_sandbox_could_read_the_answer_key_grade_refuses_other_people_s_files_unless_told(installed,
+                                                                                               tmp_path):
+    shown = answer_key_row(installed)
+    assert shown["in_force"] is True and "hidden from every sandbox by" in shown["detail"], shown
+    exposed = answer_key_row(installed, **EXPOSED)
+    solutions = str(Path(installed).parents[1])
+    assert exposed["in_force"] is False and solutions in exposed["detail"], exposed
+    assert "a learner's code could read them" in exposed["detail"]
+
+    submissions = a_class(tmp_path / "class")
+    out = tmp_path / "grades"
+    done = dunderquest(installed, "grade", "--submissions", str(submissions), "--output", str(out), "--levels", "3",
+                       **EXPOSED)
+    assert done.returncode == 2 and REFUSED in done.stderr, done.stderr
+    for advice in ("with a kit", "on a Linux machine", "from an install without the solutions",
+                   "--accept-answer-key-risk"):
+        assert advice in done.stderr
+    assert not out.exists()
+    done = dunderquest(installed, "grade", "--workspace", str(submissions / "borrower"), "--levels", "3", "--format",
+                       "json", **EXPOSED)
+    assert done.returncode == 2 and REFUSED in done.stderr and done.stdout == "", done.stderr
+
+    done = dunderquest(installed, "grade", "--submissions", str(submissions), "--output", str(out), "--levels", "3",
+                       "--seed", "3", "--accept-answer-key-risk", **EXPOSED)
+    assert done.returncode == 0, done.stderr
+    assert "Grading all the same (--accept-answer-key-risk)" in done.stderr
+    for student in ("borrower", "honest"):
+        said = json.loads((out / f"{student}.json").read_text())["protections"][-1]
+        assert said["name"] == "answer key out of reach" and said["in_force"] is False
+        assert "The teacher accepted the risk (--accept-answer-key-risk)" in said["detail"]
+
+    own = tmp_path / "mine"  # a learner's own workspace is graded (and checked) as ever
+    dunderquest(installed, "init", str(own))
+    shutil.copyfile(REPO / "solutions" / "level3_numbers.py", own / "exercises" / "level3_numbers.py")
+    done = dunderquest(installed, "grade", "--levels", "3", "--format", "json", cwd=own, **EXPOSED)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["protections"][-1]["name"] != "answer key out of reach"
+
+
+def test_an_install_without_the_answer_key_grades_a_class_with_the_protections_off(wheel, tmp_path):
+    """A kit's wheel: nothing to borrow, so nothing to refuse, and the borrower finds nothing."""
+    python = str(venv_with(kit_wheel(tmp_path / "kit", given=wheel), tmp_path / "install"))
+    shown = answer_key_row(python, **EXPOSED)
+    assert shown["in_force"] is True and shown["detail"].startswith("no reference solutions are installed here")
+    submissions = a_class(tmp_path / "class")
+    done = dunderquest(python, "grade", "--submissions", str(submissions), "--output", str(tmp_path / "grades"),
+                       "--levels", "3", "--seed", "3", **EXPOSED)
+    assert done.returncode == 0, done.stderr
+    rows = {row["student"]: row for row in csv.DictReader((tmp_path / "grades" / "gradebook.csv").open())}
+    assert float(rows["borrower"]["level3_numbers"]) == 0 and float(rows["honest"]["level3_numbers"]) == 10

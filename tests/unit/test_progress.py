@@ -3,15 +3,20 @@ write is atomic and locked, and a damaged file is set aside, never fatal."""
 
 from __future__ import annotations
 
+import errno
 import json
 import multiprocessing
 import os
+import signal
+from pathlib import Path
 
 import pytest
 
 from dunderquest.core import progress as progress_module
 from dunderquest.core.progress import Progress, Status
+from dunderquest.core.workspace import resolve_workspace
 from dunderquest.presenter import LAST_LEVEL
+from tools import fill, small_disk
 
 
 @pytest.fixture
@@ -285,3 +290,95 @@ def test_a_level_inserted_into_a_pack_moves_no_pass(tmp_path):
     assert [progress.status(level) for level in list(catalog)[:4]] == ["unlocked", "passed", "passed", "locked"]
     assert progress.current() is catalog.get("warm_up")
     assert (moved.root / "exercises" / "warm_up.py").is_file()  # the new level's stub, added
+
+
+# -- the faults of real disks: a link, a kill half way, a full disk --------------------------------------
+
+
+def test_a_write_through_a_symbolic_link_replaces_the_file_it_points_to_and_keeps_the_link(tmp_path):
+    """A learner who keeps their exercise files elsewhere and links them into the workspace."""
+    real = tmp_path / "elsewhere" / "mine.py"
+    real.parent.mkdir()
+    real.write_text("old\n")
+    real.chmod(0o640)
+    link = tmp_path / "exercises" / "level1_double.py"
+    link.parent.mkdir()
+    link.symlink_to(Path("..") / "elsewhere" / "mine.py")  # relative, as `ln -s` makes it
+    chain = tmp_path / "chain.py"
+    chain.symlink_to(link)
+    progress_module.write_atomically(link, "new\n")
+    assert link.is_symlink() and os.readlink(link) == str(Path("..") / "elsewhere" / "mine.py")
+    assert real.read_text() == "new\n"
+    progress_module.write_atomically(chain, "newer\n")  # through a link to a link
+    assert chain.is_symlink() and link.is_symlink() and real.read_text() == "newer\n"
+    assert leftovers(real.parent) == [] and leftovers(link.parent) == []
+    dangling = tmp_path / "exercises" / "level2_data.py"
+    dangling.symlink_to(tmp_path / "elsewhere" / "later.py")
+    progress_module.write_atomically(dangling, "first\n")
+    assert dangling.is_symlink() and (tmp_path / "elsewhere" / "later.py").read_text() == "first\n"
+
+
+def test_a_write_through_links_that_go_round_in_a_circle_is_refused_and_keeps_them(tmp_path):
+    first, second = tmp_path / "a.py", tmp_path / "b.py"
+    first.symlink_to(second)
+    second.symlink_to(first)
+    with pytest.raises(OSError) as raised:
+        progress_module.write_atomically(first, "text\n")
+    assert raised.value.errno == errno.ELOOP
+    assert first.is_symlink() and second.is_symlink() and leftovers(tmp_path) == []
+
+
+def test_the_temporary_file_of_a_write_killed_half_way_is_removed_by_the_next_write_or_command(tmp_path):
+    """Its name says which process wrote it: one whose process is gone is removed; one whose process
+    still runs (a write in progress) is left alone."""
+    context = multiprocessing.get_context("fork")
+    target = tmp_path / "ws" / "exercises" / "level1_double.py"
+    target.parent.mkdir(parents=True)
+    target.write_text("old\n")
+
+    def killed_half_way():
+        real_replace = os.replace
+
+        def never(src, dst):
+            os.kill(os.getpid(), signal.SIGKILL)  # between the write and the rename
+            real_replace(src, dst)
+
+        os.replace = never
+        progress_module.write_atomically(target, "new\n")
+
+    child = context.Process(target=killed_half_way)
+    child.start()
+    child.join(30)
+    assert child.exitcode == -signal.SIGKILL
+    (stale,) = leftovers(target.parent)
+    assert target.read_text() == "old\n"
+    in_progress = target.parent / f".{target.name}.{os.getpid()}-0123abcd.tmp"  # this process: alive
+    in_progress.write_text("half")
+    progress_module.write_atomically(target, "new\n")
+    assert target.read_text() == "new\n"
+    assert leftovers(target.parent) == [in_progress.name], f"{stale} was not removed"
+
+    other = target.parent / "level2_data.py"  # a file that no later write touches: the next command tidies
+    other.write_text("mine\n")
+    (target.parent / f".{other.name}.{child.pid}-89abcdef.tmp").write_text("half")
+    (tmp_path / "ws" / ".dunderquest").mkdir()
+    resolve_workspace(tmp_path / "ws")
+    assert leftovers(target.parent) == [in_progress.name]
+
+
+def test_a_full_disk_leaves_the_old_text_and_no_temporary_file(tmp_path, catalog):
+    with small_disk(tmp_path / "disk") as disk:
+        path = disk / "exercises" / "level1_double.py"
+        path.parent.mkdir()
+        path.write_text("old\n")
+        fill(disk)
+        with pytest.raises(OSError) as raised:
+            progress_module.write_atomically(path, "new text, longer than the old one\n" * 200)
+        assert raised.value.errno == errno.ENOSPC
+        assert path.read_text() == "old\n" and leftovers(disk) == []
+        progress = Progress(disk / ".dunderquest" / "progress.json", catalog)
+        with pytest.raises(OSError):
+            progress.record(catalog.get("1"), passed=True)
+        assert not progress.path.exists() and leftovers(disk) == []
+        hint = progress.next_hint(catalog.get("1"))  # shown all the same, not counted as seen
+        assert hint.number == 1 and progress.next_hint(catalog.get("1")).number == 1

@@ -96,3 +96,25 @@ def test_reset_of_a_deleted_file_just_restores_it(tmp_path, catalog):
     workspace.exercise(level).unlink()
     assert workspace.reset(level) is None
     assert workspace.exercise(level).read_text(encoding="utf-8") == level.stub()
+
+
+def test_a_full_disk_leaves_no_empty_exercise_file_and_says_so(tmp_path, catalog):
+    """A stub is written whole or not at all: an empty file would stay, as if it were the learner's."""
+    from tools import fill, small_disk
+
+    with small_disk(tmp_path / "disk") as disk:
+        fill(disk)
+        with pytest.raises(NoWorkspace, match="the disk is full. Free some space"):
+            Workspace.create(disk / "ws")
+        exercises = disk / "ws" / "exercises"
+        assert not [path.name for path in exercises.iterdir()] if exercises.exists() else True
+        (disk / "filler").unlink()
+        workspace = Workspace.create(disk / "ws")
+        for level in catalog:
+            assert workspace.exercise(level).read_text(encoding="utf-8") == level.stub()
+        (disk / "ws" / catalog.get("2").exercise_path).unlink()
+        fill(disk)
+        resolved = resolve_workspace(disk / "ws")  # a command in a workspace on a full disk still starts
+        assert resolved.note == (f"{catalog.get('2').exercise_path} is missing, and its starting file could not be "
+                                 "written again: the disk is full. Free some space on the disk, then try again.")
+        assert not (disk / "ws" / catalog.get("2").exercise_path).exists()

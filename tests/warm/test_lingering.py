@@ -326,6 +326,24 @@ def test_check_without_a_level_checks_the_current_one(tmp_path):
     assert second.returncode == 1
 
 
+def test_a_request_whose_handling_fails_is_answered_not_left_waiting(tmp_path):
+    """A fault in the grader's own code while it passes a request on (a bug, a zygote gone at the worst
+    moment) answers the command with an error, instead of leaving it to wait with the heartbeat going."""
+    from dunderquest.grader.service.lingering import LingeringGrader
+
+    grader = LingeringGrader(short_folder(), "test", 60.0, "fingerprint")
+
+    def broken(*args, **kwargs):
+        raise AttributeError("'NoneType' object has no attribute 'stdin'")
+
+    grader.grader._ask = broken
+    said = []
+    grader._run({"id": 7, "op": "grade"}, said.append, {}, set())
+    assert said == [{"ok": False, "error": "the grader failed (AttributeError: 'NoneType' object has no attribute "
+                                           "'stdin')", "id": 7}]
+    assert grader.running == 0
+
+
 # -- the thin client: check, list and hint handed to the grader ----------------------------------------
 
 

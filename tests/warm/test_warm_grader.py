@@ -179,3 +179,87 @@ def test_a_grader_closed_while_it_starts_is_ended_at_once_not_after_its_start_up
     assert process is not None and not client.ready.is_set()
     client.close()
     assert process.returncode == -signal.SIGKILL
+
+
+@pytest.mark.slow
+def test_a_zygote_killed_during_a_run_and_its_replacement_killed_as_it_starts_still_give_the_result(catalog,
+                                                                                                   tmp_path):
+    """Two faults in one request: the zygote dies during the run (which counts against the file, once),
+    and the next one dies before it is ready (which does not). A third answers; before, the request
+    failed with "could not start". So does a zygote killed while it waits, idle, when the request
+    that follows reaches it before its end is seen."""
+    import threading
+    import time
+
+    from dunderquest.grader.service.client import GraderClient
+
+    level = catalog.get("1")
+    slow = tmp_path / level.file_name  # a right file whose import holds the run while the zygote is killed
+    slow.write_text((REPO / "solutions" / level.file_name).read_text() + "\nimport time\ntime.sleep(2)\n")
+
+    class DiesAsItStarts(GraderClient):
+        starts = 0
+
+        def _start(self):
+            self.starts += 1
+            if self.starts == 2:  # the replacement ends before it says it is ready
+                return subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            return super()._start()
+
+    client = DiesAsItStarts()
+    try:
+        client.warm_up()
+        assert client.ready.wait(120)
+        answers = []
+        asking = threading.Thread(target=lambda: answers.append(client.grade(level, slow)))
+        asking.start()
+        time.sleep(1.0)
+        os.kill(client.pid, signal.SIGKILL)
+        asking.join(300)
+        assert answers and answers[0].passed, "no result"
+        assert client.starts == 3
+    finally:
+        client.close()
+
+
+def test_a_zygote_that_ends_between_the_look_and_the_request_is_not_waited_on_forever(catalog):
+    """The zygote dies after `_ensure` saw it alive, and its reader has already woken everyone who
+    waited on it, before the request is registered: the request must not wait on it forever (the pipe
+    it writes to stays open while a runner's copy of it lives, so the write does not fail)."""
+    import threading
+    import time
+
+    from dunderquest.grader.service.client import GraderClient
+
+    held: list[int] = []
+
+    class EndsAfterTheLook(GraderClient):
+        armed = False
+
+        def _ensure(self):
+            super()._ensure()
+            if self.armed:
+                self.armed = False
+                zygote = self.process
+                held.append(os.open(f"/proc/{zygote.pid}/fd/0", os.O_RDONLY))  # as a runner's copy keeps it
+                os.kill(zygote.pid, signal.SIGKILL)
+                zygote.wait()
+                time.sleep(0.5)  # its reader saw the end, and woke nobody: nobody waited yet
+
+    level = catalog.get("1")
+    client = EndsAfterTheLook()
+    try:
+        client.warm_up()
+        assert client.ready.wait(120)
+        client.armed = True
+        answers = []
+        asking = threading.Thread(target=lambda: answers.append(client.grade(level, REPO / "solutions" /
+                                                                             level.file_name)), daemon=True)
+        asking.start()
+        asking.join(90)
+        assert answers and answers[0].passed, "the request waited on a zygote that had ended"
+    finally:
+        client.close()
+        for fd in held:
+            os.close(fd)

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..core.catalog import Level, UnknownLevel
 from ..core.pack import BUILTIN_NAME, Pack, PackError, builtin_pack, read_pack
 from ..exit_status import FAILED, OK, USAGE
+from ..grader.confinement.protections import ACCEPT_THE_RISK
 from .report import CLASSROOM50_NEEDS, FORMATS
 
 GRADE_HELP = "grade a workspace (or a whole class) for a teacher, in a platform's format"
@@ -54,6 +55,14 @@ A whole class:
   Fills the assignment's column of the CSV that Canvas's gradebook exports with OUTDIR's totals
   (with --submissions, after grading), matching students by SIS Login ID or e-mail, and writes
   OUTDIR/canvas-import.csv for Canvas's Grades, Import. It lists the students it cannot match.
+
+Other people's files: where the reference solutions are installed and a learner's code could read them
+(neither Landlock nor a mount namespace in force: macOS, Windows, some containers; `dunderquest doctor`
+says which case this machine is in), a file that copies them would pass. There `grade` refuses
+--submissions, and a --workspace other than your own (the workspace around the current folder, else
+your default one), and says what to do instead: a kit, a Linux machine, an install without the
+solutions. --accept-answer-key-risk grades all the same, and each report says so. Grading your own
+workspace is never refused.
 
 Points are whole numbers. Each level is worth its points (level.toml, 10 by default, or the class
 file's), shared by the checks that its untouched stub fails: starter code scores 0, and a level
@@ -121,6 +130,10 @@ def add_commands(command, grade_func, classroom_func) -> None:
     p.add_argument("--submission-metadata", metavar="FILE", type=Path,
                    help="one workspace on Gradescope: its submission_metadata.json, whose time and due dates apply "
                         "the class file's late rule")
+    p.add_argument(ACCEPT_THE_RISK, dest="accept_answer_key_risk", action="store_true",
+                   help="grade other people's files (--submissions, or a --workspace that is not your own) even "
+                        "where their code could read the reference solutions: they are installed here and neither "
+                        "Landlock nor a mount namespace hides them (`dunderquest doctor` says). Each report says so")
     _class_option(p)
 
     p = command("classroom", classroom_func, CLASSROOM_HELP, CLASSROOM_EPILOG)
@@ -237,6 +250,7 @@ def grade(args: argparse.Namespace, client=None) -> int:
         if args.jobs is not None and args.jobs < 1:
             raise Usage("--jobs must be 1 or more.")
         class_file = read_class(args.class_file, pack)
+        args.answer_key_risk = _answer_key_risk(args, pack)
         if args.submissions:
             return _grade_class(args, pack, levels, class_file)
         if args.against:
@@ -264,7 +278,7 @@ def served_grade(args: argparse.Namespace, cwd: Path, pack: Pack, client) -> int
     if args.submissions or args.canvas or args.against or args.format not in SERVED_FORMATS:
         return None
     args.workspace = getattr(args, "workspace", None)  # absent unless given (see cli.py)
-    args.output_as_given = args.output
+    args.output_as_given, args.started_in = args.output, cwd
     for name in ("workspace", "output", "class_file", "submission_metadata", "pack"):
         value = getattr(args, name, None)
         if value is not None and str(value) != BUILTIN_NAME:
@@ -289,18 +303,51 @@ def _seed(args: argparse.Namespace) -> int:
     return args.seed if args.seed is not None else new_seed()
 
 
+def _own_workspace(args: argparse.Namespace):
+    """The user's own workspace: the one around the folder the command was started in, else their
+    default one."""
+    from ..core.workspace import Workspace, default_workspace_path
+
+    return Workspace.find(getattr(args, "started_in", None) or Path.cwd()) or Workspace.find(default_workspace_path())
+
+
+def _answer_key_risk(args: argparse.Namespace, pack: Pack):
+    """Where a learner's code could read the reference solutions, other people's files (a class, or a
+    --workspace that is not the user's own) are graded only with --accept-answer-key-risk: a usage
+    error without it; with it, the case, for the reports to say (None when there is no such risk)."""
+    own = None if args.submissions or not args.workspace else _own_workspace(args)
+    others = args.submissions or (args.workspace and (own is None or Path(args.workspace).resolve() != own.root))
+    if not others:
+        return None
+    from ..grader.confinement.doctor import answer_key
+
+    case = answer_key([*builtin_pack().solution_folders(), *pack.solution_folders()])
+    if not case.readable:
+        return None
+    if not args.accept_answer_key_risk:
+        raise Usage(case.refusal())
+    print(f"Grading all the same ({ACCEPT_THE_RISK}): a learner's code could read the reference solutions here "
+          f"({', '.join(case.folders)}), so a file that copies them may be credited. Each report says so.",
+          file=sys.stderr)
+    return case
+
+
+def _say_the_risk(reports: list, case) -> None:
+    """Each report's protections say that the teacher accepted the answer key's risk, when they did."""
+    for report in reports if case is not None else ():
+        report.protections = [*report.protections, case.finding(accepted=True).as_dict()]
+
+
 def _folder_to_grade(args: argparse.Namespace) -> Path:
     """`--workspace DIR` as given (a workspace or loose files); else the workspace around the current
     folder, else the default one. Grading never creates or changes a workspace."""
-    from ..core.workspace import Workspace, default_workspace_path
-
     if args.workspace:
         folder = Path(args.workspace)
         if not folder.is_dir():
             raise Usage(f"{folder} is not a folder. Give the workspace (or the folder of exercise files) "
                         "to grade: dunderquest grade --workspace DIR --format json")
         return folder
-    found = Workspace.find(Path.cwd()) or Workspace.find(default_workspace_path())
+    found = _own_workspace(args)
     if found is None:
         raise Usage("There is no workspace here. Give the folder to grade: "
                     "dunderquest grade --workspace DIR --format json")
@@ -341,6 +388,7 @@ def _grade_workspace(args: argparse.Namespace, pack: Pack, levels: list[Level], 
             client.close()
     report.student = None  # one workspace: the report is about the files, not about a class roster
     report.handin = handin
+    _say_the_risk([report], args.answer_key_risk)
     document = report.render(args.format)
     try:
         _write_report(args.format, report, document, output, getattr(args, "output_as_given", output))
@@ -430,6 +478,7 @@ def _grade_class(args: argparse.Namespace, pack: Pack, levels: list[Level], clas
         submissions, handins = hand_ins(found.submissions, levels, rule, Path(scratch))
         gradebook = grade_class(submissions, pack, levels, seed=seed, jobs=args.jobs, progress=True,
                                 class_file=class_file, handins=handins)
+    _say_the_risk(gradebook.reports, args.answer_key_risk)
     reports = gradebook.reports
     full = sum(report.passed for report in reports)
     print(f"Graded {len(reports)} students x {len(levels)} levels with seed {seed}: {full} passed everything.")

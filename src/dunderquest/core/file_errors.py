@@ -1,9 +1,13 @@
 """The one place that words what is wrong with a file the project reads: a course pack's TOML and
 Markdown, a class file, a learner's file that is not UTF-8. Every message names the file, and the
-line when there is one, the way Python and the compilers do (`path:line: what is wrong`)."""
+line when there is one, the way Python and the compilers do (`path:line: what is wrong`). And what
+went wrong when a learner's file or a workspace's state could not be written (`why_not`, `what_to_do`):
+a full disk, a read-only workspace, a folder where the file should be."""
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -61,3 +65,61 @@ def read_toml(path: Path) -> dict:
         raise FileProblem(path, None, cannot_read(err)) from None
     except tomllib.TOMLDecodeError as err:
         raise FileProblem(path, *toml_problem(err)) from None
+
+
+# Why a file could not be written (or read), in plain words, and what to do about it, by errno.
+WHY_NOT = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "your disk quota is used up",
+    errno.EROFS: "the disk it is on is read-only",
+    errno.EACCES: "you may not write there (permission denied)",
+    errno.EPERM: "you may not write there (operation not permitted)",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.ENOTDIR: "a folder on its way is a file",
+    errno.ELOOP: "it is a symbolic link that leads round in a circle",
+}
+WHAT_TO_DO = {
+    errno.ENOSPC: "Free some space on the disk, then try again.",
+    errno.EDQUOT: "Free some space, or ask for a larger quota, then try again.",
+    errno.EROFS: "Play in a workspace you can write to: `dunderquest init DIR` makes one; copy your exercise "
+                 "files into its exercises/ folder.",
+    errno.EACCES: "Play in a workspace of your own: `dunderquest init DIR` makes one; copy your exercise files "
+                  "into its exercises/ folder.",
+    errno.EISDIR: "Move the folder away (or rename it), then try again.",
+    errno.ELOOP: "Remove the link, or point it at a file.",
+}
+WHAT_TO_DO[errno.EPERM] = WHAT_TO_DO[errno.EACCES]
+
+
+def why_not(err: OSError) -> str:
+    """Why a file could not be written or read, in plain words: "the disk is full"."""
+    return WHY_NOT.get(err.errno, err.strerror or str(err))
+
+
+def what_to_do(err: OSError) -> str:
+    """What to do about it, as a sentence (empty when there is nothing to say)."""
+    return WHAT_TO_DO.get(err.errno, "")
+
+
+def link_target(path: Path) -> str | None:
+    """Where a symbolic link at `path` leads, which is the file a save writes; None when it is no link."""
+    return os.path.realpath(path) if os.path.islink(path) else None
+
+
+def disk_is_full(folder: Path) -> bool:
+    """Whether the disk that holds `folder` has no room left for this user (False if that cannot be told)."""
+    try:
+        return os.statvfs(folder).f_bavail == 0
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+
+
+def not_saved(name: str, err: OSError) -> str:
+    """What every front end says when a learner's file could not be saved: the file keeps its text."""
+    kept = "" if err.errno in (errno.EISDIR, errno.ELOOP) else " The file keeps the text it had."
+    return f"Could not save {name}: {why_not(err)}.{kept} {what_to_do(err)}".rstrip()
+
+
+def not_recorded(path: object, err: OSError) -> str:
+    """What every front end says when a check's result could not be written to the progress file."""
+    return f"This result could not be recorded in {path}: {why_not(err)}. {what_to_do(err)}".rstrip()

@@ -79,6 +79,12 @@ class Pack:
     def catalog(self) -> Catalog:
         return _catalog(self.root, self.order, self.exercises_dir, self.solutions_dir)
 
+    def solution_folders(self) -> list[Path]:
+        """The folders on this machine that hold working solutions to the levels, which a learner's file
+        could hand in as its own: the reference solutions, and the right ones that prove the checks."""
+        return [folder for folder in (self.solutions_dir, self.right_dir)
+                if folder.is_dir() and next(folder.rglob("*.py"), None) is not None]
+
     def answer_key(self) -> list[Path]:
         """The folders a sandbox must never see: the checks, the reference solutions, and the files
         that prove the checks."""

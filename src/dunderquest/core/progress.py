@@ -134,10 +134,14 @@ def well_formed(value: object, kind: type) -> bool:
 
 
 def write_atomically(path: Path, text: str, *, private: bool = True) -> None:
-    """The one way the project replaces a state file: readers see the old file or the new one.
-    `private` files (state, progress) are readable by their owner only; a report for others to read
-    (`private=False`) gets the mode any new file gets, 0666 less the umask."""
+    """The one way the project replaces a file: readers see the old file or the new one, and a write
+    that fails (a full disk) or is killed leaves the old one. `private` files (state, progress) are
+    readable by their owner only; a report for others to read (`private=False`) gets the mode any new
+    file gets, 0666 less the umask. A symbolic link at `path` is kept: the file it points to is the
+    one replaced, by a new file beside that one."""
+    path = where_to_write(Path(path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_files(path.parent, path.name)
     fd, tmp = _new_file_beside(path, 0o600 if private else 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
@@ -156,12 +160,90 @@ def write_atomically(path: Path, text: str, *, private: bool = True) -> None:
         os.close(dir_fd)
 
 
+def create_atomically(path: Path, text: str) -> bool:
+    """Writes a file that is not there yet, whole or not at all (a full disk, a kill leave no file),
+    and never over a file that appeared in the meantime. Returns False when `path` exists already."""
+    fd, tmp = _new_file_beside(path, 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(tmp, path)  # fails if `path` exists, as a rename would not
+        except FileExistsError:
+            return False
+        except OSError as err:  # a file system without hard links: exclusive creation, at least
+            if err.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                raise
+            try:
+                with open(path, "x", encoding="utf-8") as out:
+                    out.write(text)
+            except FileExistsError:
+                return False
+        return True
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def where_to_write(path: Path) -> Path:
+    """The file that a write of `path` replaces: `path`, or the file that a symbolic link there points
+    to (through every link on the way), which need not exist yet. OSError (ELOOP) for links that go
+    round in a circle."""
+    if not os.path.islink(path):
+        return path
+    try:
+        return Path(os.path.realpath(path, strict=True))
+    except FileNotFoundError:  # a link to a file not written yet: it is written where the link points
+        return Path(os.path.realpath(path))
+
+
+# A temporary file of `write_atomically`: `.NAME.PID-RANDOM.tmp`, beside the file NAME it will replace.
+TEMP_FILE = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)-[0-9a-f]{8}\.tmp$")
+STALE_AFTER = 600  # seconds: a temporary file this old is stale even if its pid is taken (another machine's)
+
+
+def remove_stale_temp_files(folder: Path, name: str | None = None) -> list[Path]:
+    """Removes the temporary files that a write killed half way left in `folder` (of the file `name`
+    only, when given): those whose process is gone, or that are older than STALE_AFTER. A write in
+    progress is never touched. Returns what it removed."""
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        found = TEMP_FILE.match(entry.name)
+        if found is None or (name is not None and found["name"] != name):
+            continue
+        try:
+            if _alive(int(found["pid"])) and time.time() - entry.stat(follow_symlinks=False).st_mtime < STALE_AFTER:
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
+
+
 def _new_file_beside(path: Path, mode: int) -> tuple[int, str]:
     """A new, empty file in `path`'s folder, open for writing, created with `mode` (the umask is
-    taken off it, as for any new file); never an existing file or a link."""
+    taken off it, as for any new file); never an existing file or a link. Its name says which
+    process writes it, so that one left by a killed process can be told apart and removed."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
     for _ in range(100):
-        tmp = os.path.join(path.parent, f".{path.name}.{os.urandom(4).hex()}.tmp")
+        tmp = os.path.join(path.parent, f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
         try:
             return os.open(tmp, flags, mode), tmp
         except FileExistsError:
@@ -236,12 +318,19 @@ class Progress:
         """The next unseen hint, which counts as seen from now on; once every hint has been shown,
         the last one again. The one place that decides which hint a learner gets."""
         hints = level.hints()
-        with self.change() as state:
-            seen = state.hints_seen.get(level.id, 0)
-            if seen >= len(hints):
-                return Hint(level, len(hints), len(hints), hints[-1] if hints else "", again=True)
-            state.hints_seen[level.id] = seen + 1
-            return Hint(level, seen + 1, len(hints), hints[seen], again=False)
+        try:
+            with self.change() as state:
+                return self._hint(level, hints, state)
+        except OSError:  # a read-only workspace, a full disk: the hint is shown all the same, not counted
+            return self._hint(level, hints, self.load())
+
+    @staticmethod
+    def _hint(level: Level, hints: list[str], state: State) -> Hint:
+        seen = state.hints_seen.get(level.id, 0)
+        if seen >= len(hints):
+            return Hint(level, len(hints), len(hints), hints[-1] if hints else "", again=True)
+        state.hints_seen[level.id] = seen + 1
+        return Hint(level, seen + 1, len(hints), hints[seen], again=False)
 
     def status(self, level: Level, state: State | None = None) -> Status:
         state = state or self.load()

@@ -13,8 +13,9 @@ from pathlib import Path
 from . import locations
 from .catalog import Catalog, Level
 from .locations import RECORD, STATE_DIR
+from .file_errors import what_to_do, why_not
 from .pack import Pack, PackError, builtin_pack, read_pack
-from .progress import Progress, write_atomically
+from .progress import Progress, create_atomically, remove_stale_temp_files, write_atomically
 
 
 class NoWorkspace(LookupError):
@@ -36,6 +37,8 @@ class Workspace:
     root: Path
     pack: Pack = field(default_factory=builtin_pack)
     added: list[Level] = field(default_factory=list, repr=False, compare=False)  # stubs written when opened
+    # The stubs of missing files that could not be written (a full disk, a read-only workspace), and why.
+    unwritten: dict[Level, OSError] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def catalog(self) -> Catalog:
@@ -70,8 +73,11 @@ class Workspace:
             elif record.exists():
                 record.unlink()
             workspace.add_missing_stubs()
+            if workspace.unwritten:
+                raise next(iter(workspace.unwritten.values()))
         except OSError as err:
-            raise NoWorkspace(f"Could not make a workspace in {root}: {err.strerror or err}.") from None
+            raise NoWorkspace(f"Could not make a workspace in {root}: {why_not(err)}. {what_to_do(err)}".rstrip()) \
+                from None
         return workspace
 
     @classmethod
@@ -85,28 +91,34 @@ class Workspace:
     def add_missing_stubs(self) -> list[Level]:
         """Writes a fresh stub for every level whose file is missing (a new level, or a deleted file)."""
         added = []
+        self.unwritten = {}
         for level in self.catalog:
             path = self.exercise(level)
             if not path.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                # "x" mode: never overwrite a file that appeared in the meantime.
+                # Never over a file that appeared in the meantime; whole, or not at all (a full disk).
                 try:
-                    with open(path, "x", encoding="utf-8") as out:
-                        out.write(level.stub())
-                except FileExistsError:
-                    continue
-                added.append(level)
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    if create_atomically(path, level.stub()):
+                        added.append(level)
+                except OSError as err:  # the file stays missing, and the note says why
+                    self.unwritten[level] = err
         self.added += added
         return added
 
+    def remove_stale_temp_files(self) -> None:
+        """Removes what a save killed half way left beside the exercise files and the progress file."""
+        for folder in {self.exercise(level).parent for level in self.catalog} | {self.state_dir}:
+            remove_stale_temp_files(folder)
+
     def missing_note(self) -> str | None:
         """What to tell the learner about the files that were missing when the workspace was opened."""
-        if not self.added:
-            return None
-        paths = ", ".join(level.exercise_path for level in self.added)
-        if len(self.added) == 1:
-            return f"{paths} was missing, so its starting file was written again."
-        return f"{paths} were missing, so their starting files were written again."
+        notes = [f"{level.exercise_path} is missing, and its starting file could not be written again: "
+                 f"{why_not(err)}. {what_to_do(err)}".rstrip() for level, err in self.unwritten.items()]
+        if self.added:
+            paths = ", ".join(level.exercise_path for level in self.added)
+            notes.insert(0, f"{paths} was missing, so its starting file was written again." if len(self.added) == 1
+                         else f"{paths} were missing, so their starting files were written again.")
+        return "\n".join(notes) or None
 
     def back_up(self, level: Level) -> Path | None:
         """Copies the level's file into `.dunderquest/backups/`; returns the copy (None: no file)."""
@@ -164,10 +176,12 @@ def resolve_workspace(explicit: Path | None, cwd: Path | None = None) -> Resolve
             raise NoWorkspace(
                 f"{explicit} is not a dunderquest workspace. Create one with: dunderquest init {explicit}"
             )
+        found.remove_stale_temp_files()
         found.add_missing_stubs()
         return Resolved(found, found.missing_note())
     found = Workspace.find(cwd or Path.cwd())
     if found is not None:
+        found.remove_stale_temp_files()
         found.add_missing_stubs()
         return Resolved(found, found.missing_note())
     default = default_workspace_path()

@@ -24,18 +24,25 @@ class ExerciseFile:
         # The line of the first byte that is not UTF-8, when the file on disk is not UTF-8 text: the
         # editor shows such bytes as "\ufffd", and saving would write that in their place.
         self.not_utf8_line: int | None = None
+        # Why the file cannot be read, when it cannot (a folder in its place, no permission to read).
+        self.problem: OSError | None = None
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
             stat = self.path.stat()
-        except FileNotFoundError:
+        except OSError:  # missing, or a link that leads nowhere
             return None
         return stat.st_mtime_ns, stat.st_size
 
     def _disk_text(self) -> str:
+        """The file's text ("" when it is missing); sets `problem` when it cannot be read."""
+        self.problem = None
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
+            return ""
+        except OSError as err:
+            self.problem = err
             return ""
         try:
             text, self.not_utf8_line = raw.decode("utf-8"), None
@@ -52,17 +59,27 @@ class ExerciseFile:
         self.saved_text = text
         self._seen = self._stamp()
 
+    @property
+    def up_to_date(self) -> bool:
+        """The file on disk holds `saved_text` as it is: there is nothing to write (it is there, UTF-8
+        text, and readable)."""
+        return self._seen is not None and self.not_utf8_line is None and self.problem is None
+
     def write(self, text: str) -> None:
         write_atomically(self.path, text)
         self.not_utf8_line = None
         self.accept(text)
 
     def changed_on_disk(self) -> str | None:
-        """The file's new text if someone else changed it since the game last read or wrote it."""
+        """The file's new text if someone else changed it since the game last read or wrote it. None
+        too when it cannot be read now (see `problem`): what the editor holds is kept."""
         stamp = self._stamp()
         if stamp == self._seen:
             return None
         text = self._disk_text()
+        if self.problem is not None:
+            self._seen = stamp
+            return None
         if text == self.saved_text:  # touched, not changed
             self._seen = stamp
             return None

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, T
 from .. import presenter
 from ..core.catalog import Level
 from ..core.data import current_source
+from ..core.file_errors import link_target, not_recorded
 from ..core.finale import finish_first_message, level_to_finish_first
 from ..core.progress import Outcome, Status
 from ..core.workspace import Workspace
@@ -146,6 +147,7 @@ class GameScreen(KeepsTheFile, Screen[None]):
         status = self.status
         self.editor.show(self.file.read(), read_only=status is Status.LOCKED)
         self.warn_if_not_utf8()
+        self.warn_if_unreadable()
         self.show_lesson()
         self.query_one("#lesson-scroll").scroll_home(animate=False)
         self.query_one("#side-tabs", TabbedContent).active = "lesson-tab"
@@ -261,7 +263,12 @@ class GameScreen(KeepsTheFile, Screen[None]):
             self.show_status()
 
     def action_save(self) -> None:
-        self.save(then=lambda: self.notify(f"Saved {self.level.exercise_path}.", timeout=2))
+        def saved() -> None:
+            target = link_target(self.file.path)
+            self.notify(f"Saved {self.level.exercise_path}" + (f", a link: the file it points to, {target}, holds "
+                                                               "your text." if target else "."), timeout=4)
+
+        self.save(then=saved)
 
     def action_run(self) -> None:
         if self.running or self.editor.read_only:
@@ -299,7 +306,12 @@ class GameScreen(KeepsTheFile, Screen[None]):
             self.notify(note, severity="information" if message.cancelled else "error")
             return
         level, result = message.level, message.result
-        outcome = self.progress.record(level, result.passed)
+        try:
+            outcome = self.progress.record(level, result.passed)
+        except OSError as err:  # a full disk, a read-only workspace: the result is shown all the same
+            outcome = None
+            self.notify(not_recorded(self.progress.path, err), title="Not recorded", severity="error",
+                        timeout=15)
         if level != self.level:  # the learner moved on while it ran
             self.show_levels()
             return
@@ -308,6 +320,8 @@ class GameScreen(KeepsTheFile, Screen[None]):
         first = result.first_failure
         if first is not None and first.line:
             self.editor.point_at(first.line)
+        if outcome is None:
+            return
         said = presenter.after_check(outcome, KEYS, has_finale=self.workspace.pack.finale is not None)
         if outcome.passed:
             self.celebrate(outcome, said)

@@ -13,6 +13,8 @@ from typing import Any
 from textual.app import SuspendNotSupported
 from textual.screen import Screen
 
+from ..core.file_errors import not_saved, what_to_do, why_not
+
 
 def choice_screen(*args: Any, **kwargs: Any) -> Screen:
     from .dialogs import ChoiceScreen
@@ -33,6 +35,10 @@ class KeepsTheFile:
             return
         on_disk = self.file.changed_on_disk()
         if on_disk is None:
+            if self.editor.text == self.file.saved_text and self.file.up_to_date:
+                if then:  # nothing to write: a read-only workspace still runs its checks
+                    then()
+                return
             self._write(then)
             return
 
@@ -60,11 +66,17 @@ class KeepsTheFile:
                     self.notify(f"The file as it was, not UTF-8 text, is kept as {backup}.", timeout=8)
             self.file.write(self.editor.text)
         except OSError as err:
-            self.notify(f"Could not save {self.level.exercise_path}: {err}", severity="error")
+            self.notify(not_saved(self.level.exercise_path, err), title="Not saved", severity="error", timeout=15)
             return
         self.show_status()
         if then:
             then()
+
+    def warn_if_unreadable(self) -> None:
+        if self.file.problem is not None:
+            self.notify(f"{self.level.exercise_path} cannot be opened: {why_not(self.file.problem)}. "
+                        f"{what_to_do(self.file.problem)}", title="Cannot open the file", severity="error",
+                        timeout=15)
 
     def load_from_disk(self, text: str) -> None:
         self.file.accept(text)
@@ -76,7 +88,10 @@ class KeepsTheFile:
         """Runs every DISK_POLL_SECONDS: picks up changes made outside the game."""
         if self.asking_about_disk:
             return
+        could_read = self.file.problem is None
         on_disk = self.file.changed_on_disk()
+        if could_read and self.file.problem is not None:  # a folder took its place, say
+            self.warn_if_unreadable()
         if on_disk is None:
             return
         if not self.dirty:

@@ -25,6 +25,9 @@ from ..limits import (
 from .system import LINUX
 
 OFF_VARIABLE = "DUNDERQUEST_SANDBOX_OFF"
+# The option of `grade` that grades other people's files where their code could read the reference
+# solutions (neither Landlock nor a mount namespace in force: see doctor.py, `answer_key`).
+ACCEPT_THE_RISK = "--accept-answer-key-risk"
 OFF_SWITCHES = ("namespaces", "landlock", "rlimits", "output-cap")
 
 NO_PROCESSES_NEEDED = "Your class should not need os.fork(), subprocesses or many threads."

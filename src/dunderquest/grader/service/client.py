@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from ...core.pack import Pack, builtin_pack, grader_environment
 from ...core.panel_data import Panel
 from ..confinement.environment import sandbox_environment
 from ..result import STOPPED_BY_CODE, LevelResult
+
+ATTEMPTS = 3  # times a request is asked, of a fresh zygote each time one died (see GraderClient._ask)
 
 
 class Cancelled(Exception):
@@ -61,6 +64,8 @@ class GraderClient:
         self.ids = itertools.count(1)
         self.ready = threading.Event()
         self.cancel_until = 0.0
+        # The processes whose answers ended (their reader saw the end): dead, whatever poll() says yet.
+        self.silent: weakref.WeakSet = weakref.WeakSet()
 
     # the process ------------------------------------------------------------------------------
 
@@ -72,7 +77,7 @@ class GraderClient:
         """Starts the process that answers, if it is not running, and a thread that reads it."""
         with self.starting:
             with self.lock:
-                if self.process is not None and self.process.poll() is None:
+                if self.process is not None and self.process.poll() is None and self.process not in self.silent:
                     return
                 self.ready.clear()
             process = self._start()
@@ -91,8 +96,10 @@ class GraderClient:
             self._read_answers(process)
         except (OSError, ValueError) as err:  # a connection that broke, or went silent (TimeoutError)
             self._unanswered(process, err)
-        # This zygote is gone: wake everyone who waits on it (not those asking a newer one).
+        # This zygote is gone: wake everyone who waits on it (not those asking a newer one), and nobody
+        # asks it again (see `_ask`, which looks under the same lock).
         with self.lock:
+            self.silent.add(process)
             gone = [key for key, (_, _, asked, _) in self.waiting.items() if asked is process]
             waiters = [self.waiting.pop(key) for key in gone]
         for event, box, _, _ in waiters:
@@ -149,17 +156,21 @@ class GraderClient:
              on_sent: Callable[[int], None] | None = None) -> dict:
         """Sends a request and waits for its answer, calling `on_progress` with each piece of
         progress that comes before it, and `on_sent` with the request's id once it is sent. If the
-        zygote died, starts a new one and asks again, once: the learner never sees that."""
+        zygote died, starts a new one and asks again: the learner never sees that. Twice at most
+        while it runs (then the file is what stops it: GraderStopped), and one more time if a zygote
+        died as it started (another fault: the first ended while it waited, idle, say)."""
         died_while_running = 0
-        for _attempt in range(2):
+        for _attempt in range(ATTEMPTS):
             self._ensure()
             event, box = threading.Event(), []
             with self.lock:
                 if time.monotonic() < self.cancel_until:  # cancelled before it was even sent
                     self.cancel_until = 0.0
                     raise Cancelled
-                request_id = next(self.ids)
                 process = self.process
+                if process is None or process in self.silent:  # it ended since `_ensure` looked: ask anew
+                    continue
+                request_id = next(self.ids)
                 self.waiting[request_id] = (event, box, process, on_progress)
             try:
                 process.stdin.write(json.dumps({**request, "id": request_id}).encode() + b"\n")
@@ -178,13 +189,15 @@ class GraderClient:
             if reply.get("gone"):
                 # The zygote died (the reader thread says so, with no "error"), or the runner it forked
                 # for this request ended without an answer (the zygote says so, with an "error").
-                # Either way ask again, once. A death counts against the file only if the zygote had
+                # Either way ask again. A death counts against the file only if the zygote had
                 # said it was ready: then the run, not the start-up, is what ended it, and two such
                 # deaths in a row mean the learner's code stops the grader (GraderStopped below).
                 died_while_running += self._died_while_running(process, reply)
                 # Keep a zygote that is still alive and only lost its runner: the next try stays warm.
                 if process.poll() is not None or not reply.get("error"):
                     self._forget(process)
+                if died_while_running == 2:
+                    break
                 continue
             if reply.get("stopped"):  # a lingering grader's zygote said so (see lingering.py)
                 raise GraderStopped(reply.get("error", "The grader process stopped during this run, twice."))

@@ -235,6 +235,8 @@ class LingeringGrader:
             answer = {"ok": False, "stopped": True, "error": str(err)}
         except GraderUnavailable as err:
             answer = {"ok": False, "error": str(err)}
+        except Exception as err:  # a fault of the grader's own: the command still gets an answer, not silence
+            answer = {"ok": False, "error": f"the grader failed ({type(err).__name__}: {err})"}
         finally:
             asked.pop(client_id, None)
             cancelled.discard(client_id)
