@@ -84,6 +84,11 @@ def summary(result: LevelResult, seconds: float | None = None) -> str:
         f"{passed}/{len(result.checks)} checks passed in {seconds:.1f} s."
 
 
+def as_sentences(lines: list[str]) -> str:
+    """Lines as one paragraph, each a sentence of its own: "... goes there. Compare ..." """
+    return " ".join(line if line.endswith((".", "!", "?", ":")) else f"{line}." for line in lines)
+
+
 def after_check(outcome: Outcome, front: Front, *, has_finale: bool) -> list[str]:
     """What the result changed, and what to do next: the pass and the level it unlocked, or a hint
     to ask for after a few failed tries."""

@@ -326,12 +326,12 @@ class GameScreen(KeepsTheFile, Screen[None]):
         if outcome.passed:
             self.celebrate(outcome, said)
         elif said:
-            self.notify(" ".join(said), timeout=6)
+            self.notify(presenter.as_sentences(said), timeout=6)
 
     def celebrate(self, outcome: Outcome, said: list[str]) -> None:
         text = Text()
         text.append(f"★ {said[0]} ", style="bold")
-        text.append(" ".join(said[1:]))
+        text.append(presenter.as_sentences(said[1:]))
         if outcome.last_level:
             self.refresh_bindings()
         banner = self.query_one("#celebration", Static)
