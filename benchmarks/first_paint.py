@@ -4,7 +4,8 @@ Each run is a fresh process (headless, 100x32) timed from its start until the ap
 which Textual sends after the first screen is painted. The game runs with the grader that
 `dunderquest play` uses, whose warm-up starts in the background after the first paint. The child
 also reports whether torch or pytest were imported (they must not be: the grader has its own process).
-Goal: the game's first paint at most 2x the bare app's.
+Goal: the game's first paint at most 1.5x the bare app's, with its first screen complete (the lesson, the file
+and the levels).
 
     python benchmarks/first_paint.py [--runs 7]
 """
@@ -87,7 +88,7 @@ def main() -> None:
         print(f"First paint, headless 100x32, median of {args.runs} fresh processes:")
         line("bare Textual app (baseline)", statistics.median(bare), "ms")
         line("dunderquest play (level 1, the real grader)", statistics.median(game), "ms")
-        ratio("dunderquest / bare Textual app", statistics.median(game) / statistics.median(bare), "<= 2 x")
+        ratio("dunderquest / bare Textual app", statistics.median(game) / statistics.median(bare), "<= 1.5 x")
         imported = {"torch": any(r.split()[1] == "True" for r in reports),
                     "pytest": any(r.split()[2] == "True" for r in reports)}
         print(f"  imported in the game's process: torch {imported['torch']}, pytest {imported['pytest']}")

@@ -147,3 +147,10 @@ def test_without_a_list_levels_play_in_their_folders_number_order(tmp_path):
         (folder / "level.toml").write_text(f'title = "{name}"\nclass = "C"\nsummary = "s"\n')
     found = catalog_module.scan(tmp_path)
     assert [(level.number, level.id) for level in found] == [(1, "level2_two"), (2, "level10_ten")]
+
+
+def test_the_built_in_course_works_with_this_dunderquest():
+    """read_pack takes the built-in course's `dunderquest` specifier on trust; this holds it to it."""
+    from dunderquest.core.pack import works_with
+
+    assert works_with(builtin_pack().requires)
