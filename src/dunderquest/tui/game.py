@@ -22,7 +22,7 @@ from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, T
 from .. import presenter
 from ..core.catalog import Level
 from ..core.data import current_source
-from ..core.file_errors import link_target, not_recorded
+from ..core.file_errors import not_recorded
 from ..core.finale import finish_first_message, level_to_finish_first
 from ..core.progress import Outcome, Status
 from ..core.workspace import Workspace
@@ -32,16 +32,13 @@ from .grading import Graded, Grader
 from .lesson import Lesson
 from .levels import LevelsSidebar
 from .results import ChecksPanel
-from .saving import KeepsTheFile, choice_screen
+from .saving import DISK_POLL_SECONDS, KeepsTheFile, choice_screen
 
 if TYPE_CHECKING:
     from .finale import FinaleRun
 
 # The screens the game opens on request (the finale, the MNIST panel, the solution, the download)
 # are imported when first opened: the first paint does not wait for them.
-
-DISK_POLL_SECONDS = 0.5
-
 
 def finale_process(root: Path) -> FinaleRun:
     from .finale import FinaleProcess
@@ -261,14 +258,6 @@ class GameScreen(KeepsTheFile, Screen[None]):
         self.refresh_bindings()
         if self.is_mounted:
             self.show_status()
-
-    def action_save(self) -> None:
-        def saved() -> None:
-            target = link_target(self.file.path)
-            self.notify(f"Saved {self.level.exercise_path}" + (f", a link: the file it points to, {target}, holds "
-                                                               "your text." if target else "."), timeout=4)
-
-        self.save(then=saved)
 
     def action_run(self) -> None:
         if self.running or self.editor.read_only:

@@ -13,7 +13,10 @@ from typing import Any
 from textual.app import SuspendNotSupported
 from textual.screen import Screen
 
-from ..core.file_errors import not_saved, what_to_do, why_not
+from ..core.file_errors import link_target, not_saved, what_to_do, why_not
+
+
+DISK_POLL_SECONDS = 0.5  # how often the game looks for changes made to the file outside it
 
 
 def choice_screen(*args: Any, **kwargs: Any) -> Screen:
@@ -52,6 +55,14 @@ class KeepsTheFile:
             f"{self.level.exercise_path} changed on disk since the game loaded it. Save over it?",
             [("mine", "Save mine over it"), ("disk", "Load the file from disk"), ("cancel", "Cancel")]),
             answered)
+
+    def action_save(self) -> None:
+        def saved() -> None:
+            target = link_target(self.file.path)
+            self.notify(f"Saved {self.level.exercise_path}" + (f", a link: the file it points to, {target}, holds "
+                                                               "your text." if target else "."), timeout=4)
+
+        self.save(then=saved)
 
     def warn_if_not_utf8(self) -> None:
         if self.file.not_utf8_line is not None:
