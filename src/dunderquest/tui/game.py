@@ -266,10 +266,10 @@ class GameScreen(KeepsTheFile, Screen[None]):
 
     def start_run(self) -> None:
         self.running = True
+        self.grade_level(self.level, self.file.path)  # first: the screen changes while the grader runs
         self.query_one("#celebration", Static).display = False
         self.checks.show_running(self.level)
         self.query_one("#side-tabs", TabbedContent).active = "checks-tab"
-        self.grade_level(self.level, self.file.path)
 
     @work(thread=True, exclusive=True, group="grading")
     def grade_level(self, level: Level, path: Path) -> None:
