@@ -89,6 +89,28 @@ def wheel(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The documentation site, built once with `mkdocs build --strict` (see docs_site.py): whether it
+    built, what mkdocs said, and its pages. The workers of a parallel run share one build."""
+    import fcntl
+
+    from docs_site import CONFIG, Site
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return Site.build(CONFIG, tmp_path_factory.mktemp("site") / "site")
+    shared = tmp_path_factory.getbasetemp().parent / "shared-site"
+    shared.mkdir(exist_ok=True)
+    with open(shared / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker builds it; the others wait, then read it
+        record = shared / "build.json"
+        if record.exists():
+            return Site.shared(record)
+        site = Site.build(CONFIG, shared / "site")
+        site.keep(record)
+        return site
+
+
+@pytest.fixture(scope="session")
 def as_nobody(tmp_path_factory):
     """How to run the CLI as `nobody`: (setpriv prefix, python, environment, folder nobody may use)."""
     if sys.platform != "linux" or shutil.which("setpriv") is None:

@@ -36,9 +36,9 @@ def test_a_class_file_giving_a_level_fewer_points_than_checks_is_refused(tmp_pat
         assert read_class_file(class_file, CATALOG).points(FIRST) == points
 
 
-def test_the_readme_s_class_file_example_is_accepted(tmp_path):
-    section = (REPO / "README.md").read_text(encoding="utf-8").split("### The class file", 1)[1]
-    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+def test_the_class_file_page_s_example_is_accepted(tmp_path):
+    page = (REPO / "docs" / "teach" / "class-file.md").read_text(encoding="utf-8")
+    example = page.split("```toml\n", 1)[1].split("```", 1)[0]
     (tmp_path / "classroom.toml").write_text(example, encoding="utf-8")
     read = read_class_file(tmp_path / "classroom.toml", CATALOG)
     assert all(read.points(level) == 0 or read.points(level) >= len(level.checks()) for level in CATALOG)

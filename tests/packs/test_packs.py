@@ -165,12 +165,19 @@ def test_a_class_graded_with_a_pack_and_its_gradescope_kit_carries_the_pack_with
     assert "--pack pack" in zipfile.ZipFile(out).read("run_autograder").decode()
 
 
-def test_the_readme_documents_the_format_with_the_new_pack_s_level_as_its_example():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    for text in (scaffold.CHECKS, scaffold.LEVEL_TOML, scaffold.STUB, scaffold.SOLUTION):
-        assert text.strip() in readme
+def test_the_pack_format_page_shows_the_new_pack_s_level_as_its_example(built_site):
+    """Each file as `pack new` writes it: included from what the command's own code writes when the site
+    is built (docs/hooks.py), never copied, so the page cannot drift from the command."""
+    page = (REPO / "docs" / "write-levels" / "pack-format.md").read_text(encoding="utf-8")
+    built = built_site.text("write-levels/pack-format")
+    files = {"levels/square/checks.py": scaffold.CHECKS, "levels/square/level.toml": scaffold.LEVEL_TOML,
+             "exercises/square.py": scaffold.STUB, "solutions/square.py": scaffold.SOLUTION,
+             "levels/square/lesson.md": scaffold.LESSON, "levels/square/hints.md": scaffold.HINTS}
+    for name, text in files.items():
+        assert f'--8<-- "my-pack/{name}"' in page and text.strip() not in page, name
+        assert text.strip() in built, name
     for key in ("name", "title", "version", "dunderquest", "levels"):
-        assert f"{key} = " in readme
+        assert f"{key} = " in built
 
 
 @pytest.mark.slow
