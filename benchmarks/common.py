@@ -20,6 +20,22 @@ os.environ.setdefault("DUNDERQUEST_DATA", str(SCRATCH / "mnist"))
 os.environ["DUNDERQUEST_LINGER"] = "0"
 
 
+def byte_compiled() -> None:
+    """Compiles dunderquest and the built-in course as `pip install .` does when it installs them, so
+    that an editable checkout (or a shell with PYTHONDONTWRITEBYTECODE set) is measured as a learner's
+    install runs, not compiling every module from source in every process."""
+    import compileall
+
+    import dunderquest
+    from dunderquest.core.pack import BUILTIN
+
+    for folder in {Path(dunderquest.__file__).parent, BUILTIN}:
+        compileall.compile_dir(str(folder), quiet=1)
+
+
+byte_compiled()
+
+
 def scratch_workspace(name: str = "ws", solved: bool = True) -> Path:
     """A workspace whose exercise files are the reference solutions (or the stubs)."""
     from dunderquest.core.workspace import Workspace

@@ -37,6 +37,14 @@ def read_until(process: subprocess.Popen, marker: bytes, timeout: float) -> byte
     return seen
 
 
+def drain(process: subprocess.Popen) -> None:
+    """Reads what watch has printed so far, so that a result it printed late (a second check of one
+    save, which it may see half written) is not taken for the next save's."""
+    while select.select([process.stdout], [], [], 0)[0]:
+        if not os.read(process.stdout.fileno(), 65536):
+            return
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--saves", type=int, default=7)
@@ -57,6 +65,7 @@ def main() -> None:
             times[level.id] = []
             for n in range(args.saves):
                 time.sleep(0.5)
+                drain(process)
                 began = time.perf_counter()
                 path.write_text(wrong + f"\n# save {n}\n")
                 read_until(process, RESULT, 60)

@@ -1,5 +1,6 @@
 """What the game looks like, at a fixed size, compared with the committed SVGs in __snapshots__/.
-After a deliberate change of the look: `pytest tests/tui --snapshot-update`, then look at the SVGs."""
+After a deliberate change of the look: `python -m pytest tests/tui/test_snapshots.py --snapshot-update`, then look
+at the SVGs (docs/contribute/snapshots.md)."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ PACK_EPILOG = """\
       name, header line and failed checks, which grade's class report matches students to. Commit it.
 
 Then play it: dunderquest init --pack DIR WORKSPACE; grade with it: dunderquest grade --pack DIR ...
-A pack's checks are trusted code, like the built-in ones (README: Course packs)."""
+A pack's checks are trusted code, like the built-in ones (docs/write-levels/pack-format.md)."""
 
 
 def add_commands(command, pack_func) -> None:

@@ -57,7 +57,7 @@ DUNDERQUEST="$ROOT/dunderquest-venv/bin/dunderquest"
 mkdir -p "$ROOT/results"
 cd "$ROOT/source"
 export DUNDERQUEST_LINGER=0  # one grading per container: no grader stays in the background after it
-# Gradescope's submission time and due dates, for the class file's late rule (README: deadlines).
+# Gradescope's submission time and due dates, for the class file's late rule (docs/teach/deadlines.md).
 METADATA=()
 [ -f "$ROOT/submission_metadata.json" ] && METADATA=(--submission-metadata "$ROOT/submission_metadata.json")
 "$DUNDERQUEST" grade --workspace "$ROOT/submission" --format gradescope --output "$ROOT/results/results.json" \\
