@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .file_errors import FileProblem, cannot_read, read_toml, read_utf8
+from .syntax import parse
 
 FOLDER = re.compile(r"^[a-z][a-z0-9_]*$")  # a level's folder: its files are named after it
 NUMBERED = re.compile(r"^level(?P<number>\d+)_(?P<slug>[a-z0-9_]+)$")  # level7_shapes: "shapes", 7th by number
@@ -115,7 +116,7 @@ class Level:
         LevelError, with the line, when Python cannot read it."""
         path = self.checks_path
         try:
-            tree = ast.parse(path.read_bytes(), filename=str(path))
+            tree = parse(path.read_bytes(), filename=str(path))
         except OSError as err:
             raise LevelError(path, None, cannot_read(err)) from None
         except SyntaxError as err:

@@ -27,6 +27,7 @@ from typing import Any
 
 from .catalog import Catalog, Level
 from .progress import Progress, Status
+from .syntax import parse
 
 # The parts of the training a pack may build from the learner's classes, with the names in scope
 # for each, and what each must make.
@@ -61,7 +62,7 @@ class Finale:
         for part, expression in self.parts:
             if parts and part not in parts:
                 continue
-            for node in ast.walk(ast.parse(expression, mode="eval")):
+            for node in ast.walk(parse(expression, mode="eval")):
                 if isinstance(node, ast.Name) and node.id not in found:
                     found.append(node.id)
         return found
@@ -109,7 +110,7 @@ def read_finale(raw: object) -> Finale | None:
             continue
         expression = raw[part]
         try:
-            ast.parse(expression, mode="eval")
+            parse(expression, mode="eval")
         except (SyntaxError, TypeError, ValueError):
             raise FinaleError(f"{part} must be one Python expression, as text (got {expression!r}).") from None
         parts.append((part, expression))

@@ -17,6 +17,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ..core.syntax import parse
+
 TAKES = re.compile(r"(\w+)\.(\w+)\(\) takes (\d+) positional arguments? but (\d+) (?:was|were) given")
 # What Python says when it looks for a dunder on the class and finds none, by the dunder.
 MISSING = {"__len__": "has no len()", "__call__": "is not callable", "__getitem__": "is not subscriptable",
@@ -33,7 +35,7 @@ SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv
 @lru_cache(maxsize=8)
 def parsed(path: Path, stamp: tuple[int, int]) -> ast.Module | None:
     try:
-        return ast.parse(path.read_bytes())
+        return parse(path.read_bytes())
     except (OSError, SyntaxError, ValueError):
         return None
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..core.syntax import parse
 from .messages import LearnerRaised
 
 CLASS_LINE = ""  # a class's own `class` line, among its methods' lines
@@ -23,7 +24,7 @@ def definitions(path: Path, stamp: tuple[int, int]) -> dict[str, dict[str, int]]
     its own `class` line (under CLASS_LINE); empty for a file Python cannot read. `stamp` (mtime,
     size) keeps a changed file from being answered from the cache."""
     try:
-        tree = ast.parse(path.read_bytes())
+        tree = parse(path.read_bytes())
     except (OSError, SyntaxError, ValueError):
         return {}
     found: dict[str, dict[str, int]] = {TOP: {}}

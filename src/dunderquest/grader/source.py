@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.syntax import parse
+
 # Libraries whose classes a learner may inherit from, looked up (never the learner's own modules).
 TRUSTED = ("torch", "collections", "typing")
 
@@ -124,7 +126,7 @@ def grader_imports(text: bytes) -> list[int]:
     the file's text, which the learner's code cannot change. A file that does not parse has none
     (the sandbox reports its syntax error)."""
     try:
-        tree = ast.parse(text)
+        tree = parse(text)
     except (SyntaxError, ValueError):
         return []
     lines = set()
@@ -167,7 +169,7 @@ def not_text(data: bytes) -> tuple[int, str] | None:
 
 def read_source(path: Path | str) -> Source:
     try:
-        tree = ast.parse(Path(path).read_bytes(), filename=str(path))
+        tree = parse(Path(path).read_bytes(), filename=str(path))
     except (SyntaxError, ValueError, OSError):
         return Source({}, readable=False)
     imports: dict[str, str] = {}

@@ -25,6 +25,7 @@ from ..core.catalog import FOLDER, LEVEL_KEYS, NUMBERED, Level, LevelError, read
 from ..core.file_errors import cannot_read
 from ..core.mistakes import INDEX
 from ..core.pack import Pack
+from ..core.syntax import parse
 from ..grader.result import LevelResult
 from .mistakes_index import MISSING, WRITE, grade_other_seeds, index_of, stale, write_index
 
@@ -161,7 +162,7 @@ def check_panel(pack: Pack, folder: Path, panel: object, at: Problem) -> list[Pr
         return [Problem(at.file, at.line, said)]
     path = folder / panel
     try:
-        tree = ast.parse(path.read_bytes(), filename=str(path))
+        tree = parse(path.read_bytes(), filename=str(path))
     except FileNotFoundError:
         return [Problem(at.file, at.line, f"panel names {panel}, which is missing")]
     except OSError as err:
@@ -205,7 +206,7 @@ def check_level_files(pack: Pack, level: Level) -> list[Problem]:
         if path == level.solution_path and not path.exists() and pack.builtin:
             continue  # an install without the reference solutions: noted once, below
         try:
-            ast.parse(path.read_bytes(), filename=str(path))
+            parse(path.read_bytes(), filename=str(path))
             readable.add(path)
         except FileNotFoundError:
             found.append(Problem(relative(pack, path), None, "missing"))
