@@ -119,8 +119,12 @@ def as_nobody(tmp_path_factory):
         pytest.skip(f"already unprivileged (uid {os.geteuid()}): every other test here runs as this user")
     top = Path(tempfile.mkdtemp(prefix="dunderquest-nobody-", dir="/tmp"))
     top.chmod(0o755)
-    env = {k: v for k, v in os.environ.items() if k not in ("XDG_DATA_HOME", "DUNDERQUEST_DATA", "HOME")}
-    env.update(HOME=str(top / "home"), XDG_DATA_HOME=str(top / "home" / "xdg"), DUNDERQUEST_DATA=str(top / "mnist"))
+    # Made once for the session, maybe while a module's `lingering_grader` has changed os.environ: what
+    # lingering takes is set here, so that no grader of nobody's outlives a test that did not ask for one.
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("XDG_DATA_HOME", "DUNDERQUEST_DATA", "HOME", "XDG_RUNTIME_DIR")}
+    env.update(HOME=str(top / "home"), XDG_DATA_HOME=str(top / "home" / "xdg"), DUNDERQUEST_DATA=str(top / "mnist"),
+               DUNDERQUEST_LINGER="0")
     python = sys.executable
     if not runnable_by(NOBODY, python, env):
         made = world_readable_copy(top / "install")
