@@ -6,6 +6,7 @@ against references it computed itself. This package imports nothing of dunderque
 format and the limits (a test holds it to that), so a sandbox never even loads the trusted grader:
 
 - `server.py`: the loop a sandbox runs, one operation per request (load a file, call, index, ...).
+- `watch.py`: the note of where the learner's code is, shortly before a request's deadline.
 - `makers.py`: what the checks may have built in the sandbox by name (`sandbox.make("mnist_dataset", ...)`):
   real PyTorch objects over MNIST, and small helpers any level may use. A level's own helpers live
   in its folder (`levels/<level>/probes.py`) and are sent here by the level.
