@@ -13,6 +13,7 @@ grader's end of it is `run_for`, which runs the command with the grader's own wa
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import socket
@@ -232,14 +233,31 @@ def printed_to(out, err):
         sys.stdout.local.stream = sys.stderr.local.stream = None
 
 
+@functools.cache
+def quiet_parser():
+    """The command line's parser, made once in the background grader (making it takes about 20 ms,
+    a fifth of a check from the shell). It neither writes nor exits: the client itself says what is
+    wrong with its arguments."""
+    import argparse
+
+    from .cli import parser
+
+    class QuietParser(argparse.ArgumentParser):
+        def error(self, message: str):
+            raise NotHere
+
+        def exit(self, status: int = 0, message: str | None = None):
+            raise NotHere
+
+    return parser(QuietParser)
+
+
 def run_for(request: dict, send, grader, pack, grade) -> int | None:
     """A thin client's command (`check`, `list`, `hint`, `lesson`, `grade` of one workspace), run in
     the background grader, which grades with `grade(level, file, seed)`; its exit status, or None when it must run in the client's own
     process (another pack than this grader's, or arguments the grader's parser refuses)."""
-    import argparse
     from pathlib import Path
 
-    from .cli import parser
     from .exit_status import USAGE
     from .grader.limits import DEFAULT_TIMEOUT
     from .grader.service.client import Cancelled
@@ -247,17 +265,8 @@ def run_for(request: dict, send, grader, pack, grade) -> int | None:
     from .pager import longer_than_the_screen
     from .terminal import Terminal
 
-    class QuietParser(argparse.ArgumentParser):
-        """Neither writes nor exits: the client itself says what is wrong with its arguments."""
-
-        def error(self, message: str):
-            raise NotHere
-
-        def exit(self, status: int = 0, message: str | None = None):
-            raise NotHere
-
     try:
-        args = parser(QuietParser).parse_args(list(request["argv"]))
+        args = quiet_parser().parse_args(list(request["argv"]))
     except NotHere:
         return None
     out, err = Streamed(send, "out"), Streamed(send, "err")
