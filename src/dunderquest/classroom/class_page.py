@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -131,6 +132,7 @@ th[data-sort] { cursor: pointer; } th[data-sort]::after { content: " \\2195"; co
 td.num, th.num { text-align: right; } .fail { color: #a33; } .pass { color: #286; }
 .mistake { margin: .6em 0; } .mistake .count { font-weight: bold; font-size: 1.1em; } .header { color: #444; }
 .students a { margin-right: .5em; } .shared { color: #865; font-size: .9em; }
+code { background: #f2f2f2; padding: 0 .25em; border-radius: 3px; font-size: .92em; }
 pre { white-space: pre-wrap; background: #f7f7f7; padding: .4em; margin: .2em 0; font-size: .85em; max-width: 60em; }
 #filter { font-size: 1em; padding: .3em; width: 20em; } .note { color: #555; font-size: .9em; }
 """
@@ -167,6 +169,11 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'
 
 def _e(text: object) -> str:
     return html.escape(str(text))
+
+
+def _code_spans(text: str) -> str:
+    """A wrong file's header, escaped, with its `code` (Markdown's backticks) set as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", _e(text))
 
 
 def _student_link(name: str) -> str:
@@ -230,7 +237,7 @@ def _mistakes_section(found: list[LevelMistakes], index: Index | None, index_not
             if mistake.shared:
                 out.append(f"<div class=\"shared\">{len(mistake.files)} wrong solutions fail exactly these checks, "
                            "so the checks cannot tell which of them this is:</div>")
-            out += [f"<div class=\"header\">{_e(f.name)}: {_e(f.header)}</div>" for f in mistake.files]
+            out += [f"<div class=\"header\">{_e(f.name)}: {_code_spans(f.header)}</div>" for f in mistake.files]
             out.append("<div class=\"students\">" + " ".join(_student_link(s) for s in students) + "</div></div>")
         for failed, students in here.unknown:
             out.append(f"<div class=\"mistake unknown\" data-level=\"{_e(here.level.id)}\" "
