@@ -6,7 +6,7 @@ import asyncio
 import time
 
 from fakes import digit_window, failing, passing, syntax_error
-from textual.widgets import OptionList, Static
+from textual.widgets import Button, OptionList, Static
 
 from dunderquest.grader.service.client import GraderUnavailable
 from dunderquest.tui.app import DunderquestApp
@@ -415,6 +415,8 @@ def test_ctrl_q_with_unsaved_changes_asks_first(app, workspace):
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen) and app.screen.id == "quit-unsaved"
+        first = app.screen.query(Button).first()
+        assert app.screen.focused is first  # enter takes the first answer
         await pilot.press("escape")  # keep playing
         await pilot.pause()
         assert app.is_running and app.game.editor.text.startswith("# unsaved")

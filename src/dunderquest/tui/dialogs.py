@@ -16,6 +16,9 @@ class ChoiceScreen(ModalScreen[str | None]):
     """Asks one question. Dismisses with the id of the chosen answer, or None on escape."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="choice_cancel")]
+    # The first answer has the focus, so enter takes it. Textual focuses it once the buttons are
+    # mounted; a query from on_mount could run before they are, and end the game.
+    AUTO_FOCUS = "Button"
 
     def __init__(self, question: str, answers: list[tuple[str, str]], *, id: str | None = None):
         super().__init__(id=id)
@@ -28,9 +31,6 @@ class ChoiceScreen(ModalScreen[str | None]):
             with Horizontal(classes="answers"):
                 for i, (answer, label) in enumerate(self.answers):
                     yield Button(label, id=f"answer-{answer}", variant="primary" if i == 0 else "default")
-
-    def on_mount(self) -> None:
-        self.query(Button).first().focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
