@@ -102,6 +102,8 @@ def test_the_game_watch_and_a_notebook_at_once_lose_no_pass_and_the_game_asks_wh
             await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
             assert app.screen.id == "disk-conflict"
             assert game.editor.text.startswith("# mine, not saved\n")  # nothing replaced before the answer
+            # Clicked once the dialog is laid out: a click before that lands on no button.
+            await wait_for(pilot, lambda: any(b.region.width for b in app.screen.query("#answer-disk")))
             await pilot.click("#answer-disk")
             await wait_for(pilot, lambda: game.editor.text == solution(catalog.get("6")))
             await pilot.press("ctrl+r")
