@@ -8,6 +8,9 @@ import json
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -364,6 +367,26 @@ def test_the_temporary_file_of_a_write_killed_half_way_is_removed_by_the_next_wr
     (tmp_path / "ws" / ".dunderquest").mkdir()
     resolve_workspace(tmp_path / "ws")
     assert leftovers(target.parent) == [in_progress.name]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="tells a zombie by /proc")
+def test_a_temporary_file_of_a_killed_writer_not_yet_reaped_is_removed(tmp_path):
+    """A writer killed half way whose parent has not reaped it yet (a background grader's parent may
+    be an init that reaps late) still answers signal 0: it is gone all the same."""
+    target = tmp_path / "progress.json"
+    target.write_text("old\n")
+    writer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (tmp_path / f".{target.name}.{writer.pid}-0123abcd.tmp").write_text("half")
+        os.kill(writer.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{writer.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+            assert time.monotonic() < deadline, "the writer never became a zombie"
+            time.sleep(0.01)
+        progress_module.write_atomically(target, "new\n")  # the writer is a zombie: not reaped yet
+        assert target.read_text() == "new\n" and leftovers(tmp_path) == []
+    finally:
+        writer.wait()
 
 
 def test_a_full_disk_leaves_the_old_text_and_no_temporary_file(tmp_path, catalog):

@@ -228,13 +228,20 @@ def remove_stale_temp_files(folder: Path, name: str | None = None) -> list[Path]
 
 
 def _alive(pid: int) -> bool:
+    """Whether process `pid` still runs. A zombie does not: it was killed, and its parent has not
+    reaped it yet (a background grader's parent may be an init that reaps late, or never)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # another user's
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            state = stat.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):  # no /proc here (macOS): it answered the signal, so it runs
+        return True
+    return state not in (b"Z", b"X")
 
 
 def _new_file_beside(path: Path, mode: int) -> tuple[int, str]:
