@@ -124,6 +124,19 @@ def test_a_dead_zygote_is_replaced_without_an_error(grader, catalog):
     assert grader.grade(level, solution).passed
 
 
+def children_of(parent: int) -> list[int]:
+    """The processes whose parent is `parent`; one that ends while /proc is read (another test's,
+    on a parallel run) is passed over."""
+    children = []
+    for name in os.listdir("/proc"):
+        try:
+            if name.isdigit() and Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()[1] == str(parent):
+                children.append(int(name))
+        except OSError:
+            continue
+    return children
+
+
 def test_spares_that_died_while_waiting_are_replaced(catalog):
     """The zygote keeps runners (one per core) and a sandbox forked ahead; if they die before they
     are used, a run still gets live ones and the learner sees a normal result."""
@@ -137,8 +150,7 @@ def test_spares_that_died_while_waiting_are_replaced(catalog):
         assert client.ready.wait(120)
         zygote = client.pid
         time.sleep(1)  # the spares are forked right after the zygote says it is ready
-        children = [int(p) for p in os.listdir("/proc") if p.isdigit()
-                    and Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[1] == str(zygote)]
+        children = children_of(zygote)
         # A sandbox, and a runner per core; as root, also the spare sandbox's PID namespace init.
         inits = [pid for pid in children if b"init.py" in Path(f"/proc/{pid}/cmdline").read_bytes()]
         assert len(children) - len(inits) == 1 + (os.cpu_count() or 1), children
