@@ -3,8 +3,10 @@ the trusted side can name the line it stopped."""
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
+import time
 from typing import Any
 
 from .. import wire
@@ -21,8 +23,6 @@ class Watch:
     Elsewhere (no setitimer, or not the main thread) a thread takes it."""
 
     def __init__(self, server: Any):  # server.Server, which holds the learner's objects
-        import signal
-
         self.server, self.main = server, threading.get_ident()
         self.request = 0
         self.armed = False
@@ -43,9 +43,6 @@ class Watch:
         return None
 
     def start(self, timeout: Any, request: int) -> None:
-        import signal
-        import time
-
         lead = self.lead(timeout)
         if self.by_signal:
             self.request, self.armed = request, lead is not None
@@ -57,8 +54,6 @@ class Watch:
             self.changed.notify()
 
     def stop(self) -> None:
-        import signal
-
         if self.by_signal:
             self.armed = False  # first: a signal already on its way does nothing now
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -74,8 +69,6 @@ class Watch:
             self.send(self.server.where_now(frame), self.request)
 
     def run(self) -> None:
-        import time
-
         while True:
             with self.changed:
                 while self.deadline is None or time.monotonic() < self.deadline:
